@@ -1,0 +1,83 @@
+package org.diffleak.torch.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.List;
+
+/**
+ * Functional layers over named weights, plus the spec builders that declare those weights. DJL's
+ * PyTorch engine lacks GroupNorm and transposed convolution, so both are composed here from ops it has.
+ */
+public final class Layers {
+
+    private static final Shape ONE = new Shape(1, 1);
+    private static final Shape TWO = new Shape(2, 2);
+
+    private Layers() {}
+
+    // ---- declarations
+
+    public static void conv(List<ParamSpec> specs, String name, int in, int out, int kernel) {
+        long fanIn = (long) in * kernel * kernel;
+        specs.add(new ParamSpec(name + ".weight", new long[] {out, in, kernel, kernel}, ParamSpec.Init.UNIFORM_FAN_IN, fanIn));
+        specs.add(new ParamSpec(name + ".bias", new long[] {out}, ParamSpec.Init.UNIFORM_FAN_IN, fanIn));
+    }
+
+    public static void linear(List<ParamSpec> specs, String name, int in, int out) {
+        specs.add(new ParamSpec(name + ".weight", new long[] {out, in}, ParamSpec.Init.UNIFORM_FAN_IN, in));
+        specs.add(new ParamSpec(name + ".bias", new long[] {out}, ParamSpec.Init.UNIFORM_FAN_IN, in));
+    }
+
+    public static void groupNorm(List<ParamSpec> specs, String name, int channels) {
+        specs.add(new ParamSpec(name + ".weight", new long[] {channels}, ParamSpec.Init.ONES, 1));
+        specs.add(new ParamSpec(name + ".bias", new long[] {channels}, ParamSpec.Init.ZEROS, 1));
+    }
+
+    public static void embedding(List<ParamSpec> specs, String name, int rows, int dim) {
+        specs.add(new ParamSpec(name + ".weight", new long[] {rows, dim}, ParamSpec.Init.NORMAL, 1));
+    }
+
+    // ---- forward
+
+    /** 2-D convolution with "same" padding for odd kernels; stride 1 or 2. */
+    public static NDArray conv(Params p, String name, NDArray x, int stride) {
+        NDArray w = p.get(name + ".weight");
+        long k = w.getShape().get(2);
+        Shape pad = new Shape(k / 2, k / 2);
+        return Conv2d.conv2d(x, w, p.get(name + ".bias"), stride == 1 ? ONE : TWO, pad, ONE, 1).singletonOrThrow();
+    }
+
+    public static NDArray linear(Params p, String name, NDArray x) {
+        return Linear.linear(x, p.get(name + ".weight"), p.get(name + ".bias")).singletonOrThrow();
+    }
+
+    /**
+     * GroupNorm (Wu &amp; He 2018): layer-norm over (N, G, C/G·H·W), then the per-channel affine γ_c x̂ + β_c.
+     * Exact, since layer-norm with an identity affine normalises each group by its own mean and variance.
+     */
+    public static NDArray groupNorm(Params p, String name, NDArray x, int groups) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long d = s.size() / (n * groups);
+        NDArray[] id = p.normIdentity(d);
+        NDArray normed = LayerNorm.layerNorm(x.reshape(n, groups, d), new Shape(d), id[0], id[1], 1e-5f)
+                .singletonOrThrow()
+                .reshape(s);
+        Shape affine = new Shape(1, c, 1, 1);
+        return normed.mul(p.get(name + ".weight").reshape(affine)).add(p.get(name + ".bias").reshape(affine));
+    }
+
+    /** SiLU(x) = x·σ(x). */
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** Nearest-neighbour 2× upsampling (each pixel repeated along H and W). */
+    public static NDArray upsample2x(NDArray x) {
+        return x.repeat(2, 2).repeat(3, 2);
+    }
+}

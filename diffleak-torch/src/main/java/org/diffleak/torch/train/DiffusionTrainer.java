@@ -1,0 +1,292 @@
+package org.diffleak.torch.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.model.ModelCard;
+import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.util.Json;
+import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.nn.Params;
+import org.diffleak.torch.nn.UNet;
+
+/**
+ * DDPM training with the simple loss L = ‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t)‖² (Ho et al. 2020, eq. 14),
+ * AdamW with linear warm-up, global-norm gradient clipping, EMA weights, and atomic checkpoints that
+ * resume exactly. Every random draw of step s (data order, t, ε, label dropout) derives from
+ * (seed, s), so a resumed run replays the uninterrupted one.
+ */
+public final class DiffusionTrainer {
+
+    /** State of a checkpoint, beside its arrays. */
+    public record CheckpointState(long step, double loss, long seed, String data) {}
+
+    private final UNet unet;
+    private final NoiseSchedule schedule;
+    private final TrainConfig config;
+    private final Path runDir;
+
+    public DiffusionTrainer(UNet unet, NoiseSchedule schedule, TrainConfig config, Path runDir) {
+        this.unet = unet;
+        this.schedule = schedule;
+        this.config = config;
+        this.runDir = runDir;
+    }
+
+    public Path checkpointDir() {
+        return runDir.resolve("checkpoints");
+    }
+
+    public Path modelDir() {
+        return runDir.resolve("model");
+    }
+
+    /**
+     * Trains on data (pixels in [0, 1]; labels used when the UNet is class-conditional) and writes the
+     * model directory. With resume, continues from the newest checkpoint when there is one. With init,
+     * starts from those weights (fine-tuning) instead of a fresh initialisation.
+     *
+     * @return the card of the written model
+     */
+    public ModelCard train(ImageDataset data, ModelCard cardTemplate, Params init, boolean resume,
+            ProgressListener progress) {
+        checkData(data);
+        Seeds seeds = Seeds.of(config.seed());
+        try (NDManager manager = org.diffleak.torch.TorchRuntime.newManager();
+                Params params = init != null ? init.copy(manager)
+                        : Params.initialize(unet.specs(), seeds.child("init"), manager);
+                Params ema = params.copy(manager);
+                AdamW adam = new AdamW(params, config.weightDecay(), manager)) {
+            long start = 0;
+            double loss = Double.NaN;
+            if (resume) {
+                CheckpointState st = restore(params, ema, adam, manager);
+                if (st != null) {
+                    start = st.step();
+                    loss = st.loss();
+                }
+            }
+            params.attachGradients();
+            progress.start("training", config.steps());
+            progress.update(start, "resumed");
+            long t0 = System.nanoTime();
+            for (long s = start; s < config.steps(); s++) {
+                loss = step(params, ema, adam, data, seeds, s, manager);
+                long done = s + 1;
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException("loss became " + loss + " at step " + done
+                            + "; the last good checkpoint in " + checkpointDir() + " is kept");
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                progress.update(done, String.format("loss %.4f  %.1f img/s", loss,
+                        (done - start) * config.batchSize() / Math.max(secs, 1e-9)));
+                if (done % config.checkpointEvery() == 0 || done == config.steps()) {
+                    saveCheckpoint(params, ema, adam, done, loss, data.name());
+                }
+            }
+            ModelCard card = cardTemplate.withStep(config.steps(), loss);
+            ModelStore.save(modelDir(), card, params, ema);
+            progress.finish(String.format("trained %d steps, final loss %.4f, model in %s", config.steps(), loss,
+                    modelDir()));
+            return card;
+        }
+    }
+
+    private void checkData(ImageDataset data) {
+        var c = unet.config();
+        if (data.channels() != c.channels() || data.height() != c.imageSize() || data.width() != c.imageSize()) {
+            throw new DataException(data.name() + ": images are " + data.channels() + "x" + data.height() + "x"
+                    + data.width() + " but the model takes " + c.channels() + "x" + c.imageSize() + "x"
+                    + c.imageSize());
+        }
+        if (data.size() == 0) {
+            throw new DataException(data.name() + ": no images to train on");
+        }
+        if (c.numClasses() > 0 && data.numClasses() > c.numClasses()) {
+            throw new DataException(data.name() + ": labels go up to " + (data.numClasses() - 1)
+                    + " but the model has " + c.numClasses() + " classes");
+        }
+    }
+
+    /** Dataset indices of the batch at step s: consecutive slices of seeded per-epoch permutations. */
+    static int[] batchIndices(Seeds seeds, long step, int batch, int n) {
+        int[] idx = new int[batch];
+        long pos = step * batch;
+        long cachedEpoch = -1;
+        int[] perm = null;
+        for (int i = 0; i < batch; i++, pos++) {
+            long epoch = pos / n;
+            if (epoch != cachedEpoch) {
+                perm = Seeds.permutation(seeds.child("data").child(epoch).random(), n);
+                cachedEpoch = epoch;
+            }
+            idx[i] = perm[(int) (pos % n)];
+        }
+        return idx;
+    }
+
+    private double step(Params params, Params ema, AdamW adam, ImageDataset data, Seeds seeds, long s,
+            NDManager manager) {
+        int b = config.batchSize();
+        int d = data.imageSize();
+        int[] idx = batchIndices(seeds, s, b, data.size());
+        SplittableRandom rng = seeds.child("noise").child(s).random();
+        float[] x0 = new float[b * d];
+        long[] ts = new long[b];
+        long[] ys = new long[b];
+        for (int i = 0; i < b; i++) {
+            data.copyImage(idx[i], x0, i * d);
+            ts[i] = rng.nextInt(schedule.steps());
+            boolean drop = config.labelDropout() > 0 && rng.nextDouble() < config.labelDropout();
+            ys[i] = drop || data.labels()[idx[i]] < 0 ? unet.config().numClasses() : data.labels()[idx[i]];
+        }
+        for (int i = 0; i < x0.length; i++) {
+            x0[i] = 2f * x0[i] - 1f;
+        }
+        var c = unet.config();
+        Shape shape = new Shape(b, c.channels(), c.imageSize(), c.imageSize());
+        try (NDManager sm = manager.newSubManager()) {
+            NDArray x = sm.create(x0, shape);
+            NDArray eps = Noise.gaussian(sm, shape, rng);
+            NDArray t = sm.create(ts);
+            float[] sa = new float[b];
+            float[] sb = new float[b];
+            for (int i = 0; i < b; i++) {
+                sa[i] = (float) schedule.sqrtAlphaBar((int) ts[i]);
+                sb[i] = (float) schedule.sqrtOneMinusAlphaBar((int) ts[i]);
+            }
+            NDArray xt = x.mul(sm.create(sa, new Shape(b, 1, 1, 1))).add(eps.mul(sm.create(sb, new Shape(b, 1, 1, 1))));
+            NDArray y = c.numClasses() > 0 ? sm.create(ys) : null;
+            double loss;
+            try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+                NDArray pred = unet.forward(params, xt, t, y);
+                NDArray l = pred.sub(eps).square().mean();
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            if (!Double.isFinite(loss)) {
+                return loss;
+            }
+            Map<String, NDArray> grads = new HashMap<>();
+            NDArray sq = sm.zeros(new Shape());
+            for (String name : params.names()) {
+                NDArray g = params.get(name).getGradient();
+                g.attach(sm);
+                grads.put(name, g);
+                sq = sq.add(g.square().sum());
+            }
+            double norm = Math.sqrt(sq.getFloat());
+            double scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
+            boolean mode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try {
+                adam.step(params, grads, config.learningRateAt(s), scale);
+                updateEma(params, ema, sm);
+            } finally {
+                JniUtils.setGradMode(mode);
+            }
+            for (NDArray p : params.arrays()) {
+                JniUtils.zeroGrad((PtNDArray) p);
+            }
+            return loss;
+        }
+    }
+
+    /** EMA of the weights: θ̄ ← d θ̄ + (1 − d) θ. */
+    private void updateEma(Params params, Params ema, NDManager sm) {
+        double dec = config.emaDecay();
+        for (String name : params.names()) {
+            NDArray delta = params.get(name).mul(1 - dec);
+            delta.attach(sm);
+            ema.get(name).muli(dec).addi(delta);
+        }
+    }
+
+    // ---- checkpoints
+
+    private void saveCheckpoint(Params params, Params ema, AdamW adam, long step, double loss, String dataName) {
+        Path dir = checkpointDir().resolve(String.format("step-%09d", step));
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            ModelStore.writeParams(tmp.resolve("params.ndlist"), params);
+            ModelStore.writeParams(tmp.resolve("ema.ndlist"), ema);
+            AtomicFiles.write(tmp.resolve("adam.ndlist"), out -> {
+                try (BufferedOutputStream b = new BufferedOutputStream(out, 1 << 16)) {
+                    adam.save(b);
+                }
+            });
+            Json.write(tmp.resolve("state.json"), new CheckpointState(step, loss, config.seed(), dataName));
+        });
+        Json.write(checkpointDir().resolve("latest.json"), Map.of("checkpoint", dir.getFileName().toString()));
+        pruneOldCheckpoints(dir);
+    }
+
+    private void pruneOldCheckpoints(Path keep) {
+        try (Stream<Path> s = Files.list(checkpointDir())) {
+            List<Path> old = s.filter(p -> p.getFileName().toString().startsWith("step-"))
+                    .filter(p -> !p.equals(keep)).sorted().toList();
+            for (int i = 0; i < old.size() - 1; i++) {
+                AtomicFiles.deleteRecursively(old.get(i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prune checkpoints in " + checkpointDir(), e);
+        }
+    }
+
+    /** Loads the newest checkpoint into the given arrays; null when there is none. */
+    private CheckpointState restore(Params params, Params ema, AdamW adam, NDManager manager) {
+        Path latest = checkpointDir().resolve("latest.json");
+        if (!Files.isRegularFile(latest)) {
+            return null;
+        }
+        String name = Json.read(latest, Map.class).get("checkpoint").toString();
+        Path dir = checkpointDir().resolve(name);
+        CheckpointState st = Json.read(dir.resolve("state.json"), CheckpointState.class);
+        if (st.seed() != config.seed()) {
+            throw new DataException(dir + ": checkpoint was made with seed " + st.seed() + ", this run uses "
+                    + config.seed() + "; resume with the same configuration");
+        }
+        try (Params p = ModelStore.readParams(dir.resolve("params.ndlist"), unet, manager);
+                Params e = ModelStore.readParams(dir.resolve("ema.ndlist"), unet, manager);
+                InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve("adam.ndlist")))) {
+            params.copyFrom(p);
+            ema.copyFrom(e);
+            adam.load(in, st.step(), dir.toString());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(dir + ": cannot read checkpoint: " + ex.getMessage(), ex);
+        }
+        return st;
+    }
+
+    /** The step of the newest checkpoint in a run directory, or 0. */
+    public static long checkpointStep(Path runDir) {
+        Path latest = runDir.resolve("checkpoints").resolve("latest.json");
+        if (!Files.isRegularFile(latest)) {
+            return 0;
+        }
+        String name = Json.read(latest, Map.class).get("checkpoint").toString();
+        return Json.read(runDir.resolve("checkpoints").resolve(name).resolve("state.json"), CheckpointState.class)
+                .step();
+    }
+
+}
