@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 
 /**
@@ -68,16 +69,33 @@ public final class Layers {
                 .singletonOrThrow()
                 .reshape(s);
         Shape affine = new Shape(1, c, 1, 1);
-        return normed.mul(p.get(name + ".weight").reshape(affine)).add(p.get(name + ".bias").reshape(affine));
+        NDArray gamma = p.get(name + ".weight").reshape(affine);
+        NDArray beta = p.get(name + ".bias").reshape(affine);
+        return recording() ? normed.mul(gamma).add(beta) : normed.muli(gamma).addi(beta);
     }
 
-    /** SiLU(x) = x·σ(x). */
+    /** SiLU(x) = x·σ(x) (DJL exposes no fused silu). */
     public static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
+        NDArray s = x.getNDArrayInternal().sigmoid();
+        return recording() ? x.mul(s) : s.muli(x);
     }
 
-    /** Nearest-neighbour 2× upsampling (each pixel repeated along H and W). */
+    /** a + b, in place into a (a fresh intermediate) when no graph is being recorded. */
+    public static NDArray addFresh(NDArray a, NDArray b) {
+        return recording() ? a.add(b) : a.addi(b);
+    }
+
+    /**
+     * Whether autograd is recording. Without a graph, layers write into their own fresh intermediates in
+     * place, which saves an allocation and a memory pass per op at inference.
+     */
+    static boolean recording() {
+        return JniUtils.isGradMode();
+    }
+
+    /** Nearest-neighbour 2× upsampling (interpolation mode 0 of DJL's PyTorch engine). */
     public static NDArray upsample2x(NDArray x) {
-        return x.repeat(2, 2).repeat(3, 2);
+        Shape s = x.getShape();
+        return x.getNDArrayInternal().interpolation(new long[] {2 * s.get(2), 2 * s.get(3)}, 0, false);
     }
 }

@@ -142,10 +142,10 @@ public final class UNet {
         int g = config.groups();
         NDArray h = conv(p, name + ".conv1", silu(groupNorm(p, name + ".norm1", x, g)), 1);
         NDArray te = linear(p, name + ".temb", tact);
-        h = h.add(te.reshape(te.getShape().get(0), te.getShape().get(1), 1, 1));
+        h = Layers.addFresh(h, te.reshape(te.getShape().get(0), te.getShape().get(1), 1, 1));
         h = conv(p, name + ".conv2", silu(groupNorm(p, name + ".norm2", h, g)), 1);
         NDArray skip = x.getShape().get(1) == h.getShape().get(1) ? x : conv(p, name + ".skip", x, 1);
-        return h.add(skip);
+        return Layers.addFresh(h, skip);
     }
 
     /** Single-head self-attention over the H·W positions: softmax(qᵀk/√C) applied to v, plus residual. */
@@ -161,7 +161,7 @@ public final class UNet {
         NDArray v = qkv.get(":, 2");
         NDArray w = q.transpose(0, 2, 1).matMul(k).mul(1.0 / Math.sqrt(c)).softmax(2);
         NDArray out = v.matMul(w.transpose(0, 2, 1)).reshape(s);
-        return x.add(conv(p, name + ".proj", out, 1));
+        return Layers.addFresh(conv(p, name + ".proj", out, 1), x);
     }
 
     /** Sinusoidal embedding of t (Vaswani et al.): [sin(t·f_i), cos(t·f_i)], f_i = 10000^(−i/(half−1)). */

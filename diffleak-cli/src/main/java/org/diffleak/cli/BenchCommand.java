@@ -1,0 +1,165 @@
+package org.diffleak.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.diffleak.core.config.ScheduleConfig;
+import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.config.UNetConfig;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.model.ModelCard;
+import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.util.Json;
+import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.diffusion.DdimSampler;
+import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.diffusion.UNetDenoiser;
+import org.diffleak.torch.nn.Params;
+import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.train.DiffusionTrainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Engine benchmark on the default UNet (bench/run runs it beside the PyTorch-Python baseline): training
+ * img/s at batch 64, inference img/s at batch 256, DDIM-50 time for 256 images, peak RSS, and the RSS
+ * of inference over many batches (it must stay flat).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures training and inference speed"
+        + " and memory of the default UNet; see bench/run for the side-by-side with PyTorch.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--train-steps", defaultValue = "20") int trainSteps;
+    @Option(names = "--infer-batches", defaultValue = "100", description = "batches of 256 for the RSS check") int inferBatches;
+    @Option(names = "--ddim-images", defaultValue = "256") int ddimImages;
+    @Option(names = "--json", description = "write the figures here") Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        var log = spec.commandLine().getOut();
+        UNetConfig cfg = UNetConfig.fashionMnistDefault();
+        UNet unet = new UNet(cfg);
+        NoiseSchedule schedule = NoiseSchedule.defaultLinear();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("engine", TorchRuntime.versions());
+        r.put("parameters", unet.specs().stream().mapToLong(p -> p.size()).sum());
+
+        r.put("train_img_per_s", trainThroughput(unet, schedule));
+        log.printf("training   %.1f img/s (batch 64)%n", (double) r.get("train_img_per_s"));
+
+        try (NDManager m = TorchRuntime.newManager(); Params p = Params.initialize(unet.specs(), Seeds.of(0), m)) {
+            UNetDenoiser d = new UNetDenoiser(unet, p, schedule);
+            List<Long> rss = new ArrayList<>();
+            int warm = 3;
+            long t0 = 0;
+            int timed = Math.min(inferBatches, 23) - warm;
+            for (int b = 0; b < inferBatches; b++) {
+                if (b == warm) {
+                    t0 = System.nanoTime();
+                }
+                try (NDManager sm = m.newSubManager()) {
+                    SplittableRandom rng = new SplittableRandom(b);
+                    NDArray x = Noise.gaussian(sm, new Shape(256, 1, 28, 28), rng);
+                    long[] ts = new long[256];
+                    for (int i = 0; i < 256; i++) {
+                        ts[i] = rng.nextInt(1000);
+                    }
+                    d.predictNoise(x, sm.create(ts), null).toFloatArray();
+                }
+                if (b == warm + timed - 1) {
+                    r.put("infer_img_per_s", 256.0 * timed / ((System.nanoTime() - t0) / 1e9));
+                    log.printf("inference  %.1f img/s (batch 256)%n", (double) r.get("infer_img_per_s"));
+                }
+                rss.add(rssKb());
+            }
+            long early = rss.get(Math.min(9, rss.size() - 1));
+            long last = rss.get(rss.size() - 1);
+            r.put("infer_rss_kb_batch10", early);
+            r.put("infer_rss_kb_last", last);
+            r.put("infer_rss_growth", (double) last / early - 1);
+            log.printf("inference RSS  %d MB at batch 10, %d MB at batch %d (%+.1f%%)%n", early / 1024, last / 1024,
+                    rss.size(), 100.0 * ((double) last / early - 1));
+
+            long s0 = System.nanoTime();
+            try (NDManager sm = m.newSubManager()) {
+                NDArray xT = Noise.gaussian(sm, new Shape(ddimImages, 1, 28, 28), new SplittableRandom(1));
+                DdimSampler.of(schedule, 50, 0.0, true).sample(d, xT, null, new SplittableRandom(2),
+                        ProgressListener.NONE).toFloatArray();
+            }
+            r.put("ddim50_seconds", (System.nanoTime() - s0) / 1e9);
+            log.printf("DDIM-50    %.1f s for %d images%n", (double) r.get("ddim50_seconds"), ddimImages);
+        }
+        r.put("peak_rss_kb", peakRssKb());
+        log.printf("peak RSS   %d MB%n", (long) r.get("peak_rss_kb") / 1024);
+        if (json != null) {
+            Json.write(json, r);
+        }
+        return 0;
+    }
+
+    private double trainThroughput(UNet unet, NoiseSchedule schedule) throws IOException {
+        int warm = 3;
+        SplittableRandom rng = new SplittableRandom(5);
+        float[] px = new float[512 * 784];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (float) rng.nextDouble();
+        }
+        ImageDataset data = ImageDataset.of("bench", 1, 28, 28, px, new int[512]);
+        TrainConfig tc = new TrainConfig(warm + trainSteps, 64, 1e-4, 0, 0, 1.0, 0.999, 0, 1_000_000, 0);
+        long[] marks = new long[2];
+        ProgressListener timer = new ProgressListener() {
+            public void start(String task, long total) {}
+            public void update(long done, String status) {
+                if (done == warm) {
+                    marks[0] = System.nanoTime();
+                } else if (done == warm + trainSteps) {
+                    marks[1] = System.nanoTime();
+                }
+            }
+            public void finish(String summary) {}
+        };
+        Path dir = Files.createTempDirectory("diffleak-bench");
+        try {
+            ModelCard card = new ModelCard("unet-denoiser", unet.config(), ScheduleConfig.defaultLinear(), tc, "bench",
+                    "random", 512, 0, Double.NaN, null, Map.of());
+            new DiffusionTrainer(unet, schedule, tc, dir).train(data, card, null, false, timer);
+        } finally {
+            AtomicFiles.deleteRecursively(dir);
+        }
+        return 64.0 * trainSteps / ((marks[1] - marks[0]) / 1e9);
+    }
+
+    private static long rssKb() throws IOException {
+        return statusField("VmRSS:");
+    }
+
+    private static long peakRssKb() throws IOException {
+        return statusField("VmHWM:");
+    }
+
+    private static long statusField(String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,90 @@
+package org.diffleak.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.diffleak.core.io.ImageGrid;
+import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.diffusion.DdimSampler;
+import org.diffleak.torch.diffusion.DdpmSampler;
+import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.diffusion.GuidedDenoiser;
+import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.diffusion.Sampler;
+import org.diffleak.torch.train.ModelStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Draws images from a model and writes them as one PNG grid. Same seed, same images.")
+final class SampleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, description = "model directory") Path model;
+    @Option(names = {"-n", "--count"}, defaultValue = "64", description = "images (default ${DEFAULT-VALUE})") int count;
+    @Option(names = {"-o", "--out"}, defaultValue = "samples.png", description = "PNG grid (default ${DEFAULT-VALUE})") Path out;
+    @Option(names = "--sampler", defaultValue = "ddim", description = "ddim or ddpm (default ${DEFAULT-VALUE})") String sampler;
+    @Option(names = "--steps", defaultValue = "50", description = "DDIM steps (default ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--eta", defaultValue = "0", description = "DDIM η: 0 deterministic, 1 DDPM-like") double eta;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--label", description = "class to generate (class-conditional models)") Integer label;
+    @Option(names = "--guidance", defaultValue = "1", description = "classifier-free guidance scale w (1 = none)") double guidance;
+    @Option(names = "--raw-weights", description = "use the raw weights instead of their EMA") boolean raw;
+    @Option(names = "--batch", defaultValue = "256", description = "images per forward pass") int batch;
+    @Option(names = "--columns", defaultValue = "8") int columns;
+
+    @Override
+    public Integer call() {
+        if (count < 1 || batch < 1 || steps < 1) {
+            throw new IllegalArgumentException("--count, --batch and --steps must be ≥ 1");
+        }
+        var log = spec.commandLine().getOut();
+        try (NDManager manager = TorchRuntime.newManager(); ModelStore.Loaded m = ModelStore.load(model, !raw, manager)) {
+            Denoiser d = m.denoiser();
+            if (label != null && (label < 0 || label >= d.numClasses())) {
+                throw new IllegalArgumentException("--label needs a class-conditional model and 0 ≤ label < "
+                        + d.numClasses());
+            }
+            if (guidance != 1.0 && label != null) {
+                d = new GuidedDenoiser(d, guidance);
+            }
+            NoiseSchedule s = d.schedule();
+            Sampler smp = switch (sampler) {
+                case "ddim" -> DdimSampler.of(s, steps, eta, true);
+                case "ddpm" -> new DdpmSampler(s);
+                default -> throw new IllegalArgumentException("--sampler must be ddim or ddpm");
+            };
+            int c = d.channels();
+            int size = d.imageSize();
+            float[] all = new float[count * c * size * size];
+            Seeds seeds = Seeds.of(seed).child("sample");
+            ConsoleProgress progress = ConsoleProgress.forConsole(log);
+            progress.start("sampling", count);
+            for (int start = 0, b = 0; start < count; start += batch, b++) {
+                int n = Math.min(batch, count - start);
+                try (NDManager sm = manager.newSubManager()) {
+                    var rng = seeds.child(b).random();
+                    NDArray xT = Noise.gaussian(sm, new Shape(n, c, size, size), rng);
+                    NDArray y = label == null ? null : sm.full(new Shape(n), label, DataType.INT64);
+                    NDArray x0 = smp.sample(d, xT, y, rng, ProgressListener.NONE);
+                    float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
+                    System.arraycopy(px, 0, all, start * c * size * size, px.length);
+                }
+                progress.update(start + n, "");
+            }
+            ImageGrid.writePng(out, all, count, c, size, size, columns);
+            log.println("wrote " + count + " samples to " + out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,117 @@
+package org.diffleak.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.diffleak.core.config.DataConfig;
+import org.diffleak.core.config.JobConfig;
+import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.Datasets;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.data.Splits;
+import org.diffleak.core.model.ModelCard;
+import org.diffleak.core.util.Json;
+import org.diffleak.core.util.Provenance;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.train.DiffusionTrainer;
+import org.diffleak.torch.train.ModelStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Trains a DDPM denoiser from a YAML job (configs/*.yaml or a preset); flags override it."
+                + " Writes RUN/model (card + weights), RUN/checkpoints, RUN/splits.json and RUN/job.json.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, description = "YAML job file")
+    Path config;
+
+    @Option(names = "--preset", defaultValue = "tiny", description = "embedded job when no --config: tiny or base (default ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = {"-o", "--out"}, description = "run directory (default runs/NAME)")
+    Path out;
+
+    @Option(names = "--resume", description = "continue from the run's newest checkpoint")
+    boolean resume;
+
+    @Option(names = "--init-from", paramLabel = "MODEL", description = "fine-tune: start from this model's weights")
+    Path initFrom;
+
+    @Option(names = "--steps", description = "total optimizer steps") Integer steps;
+    @Option(names = "--batch-size") Integer batchSize;
+    @Option(names = "--lr", description = "peak learning rate") Double lr;
+    @Option(names = "--warmup", description = "warm-up steps") Integer warmup;
+    @Option(names = "--ema", description = "EMA decay") Double ema;
+    @Option(names = "--checkpoint-every") Integer checkpointEvery;
+    @Option(names = "--seed") Long seed;
+    @Option(names = "--dataset", description = "fashion-mnist, mnist or folder") String dataset;
+    @Option(names = "--data-dir", description = "where the dataset's files are") String dataDir;
+    @Option(names = "--split", description = "public, members, nonmembers, auxiliary or all") String split;
+    @Option(names = "--limit", description = "at most this many images of the split (0 = all)") Integer limit;
+    @Option(names = "--classes", description = "class-conditional with this many classes (0 = unconditional)") Integer classes;
+    @Option(names = "--label-dropout", description = "null-label probability for classifier-free guidance") Double labelDropout;
+
+    @Override
+    public Integer call() {
+        PrintWriter log = spec.commandLine().getOut();
+        JobConfig job = overrides(config != null ? JobConfig.read(config) : JobConfig.preset(preset));
+        Path runDir = out != null ? out : Path.of("runs", job.name());
+        long existing = DiffusionTrainer.checkpointStep(runDir);
+        if (existing > 0 && !resume) {
+            throw new DataException(runDir + " already holds a checkpoint at step " + existing
+                    + "; pass --resume to continue it or --out to start elsewhere");
+        }
+        ImageDataset all = Datasets.load(job.data(), log);
+        Splits splits = Datasets.splits(job.splits(), all.size());
+        ImageDataset data = Datasets.select(all, splits, job.data());
+        splits.save(runDir.resolve("splits.json"));
+        Json.write(runDir.resolve("job.json"), job);
+        log.printf("training %s on %d images of %s (%s split), %d steps of %d%n", job.name(), data.size(),
+                all.name(), job.data().split(), job.train().steps(), job.train().batchSize());
+
+        UNet unet = new UNet(job.model());
+        ModelCard template = new ModelCard("unet-denoiser", job.model(), job.schedule(), job.train(),
+                job.data().dataset(), job.data().split(), data.size(), 0, Double.NaN,
+                initFrom == null ? null : initFrom.toString(), Provenance.collect(TorchRuntime.versions()));
+        DiffusionTrainer trainer = new DiffusionTrainer(unet, job.schedule().build(), job.train(), runDir);
+        ConsoleProgress progress = ConsoleProgress.forConsole(log);
+        if (initFrom == null) {
+            trainer.train(data, template, null, resume, progress);
+        } else {
+            try (NDManager m = TorchRuntime.newManager(); ModelStore.Loaded base = ModelStore.load(initFrom, true, m)) {
+                if (!base.card().unet().equals(job.model())) {
+                    throw new DataException(initFrom + ": its architecture " + base.card().unet()
+                            + " differs from the job's " + job.model());
+                }
+                trainer.train(data, template, base.params(), resume, progress);
+            }
+        }
+        return 0;
+    }
+
+    private JobConfig overrides(JobConfig job) {
+        TrainConfig t = job.train();
+        t = new TrainConfig(steps != null ? steps : t.steps(), batchSize != null ? batchSize : t.batchSize(),
+                lr != null ? lr : t.learningRate(), warmup != null ? warmup : t.warmupSteps(), t.weightDecay(),
+                t.gradClip(), ema != null ? ema : t.emaDecay(), labelDropout != null ? labelDropout : t.labelDropout(),
+                checkpointEvery != null ? checkpointEvery : t.checkpointEvery(), seed != null ? seed : t.seed());
+        DataConfig d = job.data();
+        d = new DataConfig(dataset != null ? dataset : d.dataset(), dataDir != null ? dataDir : d.path(),
+                d.attributes(), d.channels(), d.size(), split != null ? split : d.split(),
+                limit != null ? limit : d.limit());
+        JobConfig j = job.withTrain(t).withData(d);
+        if (classes != null) {
+            j = j.withModel(j.model().withClasses(classes));
+        }
+        return j;
+    }
+}
