@@ -89,7 +89,9 @@ public final class DiffusionTrainer {
             }
             params.attachGradients();
             progress.start("training", config.steps());
-            progress.update(start, "resumed");
+            if (start > 0) {
+                progress.update(start, "resumed at step " + start);
+            }
             long t0 = System.nanoTime();
             for (long s = start; s < config.steps(); s++) {
                 loss = step(params, ema, adam, data, seeds, s, manager);
