@@ -28,40 +28,53 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void write(Path target, Writer body) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        replace(target, parent -> Files.createTempFile(parent, "." + target.getFileName(), ".tmp"), tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 body.write(out);
             }
-            move(tmp, target);
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            deleteQuietly(tmp);
-            throw e;
-        }
+        });
     }
 
     public static void writeString(Path target, String text) {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    /** Builds a directory in a temp sibling and renames it into place, replacing any old one. */
+    /**
+     * Builds a directory in a temp sibling and renames it into place. A directory cannot be renamed over a
+     * non-empty one, so an old one is first renamed aside and deleted only once the new one is in place.
+     */
     public static void writeDirectory(Path target, DirectoryWriter body) {
-        Path parent = target.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+        replace(target, parent -> Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp"), tmp -> {
             body.write(tmp);
             if (Files.exists(target)) {
-                deleteRecursively(target);
+                Path old = tmp.resolveSibling(tmp.getFileName() + ".old");
+                move(target, old);
+                try {
+                    move(tmp, target);
+                } catch (IOException e) {
+                    move(old, target);
+                    throw e;
+                }
+                deleteRecursively(old);
             }
-            move(tmp, target);
+        });
+    }
+
+    private interface TempMaker {
+        Path make(Path parent) throws IOException;
+    }
+
+    /** Makes a temp sibling of target, fills it, and moves it over target; on failure only the temp goes. */
+    private static void replace(Path target, TempMaker maker, DirectoryWriter fill) {
+        Path tmp = null;
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            tmp = maker.make(parent);
+            fill.write(tmp);
+            if (Files.exists(tmp)) {
+                move(tmp, target);
+            }
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);

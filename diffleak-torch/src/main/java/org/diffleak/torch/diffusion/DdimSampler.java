@@ -75,7 +75,10 @@ public final class DdimSampler implements Sampler {
     public StepResult step(NDArray eps, int i, NDArray xt, SplittableRandom rng) {
         int t = timesteps[i];
         int tPrev = i + 1 < timesteps.length ? timesteps[i + 1] : -1;
-        NDArray x0 = predictX0(xt, eps, t);
+        NDArray x0 = ForwardProcess.predictX0(schedule, xt, eps, t);
+        if (clipX0) {
+            x0 = x0.clip(-1f, 1f);
+        }
         double abPrev = schedule.alphaBar(tPrev);
         double sigma = eta == 0 ? 0 : eta * Math.sqrt((1 - abPrev) / (1 - schedule.alphaBar(t)))
                 * Math.sqrt(1 - schedule.alphaBar(t) / abPrev);
@@ -84,12 +87,6 @@ public final class DdimSampler implements Sampler {
             prev = prev.add(Noise.gaussian(xt.getManager(), xt.getShape(), rng).mul(sigma));
         }
         return new StepResult(prev, x0);
-    }
-
-    /** x̂₀ = (x_t − √(1−ᾱ_t) ε̂)/√ᾱ_t, optionally clipped to the data range [−1, 1]. */
-    NDArray predictX0(NDArray xt, NDArray eps, int t) {
-        NDArray x0 = xt.sub(eps.mul(schedule.sqrtOneMinusAlphaBar(t))).div(schedule.sqrtAlphaBar(t));
-        return clipX0 ? x0.clip(-1f, 1f) : x0;
     }
 
     /**
@@ -113,8 +110,7 @@ public final class DdimSampler implements Sampler {
             try (NDManager step = outer.newSubManager()) {
                 x.attach(step);
                 NDArray eps = denoiser.predictNoise(x, step.full(new Shape(n), Math.max(t, 0), DataType.INT64), labels);
-                NDArray x0Hat = x.sub(eps.mul(s.sqrtOneMinusAlphaBar(t))).div(s.sqrtAlphaBar(t));
-                NDArray next = x0Hat.mul(s.sqrtAlphaBar(tNext)).add(eps.mul(s.sqrtOneMinusAlphaBar(tNext)));
+                NDArray next = ForwardProcess.noised(s, ForwardProcess.predictX0(s, x, eps, t), eps, tNext);
                 next.attach(outer);
                 x = next;
             }

@@ -42,7 +42,7 @@ public final class DdpmSampler implements Sampler {
         double ab = schedule.alphaBar(t);
         double abPrev = schedule.alphaBar(t - 1);
         double beta = schedule.beta(t);
-        NDArray x0 = xt.sub(eps.mul(Math.sqrt(1 - ab))).div(Math.sqrt(ab));
+        NDArray x0 = ForwardProcess.predictX0(schedule, xt, eps, t);
         if (clipX0) {
             x0 = x0.clip(-1f, 1f);
         }
