@@ -17,7 +17,8 @@ import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.GuidedDenoiser;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.diffusion.Sampler;
-import org.diffleak.torch.train.ModelStore;
+import org.diffleak.torch.imports.CloseableDenoiser;
+import org.diffleak.torch.imports.Denoisers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,7 +31,8 @@ final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, description = "model directory") Path model;
+    @Option(names = {"-m", "--model"}, required = true,
+            description = "model directory, or an imported .pt/.torchscript/.onnx denoiser with its .json spec") Path model;
     @Option(names = {"-n", "--count"}, defaultValue = "64", description = "images (default ${DEFAULT-VALUE})") int count;
     @Option(names = {"-o", "--out"}, defaultValue = "samples.png", description = "PNG grid (default ${DEFAULT-VALUE})") Path out;
     @Option(names = "--sampler", defaultValue = "ddim", description = "ddim or ddpm (default ${DEFAULT-VALUE})") String sampler;
@@ -39,7 +41,7 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--label", description = "class to generate (class-conditional models)") Integer label;
     @Option(names = "--guidance", defaultValue = "1", description = "classifier-free guidance scale w (1 = none)") double guidance;
-    @Option(names = "--raw-weights", description = "use the raw weights instead of their EMA") boolean raw;
+    @Option(names = "--raw-weights", description = "DiffLeak models: use the raw weights instead of their EMA") boolean raw;
     @Option(names = "--batch", defaultValue = "256", description = "images per forward pass") int batch;
     @Option(names = "--columns", defaultValue = "8") int columns;
 
@@ -49,8 +51,9 @@ final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count, --batch and --steps must be ≥ 1");
         }
         var log = spec.commandLine().getOut();
-        try (NDManager manager = TorchRuntime.newManager(); ModelStore.Loaded m = ModelStore.load(model, !raw, manager)) {
-            Denoiser d = m.denoiser();
+        try (NDManager manager = TorchRuntime.newManager();
+                CloseableDenoiser loaded = Denoisers.load(model, manager, !raw)) {
+            Denoiser d = loaded;
             if (label != null && (label < 0 || label >= d.numClasses())) {
                 throw new IllegalArgumentException("--label needs a class-conditional model and 0 ≤ label < "
                         + d.numClasses());

@@ -72,6 +72,22 @@ class CliTest {
     }
 
     @Test
+    void samplesFromAnImportedOnnxDenoiser() throws IOException {
+        Path fixtures = dir.resolve("fixtures");
+        Files.createDirectories(fixtures);
+        for (String f : List.of("tiny_denoiser.onnx", "tiny_denoiser.json")) {
+            try (var in = CliTest.class.getResourceAsStream("/fixtures/" + f)) {
+                Files.copy(in, fixtures.resolve(f));
+            }
+        }
+        Path png = dir.resolve("onnx.png");
+        Run r = run("sample", "-m", fixtures.resolve("tiny_denoiser.onnx").toString(), "-n", "3", "--steps", "4",
+                "-o", png.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(3 * 10 + 2);
+    }
+
+    @Test
     void badInputGivesOneLineAndNonZeroExit() throws IOException {
         Run missing = run("sample", "-m", dir.resolve("nope").toString());
         assertThat(missing.code()).isNotZero();

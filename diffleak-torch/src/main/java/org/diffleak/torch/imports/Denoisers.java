@@ -20,8 +20,13 @@ public final class Denoisers {
      * (.pt, .torchscript) or an ONNX file (.onnx), the last two with their {@link ImportedModelSpec} beside.
      */
     public static CloseableDenoiser load(Path path, NDManager manager) {
+        return load(path, manager, true);
+    }
+
+    /** As {@link #load(Path, NDManager)}; for a DiffLeak model directory, ema = false takes the raw weights. */
+    public static CloseableDenoiser load(Path path, NDManager manager, boolean ema) {
         if (Files.isDirectory(path)) {
-            return saved(ModelStore.load(path, true, manager));
+            return saved(ModelStore.load(path, ema, manager));
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
