@@ -93,6 +93,15 @@ public final class Layers {
         return JniUtils.isGradMode();
     }
 
+    /**
+     * Global average pooling [N, C, H, W] → [N, C]: the mean over the H·W positions. Taken over one
+     * flattened axis, since DJL's PyTorch engine does not support mean over several axes.
+     */
+    public static NDArray globalAvgPool(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
+    }
+
     /** Nearest-neighbour 2× upsampling (interpolation mode 0 of DJL's PyTorch engine). */
     public static NDArray upsample2x(NDArray x) {
         Shape s = x.getShape();

@@ -130,11 +130,13 @@ public final class Params implements AutoCloseable {
         return n;
     }
 
-    /** An independent copy (for EMA weights), owned by a sub-manager of parent. */
+    /** An independent copy (for EMA weights), owned by a sub-manager of parent; it outlives these weights. */
     public Params copy(NDManager parent) {
         Params p = new Params(parent);
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            p.put(e.getKey(), e.getValue().duplicate().stopGradient());
+            NDArray c = e.getValue().duplicate().stopGradient();
+            c.attach(p.manager);
+            p.put(e.getKey(), c);
         }
         return p;
     }

@@ -8,11 +8,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.util.Json;
 import org.diffleak.torch.diffusion.UNetDenoiser;
+import org.diffleak.torch.nn.ParamSpec;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
 
@@ -62,11 +64,15 @@ public final class ModelStore {
     }
 
     static Params readParams(Path file, UNet unet, NDManager manager) {
+        return readParams(file, unet.specs(), manager);
+    }
+
+    static Params readParams(Path file, List<ParamSpec> specs, NDManager manager) {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": missing parameter file");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return Params.load(unet.specs(), in, manager, file.toString());
+            return Params.load(specs, in, manager, file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
         }
