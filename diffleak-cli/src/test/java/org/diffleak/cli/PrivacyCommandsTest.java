@@ -1,0 +1,51 @@
+package org.diffleak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.diffleak.core.util.Json;
+import org.junit.jupiter.api.Test;
+
+class PrivacyCommandsTest {
+
+    @Test
+    void epsilonJson() throws Exception {
+        CliTest.Run r = CliTest.run("epsilon", "--accountant", "rdp", "--noise-multiplier", "1.1", "--sample-rate",
+                "0.004", "--steps", "15000", "--delta", "1e-5", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        // Abadi et al.'s MNIST setting (q = 256/60000, σ = 1.1, 60 epochs): RDP gives ε ≈ 3
+        assertThat(j.get("epsilon").asDouble()).isBetween(2.0, 4.0);
+        assertThat(j.get("best_order").asDouble()).isGreaterThan(1);
+        CliTest.Run g = CliTest.run("epsilon", "--accountant", "gdp", "-s", "1.1", "-q", "0.004", "--steps", "15000",
+                "--delta", "1e-5", "--json");
+        assertThat(Json.MAPPER.readTree(g.out()).get("epsilon").asDouble()).isPositive();
+    }
+
+    @Test
+    void noiseInvertsEpsilon() throws Exception {
+        CliTest.Run r = CliTest.run("noise", "--target-epsilon", "3", "--delta", "1e-5", "--sample-rate", "0.01",
+                "--steps", "1000", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        double sigma = Json.MAPPER.readTree(r.out()).get("noise_multiplier").asDouble();
+        CliTest.Run e = CliTest.run("epsilon", "-s", Double.toString(sigma), "-q", "0.01", "--steps", "1000",
+                "--delta", "1e-5", "--json");
+        assertThat(Json.MAPPER.readTree(e.out()).get("epsilon").asDouble()).isBetween(2.99, 3.0);
+    }
+
+    @Test
+    void badPrivacyInputIsOneLineAndNonZero() {
+        for (String[] args : new String[][] {
+            {"epsilon", "-s", "0", "-q", "0.01", "--steps", "10", "--delta", "1e-5"},
+            {"epsilon", "-s", "1", "-q", "1.5", "--steps", "10", "--delta", "1e-5"},
+            {"epsilon", "-s", "1", "-q", "0.01", "--steps", "0", "--delta", "1e-5"},
+            {"epsilon", "-s", "1", "-q", "0.01", "--steps", "10", "--delta", "1"},
+            {"epsilon", "-s", "NaN", "-q", "0.01", "--steps", "10", "--delta", "1e-5"},
+            {"noise", "-e", "-2", "-q", "0.01", "--steps", "10", "--delta", "1e-5"},
+            {"epsilon", "--accountant", "pld", "-s", "1", "-q", "0.01", "--steps", "10", "--delta", "1e-5"}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isNotZero();
+            assertThat(r.err().strip()).startsWith("diffleak: error:").doesNotContain("\n");
+        }
+    }
+}
