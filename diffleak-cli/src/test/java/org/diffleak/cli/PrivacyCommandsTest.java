@@ -48,4 +48,20 @@ class PrivacyCommandsTest {
             assertThat(r.err().strip()).startsWith("diffleak: error:").doesNotContain("\n");
         }
     }
+
+    @Test
+    void rocFromScoresFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("scores.csv");
+        java.nio.file.Files.writeString(f, "id,label,score\na,1,0.9\nb,1,0.4\nc,0,0.5\nd,0,0.1\n");
+        CliTest.Run r = CliTest.run("roc", "--scores", f.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.get("auc").asDouble()).isEqualTo(0.75);
+        assertThat(j.get("tpr_at_1pct_fpr").asDouble()).isEqualTo(0.5);
+        assertThat(j.get("balanced_accuracy").asDouble()).isEqualTo(0.75);
+        java.nio.file.Files.writeString(f, "id,label\na,1\n");
+        CliTest.Run bad = CliTest.run("roc", "--scores", f.toString());
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err().strip()).contains("scores.csv:1").doesNotContain("\n");
+    }
 }
