@@ -48,11 +48,19 @@ public final class Layers {
         NDArray w = p.get(name + ".weight");
         long k = w.getShape().get(2);
         Shape pad = new Shape(k / 2, k / 2);
-        return Conv2d.conv2d(x, w, p.get(name + ".bias"), stride == 1 ? ONE : TWO, pad, ONE, 1).singletonOrThrow();
+        NDArray y = Conv2d.conv2d(x, w, p.get(name + ".bias"), stride == 1 ? ONE : TWO, pad, ONE, 1).singletonOrThrow();
+        return p.tape() == null ? y : p.tape().record(GradTape.Kind.CONV, name, x, y, stride, (int) k);
     }
 
     public static NDArray linear(Params p, String name, NDArray x) {
-        return Linear.linear(x, p.get(name + ".weight"), p.get(name + ".bias")).singletonOrThrow();
+        NDArray y = Linear.linear(x, p.get(name + ".weight"), p.get(name + ".bias")).singletonOrThrow();
+        return p.tape() == null ? y : p.tape().record(GradTape.Kind.LINEAR, name, x, y, 1, 1);
+    }
+
+    /** Rows of the embedding table selected by one-hot rows [N, K]: onehot · W. */
+    public static NDArray embedding(Params p, String name, NDArray onehot) {
+        NDArray y = onehot.matMul(p.get(name + ".weight"));
+        return p.tape() == null ? y : p.tape().record(GradTape.Kind.EMBEDDING, name, onehot, y, 1, 1);
     }
 
     /**
@@ -71,6 +79,9 @@ public final class Layers {
         Shape affine = new Shape(1, c, 1, 1);
         NDArray gamma = p.get(name + ".weight").reshape(affine);
         NDArray beta = p.get(name + ".bias").reshape(affine);
+        if (p.tape() != null) {
+            return p.tape().record(GradTape.Kind.AFFINE, name, normed, normed.mul(gamma).add(beta), 1, 1);
+        }
         return recording() ? normed.mul(gamma).add(beta) : normed.muli(gamma).addi(beta);
     }
 

@@ -27,11 +27,35 @@ import org.diffleak.core.util.Seeds;
 public final class Params implements AutoCloseable {
 
     private final NDManager manager;
-    private final Map<String, NDArray> arrays = new LinkedHashMap<>();
-    private final Map<Long, NDArray[]> normConstants = new HashMap<>();
+    private final Map<String, NDArray> arrays;
+    private final Map<Long, NDArray[]> normConstants;
+    private final GradTape tape;
 
     private Params(NDManager parent) {
         this.manager = parent.newSubManager();
+        this.arrays = new LinkedHashMap<>();
+        this.normConstants = new HashMap<>();
+        this.tape = null;
+    }
+
+    private Params(Params base, GradTape tape) {
+        this.manager = base.manager;
+        this.arrays = base.arrays;
+        this.normConstants = base.normConstants;
+        this.tape = tape;
+    }
+
+    /**
+     * A view of these weights whose layers also record their inputs and output probes on the tape, for
+     * per-sample gradients. The view owns nothing: closing it is a no-op.
+     */
+    public Params recording(GradTape t) {
+        return new Params(this, t);
+    }
+
+    /** The tape layers record on, or null for a plain forward pass. */
+    public GradTape tape() {
+        return tape;
     }
 
     /** Fresh weights drawn from the seeded generator in spec order, as PyTorch initialises them. */
@@ -181,6 +205,8 @@ public final class Params implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        if (tape == null) {
+            manager.close();
+        }
     }
 }

@@ -107,7 +107,7 @@ public final class UNet {
             NDArray labels = y != null ? y
                     : x.getManager().full(new Shape(x.getShape().get(0)), config.numClasses(), DataType.INT64);
             NDArray onehot = labels.oneHot(config.numClasses() + 1);
-            emb = emb.add(onehot.matMul(p.get("class.weight")));
+            emb = emb.add(Layers.embedding(p, "class", onehot));
         }
         NDArray tact = silu(emb);
         NDArray h = conv(p, "in", x, 1);
