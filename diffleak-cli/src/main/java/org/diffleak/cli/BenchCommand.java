@@ -138,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("diffleak-bench");
         try {
             ModelCard card = new ModelCard("unet-denoiser", unet.config(), ScheduleConfig.defaultLinear(), tc, "bench",
-                    "random", 512, 0, Double.NaN, null, Map.of());
+                    "random", 512, 0, Double.NaN, null, Map.of(), null);
             new DiffusionTrainer(unet, schedule, tc, dir).train(data, card, null, false, timer);
         } finally {
             AtomicFiles.deleteRecursively(dir);

@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
         UNet unet = new UNet(job.model());
         ModelCard template = new ModelCard("unet-denoiser", job.model(), job.schedule(), job.train(),
                 job.data().dataset(), job.data().split(), data.size(), 0, Double.NaN,
-                initFrom == null ? null : initFrom.toString(), Provenance.collect(TorchRuntime.versions()));
+                initFrom == null ? null : initFrom.toString(), Provenance.collect(TorchRuntime.versions()), null);
         DiffusionTrainer trainer = new DiffusionTrainer(unet, job.schedule().build(), job.train(), runDir);
         ConsoleProgress progress = ConsoleProgress.forConsole(log);
         if (initFrom == null) {

@@ -13,6 +13,7 @@ import org.diffleak.core.config.UNetConfig;
  * @param kind "unet-denoiser" or "cnn-classifier"
  * @param parentModel the checkpoint this model was fine-tuned from, or null
  * @param provenance software versions, git revision, OS, created time
+ * @param privacy the DP-SGD guarantee, or null for a non-private model
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(
@@ -26,10 +27,16 @@ public record ModelCard(
         long step,
         double finalLoss,
         String parentModel,
-        Map<String, String> provenance) {
+        Map<String, String> provenance,
+        PrivacySpent privacy) {
 
     public ModelCard withStep(long newStep, double loss) {
         return new ModelCard(kind, unet, schedule, train, dataset, split, trainImages, newStep, loss, parentModel,
-                provenance);
+                provenance, privacy);
+    }
+
+    public ModelCard withPrivacy(PrivacySpent spent) {
+        return new ModelCard(kind, unet, schedule, train, dataset, split, trainImages, step, finalLoss, parentModel,
+                provenance, spent);
     }
 }

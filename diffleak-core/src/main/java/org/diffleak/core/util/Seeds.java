@@ -2,6 +2,7 @@ package org.diffleak.core.util;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Seeds derived per component from one master seed (Tribuo style), so a run replays exactly and adding
@@ -50,7 +51,7 @@ public final class Seeds {
     }
 
     /** Fills dst with standard normal draws (Box–Muller on the generator's doubles). */
-    public static void gaussian(SplittableRandom rng, float[] dst) {
+    public static void gaussian(RandomGenerator rng, float[] dst) {
         int i = 0;
         while (i < dst.length) {
             double u1 = rng.nextDouble();

@@ -18,16 +18,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.ModelCard;
+import org.diffleak.core.model.PrivacySpent;
+import org.diffleak.core.privacy.NoiseCalibration;
+import org.diffleak.core.privacy.RdpAccountant;
+import org.diffleak.core.privacy.Segment;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.dp.DpSgd;
+import org.diffleak.torch.dp.PerSampleGradients;
+import org.diffleak.torch.nn.GradTape;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
 
@@ -39,19 +47,42 @@ import org.diffleak.torch.nn.UNet;
  */
 public final class DiffusionTrainer {
 
-    /** State of a checkpoint, beside its arrays. */
-    public record CheckpointState(long step, double loss, long seed, String data) {}
+    /** State of a checkpoint, beside its arrays; privacy is the accountant's history (null if non-private). */
+    public record CheckpointState(long step, double loss, long seed, String data, List<Segment> privacy) {}
 
     private final UNet unet;
     private final NoiseSchedule schedule;
     private final TrainConfig config;
     private final Path runDir;
+    private final DpSgdConfig dp;
+    private final RdpAccountant accountant;
+    private double noiseMultiplier;
 
     public DiffusionTrainer(UNet unet, NoiseSchedule schedule, TrainConfig config, Path runDir) {
+        this(unet, schedule, config, runDir, null);
+    }
+
+    /** With dp non-null, trains with DP-SGD (Poisson sampling at q = batchSize/N) and RDP accounting. */
+    public DiffusionTrainer(UNet unet, NoiseSchedule schedule, TrainConfig config, Path runDir, DpSgdConfig dp) {
         this.unet = unet;
         this.schedule = schedule;
         this.config = config;
         this.runDir = runDir;
+        this.dp = dp;
+        this.accountant = dp == null ? null : new RdpAccountant();
+    }
+
+    private double sampleRate(ImageDataset data) {
+        return Math.min(1.0, (double) config.batchSize() / data.size());
+    }
+
+    /** σ of a DP run: the configured one, or the smallest reaching the target ε over all steps. */
+    private double calibratedNoise(ImageDataset data) {
+        if (dp.noiseMultiplier() > 0) {
+            return dp.noiseMultiplier();
+        }
+        return NoiseCalibration.calibrate(RdpAccountant::new, dp.targetEpsilon(), dp.delta(), sampleRate(data),
+                config.steps(), 0.01).noiseMultiplier();
     }
 
     public Path checkpointDir() {
@@ -80,6 +111,9 @@ public final class DiffusionTrainer {
                 AdamW adam = new AdamW(params, config.weightDecay(), manager)) {
             long start = 0;
             double loss = Double.NaN;
+            if (dp != null) {
+                noiseMultiplier = calibratedNoise(data);
+            }
             if (resume) {
                 CheckpointState st = restore(params, ema, adam, manager);
                 if (st != null) {
@@ -87,13 +121,21 @@ public final class DiffusionTrainer {
                     loss = st.loss();
                 }
             }
-            params.attachGradients();
+            if (dp == null) {
+                params.attachGradients();
+            }
             progress.start("training", config.steps());
             if (start > 0) {
                 progress.update(start, "resumed at step " + start);
             }
             long t0 = System.nanoTime();
+            long last = config.steps();
             for (long s = start; s < config.steps(); s++) {
+                if (dp != null && dp.targetEpsilon() > 0 && epsilonAfterOneMore(data) > dp.targetEpsilon()) {
+                    last = s;
+                    saveCheckpoint(params, ema, adam, s, loss, data.name());
+                    break;
+                }
                 loss = step(params, ema, adam, data, seeds, s, manager);
                 long done = s + 1;
                 if (!Double.isFinite(loss)) {
@@ -107,10 +149,18 @@ public final class DiffusionTrainer {
                     saveCheckpoint(params, ema, adam, done, loss, data.name());
                 }
             }
-            ModelCard card = cardTemplate.withStep(config.steps(), loss);
+            ModelCard card = cardTemplate.withStep(last, loss);
+            String privacyNote = "";
+            if (dp != null) {
+                PrivacySpent spent = new PrivacySpent("rdp", accountant.epsilon(dp.delta()), dp.delta(),
+                        noiseMultiplier, dp.clip(), sampleRate(data), last, dp.secureRng());
+                card = card.withPrivacy(spent);
+                privacyNote = String.format(", (ε = %.3f, δ = %g)-DP with σ = %.4f", spent.epsilon(), spent.delta(),
+                        spent.noiseMultiplier());
+            }
             ModelStore.save(modelDir(), card, params, ema);
-            progress.finish(String.format("trained %d steps, final loss %.4f, model in %s", config.steps(), loss,
-                    modelDir()));
+            progress.finish(String.format("trained %d steps, final loss %.4f%s, model in %s", last, loss,
+                    privacyNote, modelDir()));
             return card;
         }
     }
@@ -150,16 +200,21 @@ public final class DiffusionTrainer {
 
     private double step(Params params, Params ema, AdamW adam, ImageDataset data, Seeds seeds, long s,
             NDManager manager) {
-        int b = config.batchSize();
+        int[] idx = dp == null ? batchIndices(seeds, s, config.batchSize(), data.size())
+                : DpSgd.poissonSample(seeds.child("poisson").child(s).random(), data.size(), sampleRate(data));
+        int b = idx.length;
         int d = data.imageSize();
-        int[] idx = batchIndices(seeds, s, b, data.size());
         SplittableRandom rng = seeds.child("noise").child(s).random();
         float[] x0 = new float[b * d];
         long[] ts = new long[b];
         long[] ys = new long[b];
+        float[] sa = new float[b];
+        float[] sb = new float[b];
         for (int i = 0; i < b; i++) {
             data.copyImage(idx[i], x0, i * d);
             ts[i] = rng.nextInt(schedule.steps());
+            sa[i] = (float) schedule.sqrtAlphaBar((int) ts[i]);
+            sb[i] = (float) schedule.sqrtOneMinusAlphaBar((int) ts[i]);
             boolean drop = config.labelDropout() > 0 && rng.nextDouble() < config.labelDropout();
             ys[i] = drop || data.labels()[idx[i]] < 0 ? unet.config().numClasses() : data.labels()[idx[i]];
         }
@@ -169,37 +224,45 @@ public final class DiffusionTrainer {
         var c = unet.config();
         Shape shape = new Shape(b, c.channels(), c.imageSize(), c.imageSize());
         try (NDManager sm = manager.newSubManager()) {
-            NDArray x = sm.create(x0, shape);
-            NDArray eps = Noise.gaussian(sm, shape, rng);
-            NDArray t = sm.create(ts);
-            float[] sa = new float[b];
-            float[] sb = new float[b];
-            for (int i = 0; i < b; i++) {
-                sa[i] = (float) schedule.sqrtAlphaBar((int) ts[i]);
-                sb[i] = (float) schedule.sqrtOneMinusAlphaBar((int) ts[i]);
+            double loss = 0;
+            Map<String, NDArray> grads;
+            double scale = 1.0;
+            if (b == 0) {
+                grads = new HashMap<>();
+                for (String name : params.names()) {
+                    grads.put(name, sm.zeros(params.get(name).getShape()));
+                }
+            } else {
+                NDArray eps = Noise.gaussian(sm, shape, rng);
+                Shape col = new Shape(b, 1, 1, 1);
+                // x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε, per sample
+                NDArray xt = sm.create(x0, shape).mul(sm.create(sa, col)).add(eps.mul(sm.create(sb, col)));
+                NDArray t = sm.create(ts);
+                NDArray y = c.numClasses() > 0 ? sm.create(ys) : null;
+                GradTape tape = dp == null ? null : new GradTape();
+                try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+                    NDArray pred = unet.forward(tape == null ? params : params.recording(tape), xt, t, y);
+                    NDArray sq = pred.sub(eps).square();
+                    // non-private: the batch mean; private: Σ_i L_i, so that each g_i is ∂L_i/∂θ
+                    NDArray l = tape == null ? sq.mean() : sq.sum().div((float) d);
+                    gc.backward(l);
+                    loss = l.getFloat() / (tape == null ? 1 : b);
+                }
+                if (!Double.isFinite(loss)) {
+                    return loss;
+                }
+                grads = tape == null ? batchGradients(params, sm) : DpSgd.clippedSum(PerSampleGradients.compute(tape),
+                        dp.clip());
+                if (tape == null) {
+                    double norm = globalNorm(grads, sm);
+                    scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
+                }
             }
-            NDArray xt = x.mul(sm.create(sa, new Shape(b, 1, 1, 1))).add(eps.mul(sm.create(sb, new Shape(b, 1, 1, 1))));
-            NDArray y = c.numClasses() > 0 ? sm.create(ys) : null;
-            double loss;
-            try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
-                NDArray pred = unet.forward(params, xt, t, y);
-                NDArray l = pred.sub(eps).square().mean();
-                gc.backward(l);
-                loss = l.getFloat();
+            if (dp != null) {
+                DpSgd.noiseAndScale(grads, noiseMultiplier, dp.clip(), sampleRate(data) * data.size(),
+                        DpSgd.noiseGenerator(seeds, s, dp.secureRng()));
+                accountant.step(noiseMultiplier, sampleRate(data), 1);
             }
-            if (!Double.isFinite(loss)) {
-                return loss;
-            }
-            Map<String, NDArray> grads = new HashMap<>();
-            NDArray sq = sm.zeros(new Shape());
-            for (String name : params.names()) {
-                NDArray g = params.get(name).getGradient();
-                g.attach(sm);
-                grads.put(name, g);
-                sq = sq.add(g.square().sum());
-            }
-            double norm = Math.sqrt(sq.getFloat());
-            double scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
             boolean mode = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
             try {
@@ -208,11 +271,39 @@ public final class DiffusionTrainer {
             } finally {
                 JniUtils.setGradMode(mode);
             }
-            for (NDArray p : params.arrays()) {
-                JniUtils.zeroGrad((PtNDArray) p);
+            if (dp == null) {
+                for (NDArray p : params.arrays()) {
+                    JniUtils.zeroGrad((PtNDArray) p);
+                }
             }
             return loss;
         }
+    }
+
+    private static Map<String, NDArray> batchGradients(Params params, NDManager sm) {
+        Map<String, NDArray> grads = new HashMap<>();
+        for (String name : params.names()) {
+            NDArray g = params.get(name).getGradient();
+            g.attach(sm);
+            grads.put(name, g);
+        }
+        return grads;
+    }
+
+    private static double globalNorm(Map<String, NDArray> grads, NDManager sm) {
+        NDArray sq = sm.zeros(new Shape());
+        for (NDArray g : grads.values()) {
+            sq = sq.add(g.square().sum());
+        }
+        return Math.sqrt(sq.getFloat());
+    }
+
+    /** ε the run would have spent after one more step. */
+    private double epsilonAfterOneMore(ImageDataset data) {
+        RdpAccountant next = new RdpAccountant();
+        next.restore(accountant.history());
+        next.step(noiseMultiplier, sampleRate(data), 1);
+        return next.epsilon(dp.delta());
     }
 
     /** EMA of the weights: θ̄ ← d θ̄ + (1 − d) θ. */
@@ -237,7 +328,8 @@ public final class DiffusionTrainer {
                     adam.save(b);
                 }
             });
-            Json.write(tmp.resolve("state.json"), new CheckpointState(step, loss, config.seed(), dataName));
+            Json.write(tmp.resolve("state.json"), new CheckpointState(step, loss, config.seed(), dataName,
+                    accountant == null ? null : accountant.history()));
         });
         Json.write(checkpointDir().resolve("latest.json"), Map.of("checkpoint", dir.getFileName().toString()));
         pruneOldCheckpoints(dir);
@@ -274,6 +366,12 @@ public final class DiffusionTrainer {
             params.copyFrom(p);
             ema.copyFrom(e);
             adam.load(in, st.step(), dir.toString());
+            if (accountant != null) {
+                if (st.privacy() == null && st.step() > 0) {
+                    throw new DataException(dir + ": checkpoint of a non-private run; resume it without DP-SGD");
+                }
+                accountant.restore(st.privacy() == null ? List.of() : st.privacy());
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException(dir + ": cannot read checkpoint: " + ex.getMessage(), ex);
         }

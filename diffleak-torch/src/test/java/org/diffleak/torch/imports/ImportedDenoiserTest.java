@@ -215,7 +215,7 @@ class ImportedDenoiserTest {
         UNetConfig cfg = UNetConfig.tiny(1, 8);
         UNet unet = new UNet(cfg);
         ModelCard card = new ModelCard("unet-denoiser", cfg, ScheduleConfig.defaultLinear(), null, "fixture", "all",
-                0, 0, Double.NaN, null, Map.of());
+                0, 0, Double.NaN, null, Map.of(), null);
         NDArray xt = sinImages(2, 0.1);
         NDArray t = longs(3, 500);
         try (Params p = Params.initialize(unet.specs(), Seeds.of(1), manager)) {

@@ -19,12 +19,12 @@ import org.diffleak.torch.nn.UNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DiffusionTrainerTest {
+public class DiffusionTrainerTest {
 
-    static final UNetConfig CFG = UNetConfig.tiny(1, 8);
+    public static final UNetConfig CFG = UNetConfig.tiny(1, 8);
 
     /** Bright squares at random places: a learnable toy distribution. */
-    static ImageDataset squares(int n) {
+    public static ImageDataset squares(int n) {
         float[] px = new float[n * 64];
         int[] labels = new int[n];
         java.util.SplittableRandom r = new java.util.SplittableRandom(11);
@@ -45,9 +45,9 @@ class DiffusionTrainerTest {
         return new TrainConfig(steps, 8, 2e-3, 2, 0.0, 1.0, 0.9, 0.0, 3, 42);
     }
 
-    static ModelCard card() {
+    public static ModelCard card() {
         return new ModelCard("unet-denoiser", CFG, ScheduleConfig.defaultLinear(), config(6), "squares", "all", 32,
-                0, Double.NaN, null, Map.of());
+                0, Double.NaN, null, Map.of(), null);
     }
 
     private float[] weights(Path run) {

@@ -1,0 +1,72 @@
+package org.diffleak.torch.dp;
+
+import ai.djl.ndarray.NDArray;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.diffusion.Noise;
+
+/**
+ * The private gradient of DP-SGD (Abadi et al. 2016, Alg. 1), split as Opacus splits it: clip each
+ * per-sample gradient to norm C with factor c_i = min(1, C/‖g_i‖), sum, add N(0, σ²C²I), and divide
+ * by the expected batch size qN (not the drawn one, so the sensitivity stays C).
+ */
+public final class DpSgd {
+
+    private DpSgd() {}
+
+    /** Σ_i c_i g_i per parameter, with the clip factors c_i from the per-sample norms. */
+    public static Map<String, NDArray> clippedSum(Map<String, NDArray> perSample, double clip) {
+        NDArray norms = PerSampleGradients.norms(perSample);
+        NDArray factors = norms.add(1e-6).pow(-1).mul(clip).minimum(1f);
+        long b = factors.getShape().get(0);
+        NDArray row = factors.reshape(1, b);
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : perSample.entrySet()) {
+            NDArray g = e.getValue();
+            out.put(e.getKey(), row.matMul(g.reshape(b, -1)).reshape(g.getShape().slice(1)));
+        }
+        return out;
+    }
+
+    /** (sum + N(0, σ²C²)) / expectedBatch, in place of sum's arrays. */
+    public static void noiseAndScale(Map<String, NDArray> sums, double sigma, double clip, double expectedBatch,
+            RandomGenerator rng) {
+        for (Map.Entry<String, NDArray> e : sums.entrySet()) {
+            NDArray s = e.getValue();
+            NDArray z = Noise.gaussian(s.getManager(), s.getShape(), rng);
+            e.setValue(s.add(z.muli(sigma * clip)).divi(expectedBatch));
+        }
+    }
+
+    /**
+     * The generator of step `step`'s noise: seeded (reproducible, and a resumed run replays it) or a fresh
+     * DRBG SecureRandom, as a real release should use.
+     */
+    public static RandomGenerator noiseGenerator(Seeds seeds, long step, boolean secure) {
+        if (!secure) {
+            return seeds.child("dp-noise").child(step).random();
+        }
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
+    /** Poisson sampling: each of n indices independently with probability q. */
+    public static int[] poissonSample(SplittableRandom rng, int n, double q) {
+        int[] buf = new int[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (rng.nextDouble() < q) {
+                buf[k++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(buf, k);
+    }
+}
