@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.ScheduleConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.config.UNetConfig;
@@ -49,6 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--train-steps", defaultValue = "20") int trainSteps;
     @Option(names = "--infer-batches", defaultValue = "100", description = "batches of 256 for the RSS check") int inferBatches;
     @Option(names = "--ddim-images", defaultValue = "256") int ddimImages;
+    @Option(names = "--dp-steps", defaultValue = "20", description = "DP-SGD steps to time (0 = skip)") int dpSteps;
     @Option(names = "--json", description = "write the figures here") Path json;
 
     @Override
@@ -61,8 +63,17 @@ final class BenchCommand implements Callable<Integer> {
         r.put("engine", TorchRuntime.versions());
         r.put("parameters", unet.specs().stream().mapToLong(p -> p.size()).sum());
 
-        r.put("train_img_per_s", trainThroughput(unet, schedule));
+        r.put("train_img_per_s", trainThroughput(unet, schedule, null));
         log.printf("training   %.1f img/s (batch 64)%n", (double) r.get("train_img_per_s"));
+        r.put("train_peak_rss_kb", peakRssKb());
+        if (dpSteps > 0) {
+            r.put("dp_train_img_per_s", trainThroughput(unet, schedule, new DpSgdConfig(1.0, 1.0, 0, 1e-5, false)));
+            r.put("dp_step_ratio", (double) r.get("train_img_per_s") / (double) r.get("dp_train_img_per_s"));
+            r.put("dp_peak_rss_kb", peakRssKb());
+            log.printf("DP-SGD     %.1f img/s (expected batch 64): step %.2fx the non-private one, peak RSS %d MB%n",
+                    (double) r.get("dp_train_img_per_s"), (double) r.get("dp_step_ratio"),
+                    (long) r.get("dp_peak_rss_kb") / 1024);
+        }
 
         try (NDManager m = TorchRuntime.newManager(); Params p = Params.initialize(unet.specs(), Seeds.of(0), m)) {
             UNetDenoiser d = new UNetDenoiser(unet, p, schedule);
@@ -114,22 +125,24 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double trainThroughput(UNet unet, NoiseSchedule schedule) throws IOException {
+    /** img/s of the real training loop at batch 64 (expected batch 64 under DP-SGD), after 3 warm-up steps. */
+    private double trainThroughput(UNet unet, NoiseSchedule schedule, DpSgdConfig dp) throws IOException {
         int warm = 3;
+        int timed = dp == null ? trainSteps : dpSteps;
         SplittableRandom rng = new SplittableRandom(5);
         float[] px = new float[512 * 784];
         for (int i = 0; i < px.length; i++) {
             px[i] = (float) rng.nextDouble();
         }
         ImageDataset data = ImageDataset.of("bench", 1, 28, 28, px, new int[512]);
-        TrainConfig tc = new TrainConfig(warm + trainSteps, 64, 1e-4, 0, 0, 1.0, 0.999, 0, 1_000_000, 0);
+        TrainConfig tc = new TrainConfig(warm + timed, 64, 1e-4, 0, 0, 1.0, 0.999, 0, 1_000_000, 0);
         long[] marks = new long[2];
         ProgressListener timer = new ProgressListener() {
             public void start(String task, long total) {}
             public void update(long done, String status) {
                 if (done == warm) {
                     marks[0] = System.nanoTime();
-                } else if (done == warm + trainSteps) {
+                } else if (done == warm + timed) {
                     marks[1] = System.nanoTime();
                 }
             }
@@ -139,11 +152,11 @@ final class BenchCommand implements Callable<Integer> {
         try {
             ModelCard card = new ModelCard("unet-denoiser", unet.config(), ScheduleConfig.defaultLinear(), tc, "bench",
                     "random", 512, 0, Double.NaN, null, Map.of(), null);
-            new DiffusionTrainer(unet, schedule, tc, dir).train(data, card, null, false, timer);
+            new DiffusionTrainer(unet, schedule, tc, dir, dp).train(data, card, null, false, timer);
         } finally {
             AtomicFiles.deleteRecursively(dir);
         }
-        return 64.0 * trainSteps / ((marks[1] - marks[0]) / 1e9);
+        return 64.0 * timed / ((marks[1] - marks[0]) / 1e9);
     }
 
     private static long rssKb() throws IOException {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.diffleak.core.config.DataConfig;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.JobConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
@@ -60,6 +61,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "class-conditional with this many classes (0 = unconditional)") Integer classes;
     @Option(names = "--label-dropout", description = "null-label probability for classifier-free guidance") Double labelDropout;
 
+    @Option(names = "--dp", description = "train with DP-SGD (Poisson sampling at q = batch/N, per-sample clipping, Gaussian noise)")
+    boolean dp;
+    @Option(names = "--target-epsilon", description = "DP: ε budget; σ is calibrated to it and training stops before exceeding it")
+    Double targetEpsilon;
+    @Option(names = "--noise-multiplier", description = "DP: σ (instead of calibrating to --target-epsilon)")
+    Double noiseMultiplier;
+    @Option(names = "--delta", defaultValue = "1e-5", description = "DP: δ (default ${DEFAULT-VALUE})")
+    double delta;
+    @Option(names = "--clip", defaultValue = "1.0", description = "DP: per-sample gradient norm bound C (default ${DEFAULT-VALUE})")
+    double clip;
+    @Option(names = "--secure-rng", description = "DP: draw the noise from a secure generator (not reproducible, slower)")
+    boolean secureRng;
+
     @Override
     public Integer call() {
         PrintWriter log = spec.commandLine().getOut();
@@ -82,7 +96,18 @@ final class TrainCommand implements Callable<Integer> {
         ModelCard template = new ModelCard("unet-denoiser", job.model(), job.schedule(), job.train(),
                 job.data().dataset(), job.data().split(), data.size(), 0, Double.NaN,
                 initFrom == null ? null : initFrom.toString(), Provenance.collect(TorchRuntime.versions()), null);
-        DiffusionTrainer trainer = new DiffusionTrainer(unet, job.schedule().build(), job.train(), runDir);
+        DpSgdConfig dpConfig = null;
+        if (dp) {
+            dpConfig = new DpSgdConfig(clip, noiseMultiplier == null ? 0 : noiseMultiplier,
+                    targetEpsilon == null ? 0 : targetEpsilon, delta, secureRng);
+            if (!secureRng) {
+                spec.commandLine().getErr().println("diffleak: warning: DP noise comes from a seeded generator, which"
+                        + " makes runs reproducible but is not cryptographically secure; use --secure-rng for a release");
+            }
+        } else if (targetEpsilon != null || noiseMultiplier != null || secureRng) {
+            throw new IllegalArgumentException("--target-epsilon, --noise-multiplier and --secure-rng need --dp");
+        }
+        DiffusionTrainer trainer = new DiffusionTrainer(unet, job.schedule().build(), job.train(), runDir, dpConfig);
         ConsoleProgress progress = ConsoleProgress.forConsole(log);
         if (initFrom == null) {
             trainer.train(data, template, null, resume, progress);

@@ -88,6 +88,25 @@ class CliTest {
     }
 
     @Test
+    void dpTrainingWritesEpsilonIntoTheCard() throws IOException {
+        Path runDir = dir.resolve("dp");
+        Run t = run("train", "--config", job.toString(), "--out", runDir.toString(), "--dp", "--target-epsilon", "8",
+                "--delta", "1e-5", "--clip", "1.0");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.err()).contains("warning: DP noise comes from a seeded generator");
+        assertThat(t.out()).contains("-DP with σ");
+        Run info = run("info", "-m", runDir.resolve("model").toString());
+        assertThat(info.out()).contains("\"privacy\"").contains("\"epsilon\"");
+        Run bad = run("train", "--config", job.toString(), "--out", dir.resolve("dp2").toString(), "--dp",
+                "--target-epsilon", "8", "--delta", "2");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("δ must be in (0, 1)");
+        Run noDp = run("train", "--config", job.toString(), "--out", dir.resolve("dp3").toString(),
+                "--target-epsilon", "8");
+        assertThat(noDp.err()).contains("need --dp");
+    }
+
+    @Test
     void badInputGivesOneLineAndNonZeroExit() throws IOException {
         Run missing = run("sample", "-m", dir.resolve("nope").toString());
         assertThat(missing.code()).isNotZero();

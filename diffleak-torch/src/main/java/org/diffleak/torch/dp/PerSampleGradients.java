@@ -86,11 +86,11 @@ public final class PerSampleGradients {
         return NDArrays.stack(taps, 2).reshape(b, c * k * k, ho * wo);
     }
 
-    /** ‖∂L_i/∂θ‖₂ over all parameters, per sample: [B]. */
+    /** ‖∂L_i/∂θ‖₂ over all parameters, per sample: [B] (a fused norm per parameter, no squared copy). */
     public static NDArray norms(Map<String, NDArray> perSample) {
         NDArray sq = null;
         for (NDArray g : perSample.values()) {
-            NDArray s = g.reshape(g.getShape().get(0), -1).square().sum(new int[] {1});
+            NDArray s = g.reshape(g.getShape().get(0), -1).norm(2, new int[] {1}, false).square();
             sq = sq == null ? s : sq.add(s);
         }
         return sq.sqrt();

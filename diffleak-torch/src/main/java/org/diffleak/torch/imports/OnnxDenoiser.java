@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.diffleak.core.data.DataException;
-import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.Json;
 
 /**
@@ -28,22 +27,17 @@ import org.diffleak.core.util.Json;
  * are x_t float32 [N, C, H, W] in [−1, 1], t int64 [N], and for a class-conditional model y int64 [N];
  * their names do not matter.
  */
-public final class OnnxDenoiser implements CloseableDenoiser {
+public final class OnnxDenoiser extends ImportedDenoiser {
 
-    private final Path file;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final List<String> inputNames;
-    private final ImportedModelSpec spec;
-    private final NoiseSchedule schedule;
 
     private OnnxDenoiser(Path file, OrtEnvironment env, OrtSession session, ImportedModelSpec spec) {
-        this.file = file;
+        super(file, spec);
         this.env = env;
         this.session = session;
         this.inputNames = new ArrayList<>(session.getInputNames());
-        this.spec = spec;
-        this.schedule = spec.buildSchedule();
     }
 
     /** Loads `file` with its spec beside it (see {@link ImportedModelSpec}). */
@@ -106,25 +100,9 @@ public final class OnnxDenoiser implements CloseableDenoiser {
         }
     }
 
-    @Override
-    public NoiseSchedule schedule() {
-        return schedule;
-    }
 
-    @Override
-    public int channels() {
-        return spec.channels();
-    }
 
-    @Override
-    public int imageSize() {
-        return spec.imageSize();
-    }
 
-    @Override
-    public int numClasses() {
-        return spec.numClasses();
-    }
 
     @Override
     public void close() {

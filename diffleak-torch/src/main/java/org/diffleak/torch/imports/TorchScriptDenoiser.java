@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.diffleak.core.data.DataException;
-import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.torch.TorchRuntime;
 
@@ -21,18 +20,13 @@ import org.diffleak.torch.TorchRuntime;
  * Inputs: x_t float32 [N, C, H, W] in [−1, 1], t int64 [N], and for a class-conditional model y int64
  * [N]. The block is called directly, so ε is an NDArray in x_t's manager with no copy.
  */
-public final class TorchScriptDenoiser implements CloseableDenoiser {
+public final class TorchScriptDenoiser extends ImportedDenoiser {
 
-    private final Path file;
     private final Model model;
-    private final ImportedModelSpec spec;
-    private final NoiseSchedule schedule;
 
     private TorchScriptDenoiser(Path file, Model model, ImportedModelSpec spec) {
-        this.file = file;
+        super(file, spec);
         this.model = model;
-        this.spec = spec;
-        this.schedule = spec.buildSchedule();
     }
 
     /** Loads `file` with its spec beside it (see {@link ImportedModelSpec}). */
@@ -69,25 +63,9 @@ public final class TorchScriptDenoiser implements CloseableDenoiser {
         return eps;
     }
 
-    @Override
-    public NoiseSchedule schedule() {
-        return schedule;
-    }
 
-    @Override
-    public int channels() {
-        return spec.channels();
-    }
 
-    @Override
-    public int imageSize() {
-        return spec.imageSize();
-    }
 
-    @Override
-    public int numClasses() {
-        return spec.numClasses();
-    }
 
     @Override
     public void close() {
