@@ -29,7 +29,7 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.read(f)).isInstanceOf(DataException.class)
                 .hasMessageStartingWith(f.toString()).hasMessageContaining("bogus");
         String good = new String(JobConfigTest.class.getResourceAsStream("/configs/tiny.yaml").readAllBytes());
-        Files.writeString(f, good.replace("emaDecay: 0.99", "emaDecay: 1.5"));
+        Files.writeString(f, good.replace("emaDecay: 0.995", "emaDecay: 1.5"));
         assertThatThrownBy(() -> JobConfig.read(f)).isInstanceOf(DataException.class)
                 .hasMessageContaining("EMA decay");
         assertThatThrownBy(() -> JobConfig.read(dir.resolve("missing.yaml"))).hasMessageContaining("no such config");
