@@ -40,6 +40,35 @@ class PrivacyAccountingTest {
         assertThat(s.bestOrder()).isEqualTo(23);
     }
 
+    /**
+     * ε of Opacus 1.5 (git 4d0ebc8) on its default orders, produced by running its
+     * accountants/analysis/rdp.py and gdp.py: {σ, q, T, δ, ε_RDP, best order, ε_GDP (Poisson)}.
+     */
+    static final double[][] OPACUS = {
+        {1.0, 0.01, 1000, 1e-05, 2.1013652716430564, 7.8, 1.6177118087467202},
+        {1.1, 0.004266666666666667, 15000, 1e-05, 2.6890277878010598, 7.9, 2.4101332300145173},
+        {0.7, 0.02, 500, 1e-06, 8.774462492283254, 3.1, 5.775412844709715},
+        {3.0, 0.5, 20, 1e-05, 3.7197549142783966, 6.0, 3.225935984486089},
+        {2.0, 1.0, 10, 1e-05, 8.079406222420491, 3.9, 8.112042242751489},
+        {0.5, 0.001, 100000, 1e-05, 14.570158170726522, 2.3, 11.989636691425444},
+        {5.0, 0.1, 3000, 0.001, 4.01927785987034, 4.0, 3.558734694700876},
+        {1.3, 0.064, 4000, 1e-05, 23.019719305850874, 2.2, 21.461576166383907},
+    };
+
+    @Test
+    void equalOpacusToOneMillionthOnTheDefaultOrders() {
+        for (double[] c : OPACUS) {
+            RdpAccountant rdp = new RdpAccountant();
+            rdp.step(c[0], c[1], (long) c[2]);
+            RdpAccountant.Spent s = rdp.spent(c[3]);
+            assertThat(s.epsilon()).as("RDP %s", java.util.Arrays.toString(c)).isCloseTo(c[4], within(1e-6 * c[4]));
+            assertThat(s.bestOrder()).isCloseTo(c[5], within(1e-9));
+            GdpAccountant gdp = new GdpAccountant();
+            gdp.step(c[0], c[1], (long) c[2]);
+            assertThat(gdp.epsilon(c[3])).as("GDP %s", java.util.Arrays.toString(c)).isCloseTo(c[6], within(1e-6 * c[6]));
+        }
+    }
+
     /** A_α = E_{z∼N(0,σ²)} [((1−q) + q e^{(2z−1)/(2σ²)})^α] by numerical integration: an independent check. */
     static double logAByQuadrature(double q, double sigma, double alpha) {
         double lo = -20 * sigma - 10;
