@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.diffusion.Noise;
 
 /**
  * The private gradient of DP-SGD (Abadi et al. 2016, Alg. 1), split as Opacus splits it: clip each
@@ -33,13 +32,19 @@ public final class DpSgd {
         return out;
     }
 
-    /** (sum + N(0, σ²C²)) / expectedBatch, in place of sum's arrays. */
+    /**
+     * (sum + N(0, σ²C²)) / expectedBatch, in place of sum's arrays. The normal draws use the generator's
+     * own nextGaussian (a ziggurat for Java's generators), several times faster than Box–Muller.
+     */
     public static void noiseAndScale(Map<String, NDArray> sums, double sigma, double clip, double expectedBatch,
             RandomGenerator rng) {
         for (Map.Entry<String, NDArray> e : sums.entrySet()) {
             NDArray s = e.getValue();
-            NDArray z = Noise.gaussian(s.getManager(), s.getShape(), rng);
-            e.setValue(s.add(z.muli(sigma * clip)).divi(expectedBatch));
+            float[] z = new float[Math.toIntExact(s.size())];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (float) (rng.nextGaussian() * sigma * clip);
+            }
+            e.setValue(s.add(s.getManager().create(z, s.getShape())).divi(expectedBatch));
         }
     }
 

@@ -50,6 +50,9 @@ public final class DiffusionTrainer {
     /** State of a checkpoint, beside its arrays; privacy is the accountant's history (null if non-private). */
     public record CheckpointState(long step, double loss, long seed, String data, List<Segment> privacy) {}
 
+    /** Samples per forward/backward pass under DP-SGD (Opacus's physical batch). */
+    static final int DP_MICRO_BATCH = 32;
+
     private final UNet unet;
     private final NoiseSchedule schedule;
     private final TrainConfig config;
@@ -239,23 +242,57 @@ public final class DiffusionTrainer {
                 NDArray xt = sm.create(x0, shape).mul(sm.create(sa, col)).add(eps.mul(sm.create(sb, col)));
                 NDArray t = sm.create(ts);
                 NDArray y = c.numClasses() > 0 ? sm.create(ys) : null;
-                GradTape tape = dp == null ? null : new GradTape();
-                try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
-                    NDArray pred = unet.forward(tape == null ? params : params.recording(tape), xt, t, y);
-                    NDArray sq = pred.sub(eps).square();
-                    // non-private: the batch mean; private: Σ_i L_i, so that each g_i is ∂L_i/∂θ
-                    NDArray l = tape == null ? sq.mean() : sq.sum().div((float) d);
-                    gc.backward(l);
-                    loss = l.getFloat() / (tape == null ? 1 : b);
-                }
-                if (!Double.isFinite(loss)) {
-                    return loss;
-                }
-                grads = tape == null ? batchGradients(params, sm) : DpSgd.clippedSum(PerSampleGradients.compute(tape),
-                        dp.clip());
-                if (tape == null) {
+                if (dp == null) {
+                    try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+                        NDArray l = unet.forward(params, xt, t, y).sub(eps).square().mean();
+                        gc.backward(l);
+                        loss = l.getFloat();
+                    }
+                    if (!Double.isFinite(loss)) {
+                        return loss;
+                    }
+                    grads = batchGradients(params, sm);
                     double norm = globalNorm(grads, sm);
                     scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
+                } else {
+                    grads = new HashMap<>();
+                    double lossSum = 0;
+                    // physical batches of at most DP_MICRO_BATCH: per-sample clipping makes the clipped sum
+                    // independent of the split, and peak memory scales with the micro-batch
+                    for (int from = 0; from < b; from += DP_MICRO_BATCH) {
+                        String r = from + ":" + Math.min(b, from + DP_MICRO_BATCH);
+                        try (NDManager mm = sm.newSubManager()) {
+                            NDArray xm = xt.get(r);
+                            xm.attach(mm);
+                            NDArray em = eps.get(r);
+                            em.attach(mm);
+                            NDArray tm = t.get(r);
+                            tm.attach(mm);
+                            NDArray ym = y == null ? null : y.get(r);
+                            if (ym != null) {
+                                ym.attach(mm);
+                            }
+                            GradTape tape = new GradTape();
+                            try (GradientCollector gc = mm.getEngine().newGradientCollector()) {
+                                // Σ_i L_i, so that each per-sample gradient is ∂L_i/∂θ
+                                NDArray l = unet.forward(params.recording(tape), xm, tm, ym).sub(em).square().sum()
+                                        .div((float) d);
+                                gc.backward(l);
+                                lossSum += l.getFloat();
+                            }
+                            Map<String, NDArray> part = DpSgd.clippedSum(PerSampleGradients.compute(tape), dp.clip());
+                            for (Map.Entry<String, NDArray> e : part.entrySet()) {
+                                NDArray prev = grads.get(e.getKey());
+                                NDArray next = prev == null ? e.getValue() : prev.add(e.getValue());
+                                next.attach(sm);
+                                grads.put(e.getKey(), next);
+                            }
+                        }
+                    }
+                    loss = lossSum / b;
+                    if (!Double.isFinite(loss)) {
+                        return loss;
+                    }
                 }
             }
             if (dp != null) {

@@ -49,13 +49,14 @@ class PerSampleGradientsTest {
 
     @Test
     void batchedPerSampleGradientsEqualTheLoop() {
-        UNetConfig cfg = new UNetConfig(1, 8, 8, List.of(1, 2), 1, true, 3, 4);
+        // 16×16 so that both convolution paths run: shifted views (≥ 14×14) and im2col (8×8, strided, 1×1)
+        UNetConfig cfg = new UNetConfig(1, 16, 8, List.of(1, 2), 1, true, 3, 4);
         UNet unet = new UNet(cfg);
         try (NDManager m = TorchRuntime.newManager(); Params p = Params.initialize(unet.specs(), Seeds.of(3), m)) {
             int b = 4;
             SplittableRandom r = new SplittableRandom(8);
-            NDArray x = Noise.gaussian(m, new Shape(b, 1, 8, 8), r);
-            NDArray eps = Noise.gaussian(m, new Shape(b, 1, 8, 8), r);
+            NDArray x = Noise.gaussian(m, new Shape(b, 1, 16, 16), r);
+            NDArray eps = Noise.gaussian(m, new Shape(b, 1, 16, 16), r);
             NDArray t = m.create(new long[] {3, 200, 600, 999});
             NDArray y = m.create(new long[] {0, 2, 3, 1});
             Map<String, NDArray> fast;
@@ -63,7 +64,7 @@ class PerSampleGradientsTest {
             try (GradientCollector gc = m.getEngine().newGradientCollector()) {
                 NDArray pred = unet.forward(p.recording(tape), x, t, y);
                 // Σ_i L_i with L_i the mean over that sample's pixels
-                NDArray loss = pred.sub(eps).square().sum().div(64.0);
+                NDArray loss = pred.sub(eps).square().sum().div(256f);
                 gc.backward(loss);
             }
             fast = PerSampleGradients.compute(tape);
