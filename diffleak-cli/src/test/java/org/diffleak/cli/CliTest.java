@@ -66,6 +66,15 @@ class CliTest {
         assertThat(info.code()).isZero();
         assertThat(info.out()).contains("\"kind\" : \"unet-denoiser\"").contains("parameters: ").contains("pytorch");
 
+        Path scores = dir.resolve("scores.csv");
+        Run attack = run("attack", "-m", model, "--splits", runDir.resolve("splits.json").toString(), "--dataset",
+                "folder", "--data-dir", dir.resolve("images").toString(), "--members", "members", "--non-members",
+                "nonmembers", "--attack", "secmi", "--t", "20", "-o", scores.toString(), "--json");
+        assertThat(attack.code()).as(attack.err()).isZero();
+        assertThat(attack.out()).contains("\"auc\"").contains("SecMI");
+        Run roc = run("roc", "--scores", scores.toString(), "--json");
+        assertThat(roc.out()).contains("\"members\" : 8");
+
         Run again = run("train", "--config", job.toString(), "--out", runDir.toString());
         assertThat(again.code()).isEqualTo(2);
         assertThat(again.err()).contains("already holds a checkpoint").contains("--resume");

@@ -41,15 +41,8 @@ public final class Datasets {
 
     /** The configured split's images, capped at the configured limit. */
     public static ImageDataset select(ImageDataset all, Splits splits, DataConfig c) {
-        int[] idx = switch (c.split()) {
-            case "public" -> splits.publicIdx();
-            case "members" -> splits.members();
-            case "nonmembers" -> splits.nonMembers();
-            case "auxiliary" -> splits.auxiliary();
-            case "all" -> java.util.stream.IntStream.range(0, all.size()).toArray();
-            default -> throw new DataException("unknown split '" + c.split()
-                    + "' (public, members, nonmembers, auxiliary, all)");
-        };
+        int[] idx = c.split().equals("all") ? java.util.stream.IntStream.range(0, all.size()).toArray()
+                : splits.byName(c.split());
         if (c.limit() > 0 && c.limit() < idx.length) {
             idx = java.util.Arrays.copyOf(idx, c.limit());
         }

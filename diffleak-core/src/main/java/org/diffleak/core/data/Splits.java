@@ -123,4 +123,15 @@ public record Splits(
                 + ", members=" + members.length + ", nonMembers=" + nonMembers.length
                 + ", auxiliary=" + auxiliary.length + "]";
     }
+
+    /** The indices of a split by its name: public, members, nonmembers or auxiliary. */
+    public int[] byName(String split) {
+        return switch (split) {
+            case "public" -> publicIdx;
+            case "members" -> members;
+            case "nonmembers" -> nonMembers;
+            case "auxiliary" -> auxiliary;
+            default -> throw new DataException("unknown split '" + split + "' (public, members, nonmembers, auxiliary)");
+        };
+    }
 }

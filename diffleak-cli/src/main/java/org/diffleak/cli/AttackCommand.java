@@ -1,0 +1,117 @@
+package org.diffleak.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.diffleak.core.config.DataConfig;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.Datasets;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.data.Splits;
+import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.metrics.ScoresCsv;
+import org.diffleak.core.util.Json;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.attack.LossAttack;
+import org.diffleak.torch.attack.MembershipAttack;
+import org.diffleak.torch.attack.PiaAttack;
+import org.diffleak.torch.attack.SecMiAttack;
+import org.diffleak.torch.imports.CloseableDenoiser;
+import org.diffleak.torch.imports.Denoisers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs a gray-box membership attack on a model: candidates are the first --count images of"
+                + " a member split and of a non-member split (indices from a splits.json); writes raw scores"
+                + " (id,label,score) and prints the metrics.")
+final class AttackCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, description = "target: model directory, .pt or .onnx") Path model;
+    @Option(names = "--attack", defaultValue = "pia", description = "loss, pia, pian or secmi (default ${DEFAULT-VALUE})") String attack;
+    @Option(names = "--splits", description = "splits.json (default: MODEL/splits.json)") Path splitsFile;
+    @Option(names = "--members", defaultValue = "public", description = "split the target trained on (default ${DEFAULT-VALUE})") String membersSplit;
+    @Option(names = "--non-members", defaultValue = "nonmembers", description = "held-out split (default ${DEFAULT-VALUE})") String nonMembersSplit;
+    @Option(names = "--count", defaultValue = "1000", description = "candidates per side (default ${DEFAULT-VALUE})") int count;
+    @Option(names = "--dataset", defaultValue = "fashion-mnist") String dataset;
+    @Option(names = "--data-dir") String dataDir;
+    @Option(names = "--t", description = "timestep of the attack (defaults: loss 100, PIA 200, SecMI 100)") Integer t;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the loss attack's noise") long seed;
+    @Option(names = "--batch", defaultValue = "128") int batch;
+    @Option(names = {"-o", "--out"}, defaultValue = "scores.csv", description = "raw scores CSV (default ${DEFAULT-VALUE})") Path out;
+    @Option(names = "--json", description = "print the metrics as JSON") boolean json;
+
+    @Override
+    public Integer call() {
+        if (count < 1) {
+            throw new IllegalArgumentException("--count must be ≥ 1");
+        }
+        MembershipAttack a = switch (attack) {
+            case "loss" -> new LossAttack(t == null ? 100 : t, 4, seed, batch);
+            case "pia" -> new PiaAttack(t == null ? 200 : t, 4, false, batch);
+            case "pian" -> new PiaAttack(t == null ? 200 : t, 4, true, batch);
+            case "secmi" -> new SecMiAttack(t == null ? 100 : t, 10, batch);
+            default -> throw new IllegalArgumentException("--attack must be loss, pia, pian or secmi, got " + attack);
+        };
+        Path sf = splitsFile != null ? splitsFile : (Files.isDirectory(model) ? model.resolve("splits.json") : null);
+        if (sf == null || !Files.isRegularFile(sf)) {
+            throw new DataException("no splits file: pass --splits (the splits.json written beside the training run)");
+        }
+        Splits splits = Splits.load(sf);
+        var log = spec.commandLine().getOut();
+        int[] mem = first(splits.byName(membersSplit), count);
+        int[] non = first(splits.byName(nonMembersSplit), count);
+        int[] idx = new int[mem.length + non.length];
+        System.arraycopy(mem, 0, idx, 0, mem.length);
+        System.arraycopy(non, 0, idx, mem.length, non.length);
+        double[] scores;
+        try (NDManager m = TorchRuntime.newManager(); CloseableDenoiser d = Denoisers.load(model, m)) {
+            ImageDataset all = Datasets.load(new DataConfig(dataset, dataDir, null, d.channels(), d.imageSize(),
+                    "all", 0), log);
+            if (all.size() != splits.datasetSize()) {
+                throw new DataException(sf + ": made for " + splits.datasetSize() + " images, the dataset has "
+                        + all.size());
+            }
+            scores = a.score(d, all.subset(idx, "candidates"), ConsoleProgress.forConsole(log));
+        }
+        boolean[] labels = new boolean[idx.length];
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < idx.length; i++) {
+            labels[i] = i < mem.length;
+            ids.add(Integer.toString(idx[i]));
+        }
+        new ScoresCsv(ids, labels, scores).write(out);
+        MembershipMetrics mm = MembershipMetrics.compute(labels, scores, 1000, 0);
+        if (json) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("attack", a.name());
+            r.put("auc", mm.auc());
+            r.put("tpr_at_1pct_fpr", mm.tprAt1PctFpr());
+            r.put("tpr_at_0_1pct_fpr", mm.tprAt01PctFpr());
+            r.put("balanced_accuracy", mm.balancedAccuracy());
+            r.put("auc_ci95", mm.aucCi());
+            log.println(Json.toJson(r));
+        } else {
+            log.printf("%s on %d members / %d non-members: AUC %.4f [%.4f, %.4f], TPR@1%%FPR %.4f, TPR@0.1%%FPR %.4f,"
+                    + " balanced accuracy %.4f; scores in %s%n", a.name(), mem.length, non.length, mm.auc(),
+                    mm.aucCi().low(), mm.aucCi().high(), mm.tprAt1PctFpr(), mm.tprAt01PctFpr(), mm.balancedAccuracy(),
+                    out);
+        }
+        return 0;
+    }
+
+    private static int[] first(int[] a, int n) {
+        return Arrays.copyOf(a, Math.min(n, a.length));
+    }
+}
