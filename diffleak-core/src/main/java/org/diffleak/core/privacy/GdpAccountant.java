@@ -1,37 +1,16 @@
 package org.diffleak.core.privacy;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Gaussian-DP accountant by the central limit theorem for Poisson subsampling (Dong, Roth &amp; Su 2019;
  * Bu et al. 2020): each segment is μ_i-GDP with μ_i = q √(T (e^{1/σ²} − 1)), segments compose as
  * μ = √(Σ μ_i²), and δ(ε) = Φ(−ε/μ + μ/2) − e^ε Φ(−ε/μ − μ/2).
  */
-public final class GdpAccountant implements Accountant {
-
-    private final List<Segment> history = new ArrayList<>();
-
-    @Override
-    public void step(double noiseMultiplier, double sampleRate, long steps) {
-        history.add(new Segment(noiseMultiplier, sampleRate, steps));
-    }
-
-    @Override
-    public List<Segment> history() {
-        return List.copyOf(history);
-    }
-
-    @Override
-    public void restore(List<Segment> segments) {
-        history.clear();
-        history.addAll(segments);
-    }
+public final class GdpAccountant extends SegmentHistory {
 
     /** μ of the whole history. */
     public double mu() {
         double sq = 0;
-        for (Segment s : history) {
+        for (Segment s : history()) {
             double m = mu(s.noiseMultiplier(), s.sampleRate(), s.steps());
             sq += m * m;
         }

@@ -1,18 +1,14 @@
 package org.diffleak.core.privacy;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Rényi-DP accountant for the Poisson-subsampled Gaussian mechanism (Mironov 2017; Mironov, Talwar &amp;
  * Zhang 2019), as Opacus computes it: pure static maths under a thin stateful history of (σ, q, steps).
  */
-public final class RdpAccountant implements Accountant {
+public final class RdpAccountant extends SegmentHistory {
 
     /** Opacus's default orders: 1.1, 1.2, …, 10.9 and 12, 13, …, 63. */
     public static final double[] DEFAULT_ORDERS = defaultOrders();
 
-    private final List<Segment> history = new ArrayList<>();
     private final double[] orders;
 
     public RdpAccountant() {
@@ -43,39 +39,13 @@ public final class RdpAccountant implements Accountant {
     public record Spent(double epsilon, double bestOrder) {}
 
     @Override
-    public void step(double noiseMultiplier, double sampleRate, long steps) {
-        Segment.validate(noiseMultiplier, sampleRate, steps);
-        if (!history.isEmpty()) {
-            Segment last = history.get(history.size() - 1);
-            if (last.noiseMultiplier() == noiseMultiplier && last.sampleRate() == sampleRate) {
-                history.set(history.size() - 1, new Segment(noiseMultiplier, sampleRate, last.steps() + steps));
-                return;
-            }
-        }
-        history.add(new Segment(noiseMultiplier, sampleRate, steps));
-    }
-
-    @Override
-    public List<Segment> history() {
-        return List.copyOf(history);
-    }
-
-    @Override
-    public void restore(List<Segment> segments) {
-        history.clear();
-        for (Segment s : segments) {
-            step(s.noiseMultiplier(), s.sampleRate(), s.steps());
-        }
-    }
-
-    @Override
     public double epsilon(double delta) {
         return spent(delta).epsilon();
     }
 
     public Spent spent(double delta) {
         double[] rdp = new double[orders.length];
-        for (Segment s : history) {
+        for (Segment s : history()) {
             double[] r = computeRdp(s.sampleRate(), s.noiseMultiplier(), s.steps(), orders);
             for (int i = 0; i < rdp.length; i++) {
                 rdp[i] += r[i];

@@ -4,31 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.diffleak.torch.NativeTest;
 import org.junit.jupiter.api.Test;
 
-class SamplerTest {
+class SamplerTest extends NativeTest {
 
     private static final NoiseSchedule S = NoiseSchedule.defaultLinear();
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = TorchRuntime.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     /** Knows x₀, so ε(x_t, t) = (x_t − √ᾱ_t x₀)/√(1−ᾱ_t) is the exact noise of x_t. */
     private static Denoiser oracle(NDArray x0) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,34 +22,21 @@ import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.DdimSampler;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.diffusion.UNetDenoiser;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
 import org.diffleak.torch.train.ModelStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.diffleak.torch.NativeTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fixtures and their expected outputs come from src/test/resources/fixtures/make_fixtures.py. */
-class ImportedDenoiserTest {
+class ImportedDenoiserTest extends NativeTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = TorchRuntime.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     static Path fixture(String name) {
         try {

@@ -9,25 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.Noise;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.diffleak.torch.NativeTest;
 import org.junit.jupiter.api.Test;
 
-class CnnClassifierTest {
+class CnnClassifierTest extends NativeTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = TorchRuntime.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     @Test
     void featuresAndLogitsHaveTheConfiguredShapes() {

@@ -14,25 +14,12 @@ import java.util.SplittableRandom;
 import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.Noise;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.diffleak.torch.NativeTest;
 import org.junit.jupiter.api.Test;
 
-class UNetTest {
+class UNetTest extends NativeTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = TorchRuntime.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     @Test
     void defaultArchitectureHasAboutTwoMillionParameters() {

@@ -3,7 +3,6 @@ package org.diffleak.torch.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,29 +15,16 @@ import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.model.ClassifierCard;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.diffleak.torch.NativeTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClassifierTrainerTest {
+class ClassifierTrainerTest extends NativeTest {
 
     static final CnnConfig CFG = new CnnConfig(1, 8, List.of(8, 16), 16, 2, 4);
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = TorchRuntime.newManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
 
     /** A noisy 3×3 bright square near the top-left corner (label 0) or the bottom-right one (label 1). */
     static ImageDataset corners(int n, long seed) {
