@@ -43,7 +43,9 @@ import org.diffleak.torch.nn.UNet;
  * DDPM training with the simple loss L = ‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t)‖² (Ho et al. 2020, eq. 14),
  * AdamW with linear warm-up, global-norm gradient clipping, EMA weights, and atomic checkpoints that
  * resume exactly. Every random draw of step s (data order, t, ε, label dropout) derives from
- * (seed, s), so a resumed run replays the uninterrupted one.
+ * (seed, s), so a resumed run replays the uninterrupted one. With a {@link DpSgdConfig} it trains with
+ * DP-SGD instead: Poisson batches, per-sample gradients from one taped backward pass per micro-batch,
+ * clipping, Gaussian noise, and an RDP accountant whose history lives in the checkpoints.
  */
 public final class DiffusionTrainer {
 

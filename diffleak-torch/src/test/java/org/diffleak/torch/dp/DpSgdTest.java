@@ -17,7 +17,6 @@ import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.privacy.RdpAccountant;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.nn.UNet;
 import org.diffleak.torch.train.DiffusionTrainer;
