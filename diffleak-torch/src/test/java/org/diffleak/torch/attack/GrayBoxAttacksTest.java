@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.ScheduleConfig;
 import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.util.ProgressListener;
@@ -58,8 +59,9 @@ class GrayBoxAttacksTest {
 
     static ModelStore.Loaded train(ImageDataset data, Path out) {
         TrainConfig c = new TrainConfig(800, 16, 3e-3, 20, 0, 1.0, 0.95, 0, 800, 9);
-        new DiffusionTrainer(new UNet(DiffusionTrainerTest.CFG), ScheduleConfig.defaultLinear().build(), c, out)
-                .train(data, DiffusionTrainerTest.card(), null, false, ProgressListener.NONE);
+        UNetConfig cfg = UNetConfig.tiny(1, 8);
+        new DiffusionTrainer(new UNet(cfg), ScheduleConfig.defaultLinear().build(), c, out)
+                .train(data, DiffusionTrainerTest.card(cfg), null, false, ProgressListener.NONE);
         return ModelStore.load(out.resolve("model"), true, manager);
     }
 
