@@ -5,23 +5,21 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.diffleak.core.schedule.NoiseSchedule;
 
 /**
  * Classifier-free guidance (Ho &amp; Salimans 2022): ε̃ = ε_θ(x_t, ∅) + w (ε_θ(x_t, y) − ε_θ(x_t, ∅)),
  * with both predictions made in one batch. The wrapped denoiser must be class-conditional, its null
  * label being numClasses().
  */
-public final class GuidedDenoiser implements Denoiser {
+public final class GuidedDenoiser extends ForwardingDenoiser {
 
-    private final Denoiser inner;
     private final double scale;
 
     public GuidedDenoiser(Denoiser inner, double scale) {
+        super(inner);
         if (inner.numClasses() < 1) {
             throw new IllegalArgumentException("classifier-free guidance needs a class-conditional model");
         }
-        this.inner = inner;
         this.scale = scale;
     }
 
@@ -39,23 +37,6 @@ public final class GuidedDenoiser implements Denoiser {
         return uncond.add(cond.sub(uncond).mul(scale));
     }
 
-    @Override
-    public NoiseSchedule schedule() {
-        return inner.schedule();
-    }
 
-    @Override
-    public int channels() {
-        return inner.channels();
-    }
 
-    @Override
-    public int imageSize() {
-        return inner.imageSize();
-    }
-
-    @Override
-    public int numClasses() {
-        return inner.numClasses();
-    }
 }

@@ -1,13 +1,11 @@
 package org.diffleak.torch.imports;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.diffleak.core.data.DataException;
-import org.diffleak.core.schedule.NoiseSchedule;
-import org.diffleak.torch.diffusion.UNetDenoiser;
+import org.diffleak.torch.diffusion.ForwardingDenoiser;
 import org.diffleak.torch.train.ModelStore;
 
 /** Opens any denoiser DiffLeak can read, choosing the loader by what the path is. */
@@ -40,37 +38,22 @@ public final class Denoisers {
     }
 
     private static CloseableDenoiser saved(ModelStore.Loaded loaded) {
-        UNetDenoiser d = loaded.denoiser();
-        return new CloseableDenoiser() {
-            @Override
-            public NDArray predictNoise(NDArray xt, NDArray t, NDArray labels) {
-                return d.predictNoise(xt, t, labels);
-            }
+        return new Saved(loaded);
+    }
 
-            @Override
-            public NoiseSchedule schedule() {
-                return d.schedule();
-            }
+    /** A saved DiffLeak model whose weights are freed on close. */
+    private static final class Saved extends ForwardingDenoiser implements CloseableDenoiser {
 
-            @Override
-            public int channels() {
-                return d.channels();
-            }
+        private final ModelStore.Loaded loaded;
 
-            @Override
-            public int imageSize() {
-                return d.imageSize();
-            }
+        Saved(ModelStore.Loaded loaded) {
+            super(loaded.denoiser());
+            this.loaded = loaded;
+        }
 
-            @Override
-            public int numClasses() {
-                return d.numClasses();
-            }
-
-            @Override
-            public void close() {
-                loaded.close();
-            }
-        };
+        @Override
+        public void close() {
+            loaded.close();
+        }
     }
 }

@@ -99,16 +99,7 @@ class DpSgdTest {
 
         Path killed = dir.resolve("killed");
         DiffusionTrainer t = new DiffusionTrainer(unet, ScheduleConfig.defaultLinear().build(), config(6), killed, dp);
-        ProgressListener dieAtFour = new ProgressListener() {
-            public void start(String task, long total) {}
-            public void update(long done, String status) {
-                if (done == 4) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-            public void finish(String summary) {}
-        };
-        assertThatThrownBy(() -> t.train(data, DiffusionTrainerTest.card(), null, false, dieAtFour));
+        assertThatThrownBy(() -> t.train(data, DiffusionTrainerTest.card(), null, false, DiffusionTrainerTest.dieAt(4)));
         ModelCard b = t.train(data, DiffusionTrainerTest.card(), null, true, ProgressListener.NONE);
         assertThat(b.privacy()).isEqualTo(a.privacy());
         try (NDManager m = TorchRuntime.newManager();

@@ -58,6 +58,19 @@ public class DiffusionTrainerTest {
                 0, Double.NaN, null, Map.of(), null);
     }
 
+    /** A progress listener that throws when step `step` is done: a kill in the middle of training. */
+    public static ProgressListener dieAt(long step) {
+        return new ProgressListener() {
+            public void start(String task, long total) {}
+            public void update(long done, String status) {
+                if (done == step) {
+                    throw new IllegalStateException("simulated kill");
+                }
+            }
+            public void finish(String summary) {}
+        };
+    }
+
     private float[] weights(Path run) {
         try (NDManager m = TorchRuntime.newManager();
                 ModelStore.Loaded l = ModelStore.load(run.resolve("model"), false, m)) {
@@ -75,16 +88,7 @@ public class DiffusionTrainerTest {
 
         Path killed = dir.resolve("killed");
         DiffusionTrainer t = new DiffusionTrainer(unet, ScheduleConfig.defaultLinear().build(), config(6), killed);
-        ProgressListener dieAtFour = new ProgressListener() {
-            public void start(String task, long total) {}
-            public void update(long done, String status) {
-                if (done == 4) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-            public void finish(String summary) {}
-        };
-        assertThatThrownBy(() -> t.train(data, card(), null, false, dieAtFour)).hasMessage("simulated kill");
+        assertThatThrownBy(() -> t.train(data, card(), null, false, dieAt(4))).hasMessage("simulated kill");
         assertThat(DiffusionTrainer.checkpointStep(killed)).isEqualTo(3);
         assertThat(Files.exists(killed.resolve("model"))).isFalse();
 
