@@ -112,7 +112,7 @@ class AuditCommandTest {
     @Test
     void theNullPresetKeepsEveryAucWithinItsNullTolerance() throws IOException {
         int n = 60;
-        Path cfg = config("null", true, n, 20);
+        Path cfg = config("null-check", true, n, 20);
         Path out = dir.resolve("null-report");
         CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 dir.resolve("cache").toString());

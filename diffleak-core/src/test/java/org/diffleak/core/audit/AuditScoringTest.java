@@ -61,7 +61,7 @@ class AuditScoringTest {
         for (AttackOutcome o : out) {
             assertThat(o.scenario()).isEqualTo("black-box img2img, true labels");
             assertThat(o.metrics().auc()).as(o.inference()).isLessThan(0.1);
-            assertThat(o.shadowThresholdBalancedAccuracy()).as(o.inference()).isLessThan(0.2);
+            assertThat(o.shadowThresholdBalancedAccuracy()).as(o.inference()).isLessThanOrEqualTo(0.5);
         }
     }
 
