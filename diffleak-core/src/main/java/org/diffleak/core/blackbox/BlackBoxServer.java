@@ -171,7 +171,9 @@ public final class BlackBoxServer implements AutoCloseable {
                     + ", image size " + imageSize + ", classes " + numClasses);
         }
         this.imageLength = (int) len;
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port());
+        // 127.0.0.1 itself, not getLoopbackAddress(), which is ::1 where IPv6 is preferred.
+        InetSocketAddress address = new InetSocketAddress(
+                InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1}), options.port());
         this.server = HttpServer.create(address, 0);
         int bound = server.getAddress().getPort();
         AtomicInteger count = new AtomicInteger();
@@ -205,7 +207,7 @@ public final class BlackBoxServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT}, the base URL a {@link RemoteTarget} takes. */
     public URI uri() {
-        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + port());
+        return URI.create("http://127.0.0.1:" + port());
     }
 
     public Options options() {
