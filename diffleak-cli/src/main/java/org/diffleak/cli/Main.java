@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "diffleak", mixinStandardHelpOptions = true, version = "diffleak 0.1.0",
         description = "Measures what diffusion models leak about their training data.",
         subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, InfoCommand.class,
-            DemoCommand.class, EpsilonCommand.class, NoiseCommand.class, RocCommand.class, AttackCommand.class, BenchCommand.class, ServeCommand.class})
+            DemoCommand.class, EpsilonCommand.class, NoiseCommand.class, RocCommand.class, AttackCommand.class, AuditCommand.class,
+            BenchCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

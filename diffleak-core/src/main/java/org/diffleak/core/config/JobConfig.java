@@ -36,22 +36,12 @@ public record JobConfig(String name, DataConfig data, SplitConfig splits, UNetCo
     }
 
     static JobConfig parse(InputStream in, String source) throws IOException {
-        try {
-            JobConfig c = Json.YAML.readValue(in, JobConfig.class);
-            if (c.data() == null || c.model() == null || c.schedule() == null || c.train() == null
-                    || c.splits() == null) {
-                throw new DataException(source + ": a job needs data, splits, model, schedule and train sections");
-            }
-            return c;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String msg = root instanceof IllegalArgumentException ? root.getMessage()
-                    : Json.firstLine(e.getOriginalMessage());
-            throw new DataException(source + ": " + msg, e);
+        JobConfig c = Json.readYaml(in, JobConfig.class, source);
+        if (c.data() == null || c.model() == null || c.schedule() == null || c.train() == null
+                || c.splits() == null) {
+            throw new DataException(source + ": a job needs data, splits, model, schedule and train sections");
         }
+        return c;
     }
 
     public JobConfig withTrain(TrainConfig t) {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
 
 /** The project's one JSON and YAML mapper set-up. */
@@ -30,6 +32,23 @@ public final class Json {
             return MAPPER.readValue(file.toFile(), type);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read JSON: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Reads a YAML document of the given record type; a syntax error, an unknown key or a value the record
+     * rejects becomes one DataException line naming the source.
+     */
+    public static <T> T readYaml(InputStream in, Class<T> type, String source) throws IOException {
+        try {
+            return YAML.readValue(in, type);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String msg = root instanceof IllegalArgumentException ? root.getMessage() : firstLine(e.getOriginalMessage());
+            throw new DataException(source + ": " + msg, e);
         }
     }
 

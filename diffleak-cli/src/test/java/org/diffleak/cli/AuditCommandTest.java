@@ -1,0 +1,126 @@
+package org.diffleak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.util.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole audit on a tiny from-scratch job: report files, cache reuse, and the null preset's tolerance. */
+class AuditCommandTest {
+
+    @TempDir
+    static Path dir;
+    static Path images;
+
+    /** 16×16 grey PNGs in two class folders: a bright square in the upper or the lower half, with noise. */
+    @BeforeAll
+    static void fixtures() throws IOException {
+        images = dir.resolve("images");
+        SplittableRandom r = new SplittableRandom(3);
+        for (int k = 0; k < 2; k++) {
+            Path cls = images.resolve("class" + k);
+            Files.createDirectories(cls);
+            for (int i = 0; i < 160; i++) {
+                BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+                int ox = r.nextInt(10);
+                int oy = k * 8 + r.nextInt(3);
+                for (int y = 0; y < 16; y++) {
+                    for (int x = 0; x < 16; x++) {
+                        boolean on = x >= ox && x < ox + 5 && y >= oy && y < oy + 5;
+                        img.getRaster().setSample(x, y, 0, Math.min(255, (on ? 200 : 0) + r.nextInt(40)));
+                    }
+                }
+                ImageIO.write(img, "png", cls.resolve(String.format("img%03d.png", i)).toFile());
+            }
+        }
+    }
+
+    private static Path config(String name, boolean nullTarget, int candidates, int steps) throws IOException {
+        Path f = dir.resolve(name + ".yaml");
+        Files.writeString(f, """
+                name: %s
+                scenario: from-scratch
+                data: {dataset: folder, path: %s, attributes: null, channels: 1, size: 16, split: all, limit: 0}
+                splits: {members: %d, nonMembers: %d, auxiliary: 60, seed: 3}
+                base: null
+                model: {channels: 1, imageSize: 16, baseWidth: 8, multipliers: [1, 2], resBlocks: 1,
+                        attention: false, numClasses: 0, groups: 4}
+                schedule: {kind: linear, steps: 1000, betaStart: 1.0e-4, betaEnd: 0.02}
+                target:
+                  members: 12
+                  classes: 2
+                  train: {steps: %d, batchSize: 12, learningRate: 3.0e-3, warmupSteps: 2, weightDecay: 0.0,
+                          gradClip: 1.0, emaDecay: 0.5, labelDropout: 0.1, checkpointEvery: 10, seed: 5}
+                shadows: 2
+                candidates: %d
+                nullTarget: %s
+                attacks:
+                  loss: {t: 100, repeats: 1}
+                  pia: {t: 200}
+                  pian: {t: 200}
+                  secmi: {t: 100, stride: 20}
+                  reconstruction: {strength: 0.2, steps: 3, noisings: 1}
+                  generation: {generations: 4, steps: 3}
+                  labels: ["true", "predicted"]
+                  metric: ssim
+                  batch: 64
+                encoder: {images: 40, steps: 10, batchSize: 16, learningRate: 2.0e-3, seed: 5}
+                ablations:
+                  - {parameter: reconstruction.strength, values: ["0.1", "0.2"]}
+                seed: 1
+                """.formatted(name, images, Math.max(12, candidates), Math.max(12, candidates), steps, candidates,
+                nullTarget));
+        return f;
+    }
+
+    @Test
+    void writesTheReportAndASecondRunComesFromTheCache() throws IOException {
+        Path cfg = config("tiny", false, 12, 20);
+        Path out = dir.resolve("report");
+        Path cache = dir.resolve("cache");
+        CliTest.Run first = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+                cache.toString());
+        assertThat(first.code()).as(first.err() + first.out()).isZero();
+        for (String f : new String[] {"index.html", "results.json", "scores.csv", "manifest.json"}) {
+            assertThat(out.resolve(f)).isRegularFile();
+        }
+        JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        // 4 gray-box attacks; img2img and generation with true and predicted labels, 3 inference models each.
+        assertThat(results.get("attacks")).hasSize(4 + 2 * 2 * 3);
+        assertThat(results.get("ablations")).hasSize(1);
+        assertThat(Files.readString(out.resolve("index.html"))).contains("<svg");
+        assertThat(first.out()).contains("target: training on 12 images");
+
+        CliTest.Run second = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+                cache.toString());
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).contains("target: cached").doesNotContain("training on");
+        assertThat(Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("attacks"))
+                .isEqualTo(results.get("attacks"));
+    }
+
+    @Test
+    void theNullPresetKeepsEveryAucWithinItsNullTolerance() throws IOException {
+        int n = 60;
+        Path cfg = config("null-check", true, n, 20);
+        Path out = dir.resolve("null-report");
+        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+                dir.resolve("cache").toString());
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        double tolerance = Math.max(0.05, 4 * MembershipMetrics.nullAucStandardError(n, n));
+        for (JsonNode a : Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("attacks")) {
+            assertThat(a.get("auc").asDouble()).as(a.get("name").asText() + " " + a.get("scenario").asText())
+                    .isBetween(0.5 - tolerance, 0.5 + tolerance);
+        }
+    }
+}

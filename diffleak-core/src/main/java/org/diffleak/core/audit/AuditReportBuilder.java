@@ -1,0 +1,114 @@
+package org.diffleak.core.audit;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.report.Ablation;
+import org.diffleak.core.report.AttackOutcome;
+import org.diffleak.core.report.AuditReport;
+import org.diffleak.core.report.Fact;
+import org.diffleak.core.report.ImageGallery;
+import org.diffleak.core.report.TargetSummary;
+
+/** Puts an audit's outcomes, texts, galleries and ablations into the report model. */
+public final class AuditReportBuilder {
+
+    private static final int GALLERY = 8;
+
+    private AuditReportBuilder() {}
+
+    public static AuditReport build(AuditSignals s, List<AttackOutcome> outcomes, List<Ablation> ablations) {
+        AuditConfig c = s.config();
+        List<AuditReport.Timing> timings = s.timings().stream()
+                .map(t -> new AuditReport.Timing(t.name(), t.seconds())).toList();
+        return new AuditReport("DiffLeak membership audit: " + c.name(), scenario(c), threatModel(c),
+                new TargetSummary(c.name(), s.targetFacts()), settings(c), outcomes, galleries(s, outcomes), ablations,
+                timings);
+    }
+
+    private static String scenario(AuditConfig c) {
+        String t = c.target().members() + " private images";
+        String how = c.scenario().equals("fine-tune")
+                ? "A public base diffusion model (" + c.base() + ") was fine-tuned on " + t + "."
+                : "A diffusion model was trained from scratch on " + t + " only.";
+        String nul = c.nullTarget() ? "\n\nNull preset: the target was trained on images disjoint from both candidate"
+                + " sets, so every AUC should be 0.5 within sampling error." : "";
+        return how + " The audit asks, for " + c.candidates() + " of those members and as many non-members from the"
+                + " same distribution, whether an attacker can tell them apart." + nul;
+    }
+
+    private static String threatModel(AuditConfig c) {
+        return "Gray-box attacks (loss, PIA, PIAN, SecMI) query the noise prediction ε_θ(x_t, t) only."
+                + "\n\nBlack-box attacks query the deployed model as a service: img2img (noise the query to strength s,"
+                + " denoise it back, compare with the query) or, for a class-conditional model, label-only generation"
+                + " (generate images of the query's label, compare the closest with the query). Labels are either the"
+                + " true ones or predicted by the attacker's own classifier."
+                + "\n\nThe attacker trains " + c.shadows() + " shadow model(s) with the same recipe on its own data,"
+                + " where membership is known, and fits every decision rule (threshold, Gaussian likelihood ratio, MLP)"
+                + " on them only; the target's membership labels are used for the metrics and nothing else.";
+    }
+
+    private static List<Fact> settings(AuditConfig c) {
+        List<Fact> f = new ArrayList<>();
+        var a = c.attacks();
+        if (a.loss() != null) {
+            f.add(new Fact("loss attack", "t = " + a.loss().t() + ", " + a.loss().repeats() + " repetitions"));
+        }
+        if (a.pia() != null) {
+            f.add(new Fact("PIA", "t = " + a.pia().t() + ", p = 4"));
+        }
+        if (a.secmi() != null) {
+            f.add(new Fact("SecMI", "t = " + a.secmi().t() + ", stride " + a.secmi().stride()));
+        }
+        if (a.reconstruction() != null) {
+            f.add(new Fact("reconstruction", "strength " + a.reconstruction().strength() + ", "
+                    + a.reconstruction().steps() + " DDIM steps, " + a.reconstruction().noisings() + " noisings"));
+        }
+        if (a.generation() != null) {
+            f.add(new Fact("generation", a.generation().generations() + " images per label, "
+                    + a.generation().steps() + " DDIM steps"));
+        }
+        f.add(new Fact("threshold similarity", a.metric()));
+        f.add(new Fact("bootstrap", AuditScoring.BOOTSTRAPS + " stratified resamples, 95% percentile intervals"));
+        f.add(new Fact("seed", Long.toString(c.seed())));
+        return f;
+    }
+
+    /** The best attack's most and least exposed members, with their scores. */
+    private static List<ImageGallery> galleries(AuditSignals s, List<AttackOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        AttackOutcome best = AuditScoring.best(outcomes);
+        double[] scores = best.scores().scores();
+        Integer[] members = IntStream.range(0, s.targetMembers()).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed()).toArray(Integer[]::new);
+        int k = Math.min(GALLERY, members.length / 2);
+        int[] top = new int[k];
+        int[] bottom = new int[k];
+        for (int i = 0; i < k; i++) {
+            top[i] = members[i];
+            bottom[i] = members[members.length - 1 - i];
+        }
+        String by = best.name() + " (" + best.scenario() + ", " + best.inference() + ")";
+        return List.of(gallery(s, top, scores, "Most exposed members", "Members the strongest attack, " + by
+                        + ", scores highest: the training images this model gives away first."),
+                gallery(s, bottom, scores, "Least exposed members", "Members that " + by + " scores lowest."));
+    }
+
+    private static ImageGallery gallery(AuditSignals s, int[] rows, double[] scores, String title, String caption) {
+        ImageDataset d = s.targetCandidates();
+        int px = d.imageSize();
+        float[] pixels = new float[rows.length * px];
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            d.copyImage(rows[i], pixels, i * px);
+            labels.add(String.format("#%d · %.4g", s.targetIds()[rows[i]], scores[rows[i]]));
+        }
+        return new ImageGallery(title, caption, pixels, rows.length, d.channels(), d.height(), d.width(),
+                Math.min(8, rows.length), labels);
+    }
+}

@@ -1,0 +1,35 @@
+package org.diffleak.core.audit;
+
+import java.util.List;
+
+/**
+ * Raw signals of one attack setting on every model of an audit: rows [candidates][features], members
+ * first, then non-members, for the target and each shadow.
+ *
+ * @param family the attack family: loss, pia, pian, secmi, reconstruction or generation
+ * @param access "gray-box", "black-box img2img" or "black-box label-only generation"
+ * @param labels the labels a black-box attack got: "true", "predicted", or null where none are used
+ * @param featureNames column names of the rows
+ */
+public record Signal(String family, String name, String access, String labels, List<String> featureNames,
+        double[][] target, List<double[][]> shadows) {
+
+    public Signal {
+        featureNames = List.copyOf(featureNames);
+        shadows = shadows == null ? List.of() : List.copyOf(shadows);
+    }
+
+    /** The same setting without rows (a template to fill). */
+    public static Signal template(String family, String name, String access, String labels, List<String> featureNames) {
+        return new Signal(family, name, access, labels, featureNames, null, List.of());
+    }
+
+    public Signal withRows(double[][] targetRows, List<double[][]> shadowRows) {
+        return new Signal(family, name, access, labels, featureNames, targetRows, shadowRows);
+    }
+
+    /** "img2img, true labels" and the like: the threat-model scenario of this signal. */
+    public String scenario() {
+        return labels == null ? access : access + ", " + labels + " labels";
+    }
+}

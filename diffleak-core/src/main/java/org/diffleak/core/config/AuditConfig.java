@@ -1,0 +1,204 @@
+package org.diffleak.core.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.util.Json;
+
+/**
+ * The `diffleak audit` job: data and splits, how the target and its shadows are made, which attacks run,
+ * and the ablations. Everything a cached model or signal depends on is in here, so its hash keys the cache.
+ *
+ * @param scenario "fine-tune" (base model fine-tuned on a small private member set) or "from-scratch"
+ * @param base model directory of the public base (fine-tune scenario)
+ * @param model the UNet trained from scratch (from-scratch scenario; ignored when fine-tuning)
+ * @param schedule its noise schedule (from-scratch scenario)
+ * @param target how the target (and, identically, each shadow) is trained
+ * @param shadows number of shadow models, each on its own slice of the auxiliary split
+ * @param candidates candidates per side scored on the target (members and non-members)
+ * @param nullTarget the null preset: the target trains on public images disjoint from both candidate sets
+ */
+public record AuditConfig(
+        String name,
+        String scenario,
+        DataConfig data,
+        SplitConfig splits,
+        String base,
+        UNetConfig model,
+        ScheduleConfig schedule,
+        TargetRecipe target,
+        int shadows,
+        int candidates,
+        boolean nullTarget,
+        AttackSettings attacks,
+        EncoderRecipe encoder,
+        List<Ablation> ablations,
+        long seed) {
+
+    public AuditConfig {
+        ablations = ablations == null ? List.of() : List.copyOf(ablations);
+        if (!"fine-tune".equals(scenario) && !"from-scratch".equals(scenario)) {
+            throw new IllegalArgumentException("scenario must be fine-tune or from-scratch, got " + scenario);
+        }
+        if (data == null || splits == null || target == null || attacks == null || encoder == null) {
+            throw new IllegalArgumentException("an audit needs data, splits, target, attacks and encoder sections");
+        }
+        if ("fine-tune".equals(scenario) && base == null) {
+            throw new IllegalArgumentException("the fine-tune scenario needs base: a model directory");
+        }
+        if ("from-scratch".equals(scenario) && (model == null || schedule == null)) {
+            throw new IllegalArgumentException("the from-scratch scenario needs model and schedule sections");
+        }
+        if (shadows < 1) {
+            throw new IllegalArgumentException("the inference models are fitted on shadows: shadows must be ≥ 1, got "
+                    + shadows);
+        }
+        if (candidates < 2) {
+            throw new IllegalArgumentException("candidates per side must be ≥ 2, got " + candidates);
+        }
+        if (!nullTarget && candidates > target.members()) {
+            throw new IllegalArgumentException("candidates (" + candidates + ") cannot exceed the target's members ("
+                    + target.members() + ")");
+        }
+        if (candidates > splits.members() || candidates > splits.nonMembers()) {
+            throw new IllegalArgumentException("candidates (" + candidates + ") exceed the members or non-members split");
+        }
+        if ((long) 2 * target.members() * shadows > splits.auxiliary()) {
+            throw new IllegalArgumentException(shadows + " shadows × 2 × " + target.members()
+                    + " images exceed the auxiliary split of " + splits.auxiliary());
+        }
+    }
+
+    /**
+     * @param members size of the private member set
+     * @param classes class-conditional target with this many classes (0 = unconditional); a conditional
+     *     fine-tune of an unconditional base starts with a zero class embedding, so it starts as the base
+     */
+    public record TargetRecipe(int members, int classes, TrainConfig train) {
+        public TargetRecipe {
+            if (members < 2 || classes < 0 || train == null) {
+                throw new IllegalArgumentException("target needs members ≥ 2, classes ≥ 0 and a train section");
+            }
+        }
+    }
+
+    /**
+     * Attack parameters; a null section skips that attack.
+     *
+     * @param labels which labels the black-box attacks get: "true", "predicted" (by the auxiliary classifier), or both
+     * @param metric the similarity the threshold inference uses: neg_l2, ssim or encoder_cosine
+     */
+    public record AttackSettings(Loss loss, Pia pia, Pia pian, SecMi secmi, Reconstruction reconstruction,
+            Generation generation, List<String> labels, String metric, int batch) {
+        public AttackSettings {
+            labels = labels == null ? List.of("true") : List.copyOf(labels);
+            for (String l : labels) {
+                if (!l.equals("true") && !l.equals("predicted")) {
+                    throw new IllegalArgumentException("attacks.labels may hold true and predicted, got " + l);
+                }
+            }
+            metric = metric == null ? "ssim" : metric;
+            if (!List.of("neg_l2", "ssim", "encoder_cosine").contains(metric)) {
+                throw new IllegalArgumentException("attacks.metric must be neg_l2, ssim or encoder_cosine, got " + metric);
+            }
+            if (batch < 1) {
+                throw new IllegalArgumentException("attacks.batch must be ≥ 1, got " + batch);
+            }
+        }
+    }
+
+    public record Loss(int t, int repeats) {}
+
+    public record Pia(int t) {}
+
+    public record SecMi(int t, int stride) {}
+
+    public record Reconstruction(double strength, int steps, int noisings) {}
+
+    public record Generation(int generations, int steps) {}
+
+    /** The CNN trained on public data that serves as image encoder and as the attacker's label predictor. */
+    public record EncoderRecipe(int images, int steps, int batchSize, double learningRate, long seed) {}
+
+    /**
+     * One ablation: the audit reruns with `parameter` set to each value (cached parts are reused).
+     *
+     * @param parameter target.steps, target.members, reconstruction.steps, reconstruction.strength, metric or shadows
+     */
+    public record Ablation(String parameter, List<String> values) {
+        public Ablation {
+            values = List.copyOf(values);
+            if (!List.of("target.steps", "target.members", "reconstruction.steps", "reconstruction.strength", "metric",
+                    "shadows").contains(parameter)) {
+                throw new IllegalArgumentException("unknown ablation parameter " + parameter + " (target.steps,"
+                        + " target.members, reconstruction.steps, reconstruction.strength, metric, shadows)");
+            }
+            if (values.isEmpty()) {
+                throw new IllegalArgumentException("ablation of " + parameter + " lists no values");
+            }
+        }
+    }
+
+    public static AuditConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": no such config file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null or tiny. */
+    public static AuditConfig preset(String name) {
+        try (InputStream in = AuditConfig.class.getResourceAsStream("/configs/audit-" + name + ".yaml")) {
+            if (in == null) {
+                throw new DataException("no audit preset named '" + name + "' (known: default, null)");
+            }
+            return parse(in, "preset " + name);
+        } catch (IOException e) {
+            throw new DataException("preset " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    static AuditConfig parse(InputStream in, String source) throws IOException {
+        return Json.readYaml(in, AuditConfig.class, source);
+    }
+
+    /** The same audit with one ablated parameter set to value. */
+    public AuditConfig with(String parameter, String value) {
+        TrainConfig t = target.train();
+        AttackSettings a = attacks;
+        return switch (parameter) {
+            case "target.steps" -> withTarget(new TargetRecipe(target.members(), target.classes(),
+                    new TrainConfig(Integer.parseInt(value), t.batchSize(), t.learningRate(), t.warmupSteps(),
+                            t.weightDecay(), t.gradClip(), t.emaDecay(), t.labelDropout(), t.checkpointEvery(), t.seed())));
+            case "target.members" -> withTarget(new TargetRecipe(Integer.parseInt(value), target.classes(), t));
+            case "reconstruction.steps" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(),
+                    new Reconstruction(a.reconstruction().strength(), Integer.parseInt(value), a.reconstruction().noisings()),
+                    a.generation(), a.labels(), a.metric(), a.batch()));
+            case "reconstruction.strength" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(),
+                    new Reconstruction(Double.parseDouble(value), a.reconstruction().steps(), a.reconstruction().noisings()),
+                    a.generation(), a.labels(), a.metric(), a.batch()));
+            case "metric" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(), a.reconstruction(),
+                    a.generation(), a.labels(), value, a.batch()));
+            case "shadows" -> new AuditConfig(name, scenario, data, splits, base, model, schedule, target,
+                    Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), seed);
+            default -> throw new IllegalArgumentException("unknown ablation parameter " + parameter);
+        };
+    }
+
+    private AuditConfig withTarget(TargetRecipe t) {
+        return new AuditConfig(name, scenario, data, splits, base, model, schedule, t, shadows,
+                nullTarget ? candidates : Math.min(candidates, t.members()), nullTarget, attacks, encoder, List.of(), seed);
+    }
+
+    private AuditConfig withAttacks(AttackSettings a) {
+        return new AuditConfig(name, scenario, data, splits, base, model, schedule, target, shadows, candidates,
+                nullTarget, a, encoder, List.of(), seed);
+    }
+}

@@ -1,0 +1,41 @@
+package org.diffleak.core.report;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the audit report shows; {@link ReportWriter} renders it. Text fields are plain text (blank
+ * lines separate paragraphs), never HTML.
+ *
+ * @param scenario what was attacked and how the target was made
+ * @param threatModel what the attacker knows and may query
+ * @param settings audit settings worth showing (bootstraps, timesteps, seeds)
+ * @param timings wall-clock seconds per stage, in pipeline order
+ */
+public record AuditReport(String title, String scenario, String threatModel, TargetSummary target,
+        List<Fact> settings, List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
+        List<Timing> timings) {
+
+    /** Wall-clock time of one stage. */
+    public record Timing(String stage, double seconds) {
+
+        public Timing {
+            Objects.requireNonNull(stage, "stage");
+        }
+    }
+
+    public AuditReport {
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(threatModel, "threatModel");
+        Objects.requireNonNull(target, "target");
+        settings = Fact.uniqueCopy(settings, "settings");
+        attacks = List.copyOf(attacks);
+        galleries = List.copyOf(galleries);
+        ablations = List.copyOf(ablations);
+        timings = List.copyOf(timings);
+        if (timings.stream().map(Timing::stage).distinct().count() != timings.size()) {
+            throw new IllegalArgumentException("timings: a stage is given twice");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.diffleak.core.report;
+
+import java.util.Locale;
+import org.diffleak.core.metrics.MembershipMetrics.Interval;
+
+/** Text for the page: HTML escaping and the number formats of the report, "—" for a missing value. */
+final class Fmt {
+
+    static final String MISSING = "—";
+
+    private Fmt() {}
+
+    /** Escapes text for HTML and SVG content and attribute values. */
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** A fraction such as an AUC, to 3 decimals. */
+    static String dec(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : MISSING;
+    }
+
+    /** A rate as a percentage: 1 decimal from 10%, else 2, so small TPRs keep their digits. */
+    static String pct(double v) {
+        if (!Double.isFinite(v)) {
+            return MISSING;
+        }
+        double p = v * 100;
+        return String.format(Locale.ROOT, Math.abs(p) >= 10 ? "%.1f%%" : "%.2f%%", p);
+    }
+
+    static String ci(Interval i, boolean percent) {
+        return "[" + (percent ? pct(i.low()) : dec(i.low())) + ", " + (percent ? pct(i.high()) : dec(i.high()))
+                + "]";
+    }
+
+    /** Seconds as s, or min s above two minutes. */
+    static String seconds(double s) {
+        if (!Double.isFinite(s)) {
+            return MISSING;
+        }
+        if (s < 120) {
+            return String.format(Locale.ROOT, "%.1f s", s);
+        }
+        long whole = Math.round(s);
+        return String.format(Locale.ROOT, "%d min %02d s", whole / 60, whole % 60);
+    }
+
+    /** A coordinate in SVG user units. */
+    static String coord(double v) {
+        String s = String.format(Locale.ROOT, "%.2f", v);
+        return s.equals("-0.00") ? "0.00" : s;
+    }
+}

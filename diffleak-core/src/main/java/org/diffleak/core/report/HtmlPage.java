@@ -1,0 +1,334 @@
+package org.diffleak.core.report;
+
+import static org.diffleak.core.report.Fmt.esc;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.diffleak.core.io.ImageGrid;
+import org.diffleak.core.metrics.MembershipMetrics;
+
+/** index.html: one self-contained page (inline CSS, SVG plots, PNG data URIs; no scripts, no links out). */
+final class HtmlPage {
+
+    private static final String CSS = """
+            :root { --ink: #1f2328; --muted: #59636e; --line: #d8dee4; --card: #ffffff; --bg: #f5f6f8;
+              --leak: #c2410c; --leak-bg: #fff4ec; --calm: #2f7d4f; --calm-bg: #eff8f2; }
+            * { box-sizing: border-box; }
+            body { margin: 0; background: var(--bg); color: var(--ink);
+              font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+            main { max-width: 1180px; margin: 0 auto; padding: 28px 24px 40px; }
+            header { margin-bottom: 18px; }
+            .kicker { margin: 0; color: var(--muted); font-size: 12px; letter-spacing: .08em;
+              text-transform: uppercase; }
+            h1 { margin: 2px 0 0; font-size: 26px; font-weight: 650; }
+            h2 { margin: 0 0 12px; font-size: 17px; font-weight: 650; }
+            h3 { margin: 18px 0 6px; font-size: 14px; font-weight: 650; }
+            section { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+              padding: 18px 22px; margin: 0 0 16px; }
+            p { margin: 0 0 8px; }
+            .note { color: var(--muted); font-size: 12.5px; }
+            .headline { border-left: 5px solid var(--calm); background: var(--calm-bg); }
+            .headline.leak { border-left-color: var(--leak); background: var(--leak-bg); }
+            .headline-text { font-size: 19px; font-weight: 600; margin: 0 0 14px; }
+            .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
+            .kpi { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
+            .kpi .v { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
+            .kpi .k, .kpi .r { color: var(--muted); font-size: 12px; line-height: 1.35; }
+            .context { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 22px; }
+            .context > div { min-width: 0; }
+            .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 22px; }
+            table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+            .table-wrap { overflow-x: auto; }
+            th, td { padding: 6px 9px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+            table.metrics { font-size: 13px; }
+            table.metrics td.tag { white-space: nowrap; }
+            table.metrics .name { display: flex; flex-wrap: wrap; align-items: baseline; row-gap: 2px; }
+            th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
+            td.num, th.num { text-align: right; white-space: nowrap; }
+            td .ci { color: var(--muted); font-size: 12px; }
+            table.facts td:first-child { color: var(--muted); width: 42%; }
+            tr.best td { background: var(--leak-bg); font-weight: 600; }
+            .badge { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 9px; font-size: 11px;
+              font-weight: 600; background: var(--leak); color: #fff; }
+            .swatch { display: inline-block; flex: none; width: 10px; height: 10px; border-radius: 2px;
+              margin-right: 7px; }
+            .plots { display: flex; flex-wrap: wrap; gap: 14px; margin-top: 14px; }
+            svg.plot { max-width: 100%; height: auto; background: #fff; font-size: 11px; }
+            svg.plot .title { font-size: 13px; font-weight: 600; fill: var(--ink); }
+            svg.plot .frame { fill: none; stroke: #adb5bd; }
+            svg.plot .grid { stroke: #e9ecef; }
+            svg.plot .grid.minor { stroke: #f4f5f7; }
+            svg.plot .tick { fill: var(--muted); }
+            svg.plot .axis-title { fill: var(--ink); font-size: 12px; }
+            svg.plot polyline { fill: none; stroke-width: 1.8; stroke-linejoin: round; }
+            svg.plot polyline.best { stroke-width: 2.6; }
+            svg.plot polyline.chance { stroke-width: 1.2; stroke-dasharray: 5 4; }
+            svg.plot .bars { fill-opacity: .32; stroke-width: 1.3; }
+            svg.plot .legend rect:first-child { fill: #fff; fill-opacity: .9; stroke: var(--line); }
+            svg.plot .legend line { stroke-width: 2.4; }
+            svg.plot .legend .swatch { fill-opacity: .32; }
+            svg.plot .legend text { fill: var(--ink); }
+            .key { display: flex; flex-wrap: wrap; gap: 14px; font-size: 12.5px; margin: 4px 0 0; }
+            .tiles { display: grid; gap: 10px 8px; justify-content: start; margin-top: 8px; }
+            .tile { margin: 0; text-align: center; }
+            .tile img { display: block; margin: 0 auto; image-rendering: pixelated; border: 1px solid var(--line); }
+            .tile figcaption { font-size: 11px; color: var(--muted); line-height: 1.3; margin-top: 3px;
+              overflow-wrap: anywhere; }
+            footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 20px; }
+            footer a { color: inherit; }
+            @media (max-width: 900px) { .context, .pair { grid-template-columns: 1fr; } }
+            """;
+
+    private HtmlPage() {}
+
+    static String render(AuditReport r, Ranking k) {
+        StringBuilder b = new StringBuilder(1 << 16);
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(esc(r.title())).append("</title>\n<style>\n").append(CSS)
+                .append("</style>\n</head>\n<body>\n<main>\n<header>\n<p class=\"kicker\">DiffLeak privacy audit</p>\n")
+                .append("<h1>").append(esc(r.title())).append("</h1>\n</header>\n");
+        headline(b, r, k);
+        context(b, r);
+        if (!r.attacks().isEmpty()) {
+            attacks(b, r, k);
+            histograms(b, r, k);
+        }
+        galleries(b, r);
+        ablations(b, r, k);
+        run(b, r);
+        b.append("<footer>Raw scores: <a href=\"").append(ReportWriter.SCORES).append("\">")
+                .append(ReportWriter.SCORES).append("</a> · every figure: <a href=\"").append(ReportWriter.RESULTS)
+                .append("\">").append(ReportWriter.RESULTS).append("</a> · made by DiffLeak</footer>\n")
+                .append("</main>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static void headline(StringBuilder b, AuditReport r, Ranking k) {
+        b.append("<section class=\"headline").append(k.leaks() ? " leak" : "").append("\">\n")
+                .append("<p class=\"headline-text\">").append(esc(k.headline())).append("</p>\n");
+        if (k.best() >= 0) {
+            MembershipMetrics m = r.attacks().get(k.best()).metrics();
+            b.append("<div class=\"kpis\">\n");
+            kpi(b, "AUC", Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false), "random guess 0.500");
+            kpi(b, "TPR at 1% FPR", Fmt.pct(m.tprAt1PctFpr()), Fmt.ci(m.tprAt1PctFprCi(), true), "random guess 1%");
+            kpi(b, "TPR at 0.1% FPR", Fmt.pct(m.tprAt01PctFpr()), Fmt.ci(m.tprAt01PctFprCi(), true),
+                    "random guess 0.1%");
+            kpi(b, "balanced accuracy", Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false),
+                    "random guess 0.500");
+            kpi(b, "candidates", m.members() + " / " + m.nonMembers(), "members / non-members",
+                    r.attacks().size() + (r.attacks().size() == 1 ? " attack" : " attacks") + " run");
+            b.append("</div>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    private static void kpi(StringBuilder b, String key, String value, String interval, String reference) {
+        b.append("<div class=\"kpi\"><div class=\"k\">").append(esc(key)).append("</div><div class=\"v\">")
+                .append(esc(value)).append("</div><div class=\"r\">").append(esc(interval)).append("<br>")
+                .append(esc(reference)).append("</div></div>\n");
+    }
+
+    private static void context(StringBuilder b, AuditReport r) {
+        b.append("<section class=\"context\">\n<div>\n<h2>Scenario</h2>\n");
+        paragraphs(b, r.scenario());
+        b.append("</div>\n<div>\n<h2>Threat model</h2>\n");
+        paragraphs(b, r.threatModel());
+        b.append("</div>\n<div>\n<h2>Target: ").append(esc(r.target().name())).append("</h2>\n");
+        facts(b, r.target().facts());
+        b.append("</div>\n</section>\n");
+    }
+
+    private static void paragraphs(StringBuilder b, String text) {
+        for (String p : text.strip().split("\\n\\s*\\n")) {
+            if (!p.isBlank()) {
+                b.append("<p>").append(esc(p.strip()).replace("\n", "<br>\n")).append("</p>\n");
+            }
+        }
+    }
+
+    private static void facts(StringBuilder b, List<Fact> facts) {
+        if (facts.isEmpty()) {
+            b.append("<p class=\"note\">None given.</p>\n");
+            return;
+        }
+        b.append("<table class=\"facts\">\n");
+        for (Fact f : facts) {
+            b.append("<tr><td>").append(esc(f.key())).append("</td><td>").append(esc(f.value()))
+                    .append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+    }
+
+    private static void attacks(StringBuilder b, AuditReport r, Ranking k) {
+        List<AttackOutcome> attacks = r.attacks();
+        boolean sameCounts = attacks.stream().map(a -> a.metrics().members() + "/" + a.metrics().nonMembers())
+                .distinct().count() == 1;
+        b.append("<section id=\"attacks\">\n<h2>Which attack leaks most</h2>\n<div class=\"table-wrap\">\n")
+                .append("<table class=\"metrics\">\n<thead><tr><th>attack</th><th>scenario</th><th>access</th>")
+                .append("<th>inference</th><th class=\"num\">AUC<br>[95% CI]</th>")
+                .append("<th class=\"num\">TPR at 1% FPR<br>[95% CI]</th><th class=\"num\">TPR at<br>0.1% FPR</th>")
+                .append("<th class=\"num\">balanced accuracy<br>[95% CI]</th>")
+                .append("<th class=\"num\">shadow-threshold<br>balanced accuracy</th>")
+                .append(sameCounts ? "" : "<th class=\"num\">members /<br>non-members</th>")
+                .append("</tr></thead>\n<tbody>\n");
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < attacks.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> {
+            double auc = attacks.get(i).metrics().auc();
+            return Double.isNaN(auc) ? Double.NEGATIVE_INFINITY : auc;
+        }).reversed());
+        for (int i : order) {
+            AttackOutcome a = attacks.get(i);
+            MembershipMetrics m = a.metrics();
+            Double shadow = a.shadowThresholdBalancedAccuracy();
+            b.append(i == k.best() ? "<tr class=\"best\">" : "<tr>").append("<td><div class=\"name\">")
+                    .append("<span class=\"swatch\" style=\"background:").append(k.colors().get(i))
+                    .append("\"></span>").append(esc(k.labels().get(i)))
+                    .append(i == k.best() && k.leaks() ? "<span class=\"badge\">leaks most</span>" : "")
+                    .append("</div></td><td class=\"tag\">").append(esc(a.scenario())).append("</td><td class=\"tag\">")
+                    .append(esc(a.access())).append("</td><td class=\"tag\">").append(esc(a.inference()))
+                    .append("</td>");
+            cell(b, Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false));
+            cell(b, Fmt.pct(m.tprAt1PctFpr()), Fmt.ci(m.tprAt1PctFprCi(), true));
+            cell(b, Fmt.pct(m.tprAt01PctFpr()), "");
+            cell(b, Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false));
+            cell(b, shadow == null ? Fmt.MISSING : Fmt.dec(shadow), "");
+            if (!sameCounts) {
+                cell(b, m.members() + " / " + m.nonMembers(), "");
+            }
+            b.append("</tr>\n");
+        }
+        MembershipMetrics first = attacks.get(0).metrics();
+        b.append("</tbody>\n</table>\n</div>\n<p class=\"note\">Sorted by AUC")
+                .append(sameCounts ? "; every attack scored " + first.members() + " members and "
+                        + first.nonMembers() + " non-members" : "")
+                .append(". Random guessing scores AUC 0.5, TPR 1% at 1% FPR, 0.1% at 0.1% FPR, balanced accuracy")
+                .append(" 0.5. Intervals: stratified bootstrap, 95%. TPR at x% FPR is read at the largest exact ROC")
+                .append(" point with FPR ≤ x% (no interpolation). Balanced accuracy is that of the best threshold on")
+                .append(" the target's own labels, an upper bound; the shadow-threshold column applies the decision")
+                .append(" fitted on shadow models.</p>\n<div class=\"plots\">\n").append(Plots.roc(attacks, k))
+                .append(Plots.rocLog(attacks, k)).append("</div>\n</section>\n");
+    }
+
+    private static void cell(StringBuilder b, String value, String interval) {
+        b.append("<td class=\"num\">").append(esc(value));
+        if (!interval.isEmpty()) {
+            b.append("<br><span class=\"ci\">").append(esc(interval)).append("</span>");
+        }
+        b.append("</td>");
+    }
+
+    private static void histograms(StringBuilder b, AuditReport r, Ranking k) {
+        b.append("<section id=\"scores\">\n<h2>Score distributions</h2>\n<p class=\"note\">Members against")
+                .append(" non-members per attack, each normalised to its own count; the further apart, the more")
+                .append(" the attack separates them. The x axis spans the 0.5–99.5th percentile of the scores;")
+                .append(" scores beyond it count in the end bins.</p>\n<div class=\"plots\">\n");
+        for (int i = 0; i < r.attacks().size(); i++) {
+            b.append(Plots.histogram(r.attacks().get(i), k.labels().get(i)));
+        }
+        b.append("</div>\n</section>\n");
+    }
+
+    private static void galleries(StringBuilder b, AuditReport r) {
+        if (r.galleries().isEmpty()) {
+            return;
+        }
+        b.append("<section id=\"images\">\n<h2>Which images leak</h2>\n");
+        for (ImageGallery g : r.galleries()) {
+            b.append("<div class=\"gallery\">\n<h3>").append(esc(g.title())).append("</h3>\n<p class=\"note\">")
+                    .append(esc(g.caption())).append("</p>\n");
+            if (g.n() == 0) {
+                b.append("<p class=\"note\">No images.</p>\n</div>\n");
+                continue;
+            }
+            int scale = Math.max(1, (int) Math.round(96.0 / Math.max(g.width(), g.height())));
+            b.append("<div class=\"tiles\" style=\"grid-template-columns:repeat(").append(Math.min(g.columns(), g.n()))
+                    .append(", ").append(g.width() * scale + 16).append("px)\">\n");
+            int size = g.channels() * g.height() * g.width();
+            for (int i = 0; i < g.n(); i++) {
+                float[] one = new float[size];
+                System.arraycopy(g.pixels(), i * size, one, 0, size);
+                String label = g.labels().isEmpty() ? "" : g.labels().get(i);
+                b.append("<figure class=\"tile\"><img alt=\"").append(esc(label)).append("\" width=\"")
+                        .append(g.width() * scale).append("\" height=\"").append(g.height() * scale)
+                        .append("\" src=\"data:image/png;base64,")
+                        .append(png(ImageGrid.render(one, 1, g.channels(), g.height(), g.width(), 1, 0)))
+                        .append("\">");
+                if (!label.isEmpty()) {
+                    b.append("<figcaption>").append(esc(label)).append("</figcaption>");
+                }
+                b.append("</figure>\n");
+            }
+            b.append("</div>\n</div>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    private static String png(BufferedImage img) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a gallery image: " + e.getMessage(), e);
+        }
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    private static void ablations(StringBuilder b, AuditReport r, Ranking k) {
+        if (r.ablations().isEmpty()) {
+            return;
+        }
+        b.append("<section id=\"ablations\">\n<h2>Ablations</h2>\n");
+        for (Ablation ab : r.ablations()) {
+            b.append("<h3>").append(esc(ab.parameter())).append("</h3>\n<div class=\"key\">");
+            for (int j = 0; j < ab.series().size(); j++) {
+                String attack = ab.series().get(j).attack();
+                b.append("<span><span class=\"swatch\" style=\"background:")
+                        .append(k.colorOf(attack, r.attacks(), j)).append("\"></span>").append(esc(attack))
+                        .append("</span>");
+            }
+            b.append("<span class=\"note\">dashed: random guess</span></div>\n<div class=\"plots\">\n")
+                    .append(Plots.ablation(ab, true, r.attacks(), k)).append(Plots.ablation(ab, false, r.attacks(), k))
+                    .append("</div>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    private static void run(StringBuilder b, AuditReport r) {
+        if (r.settings().isEmpty() && r.timings().isEmpty()) {
+            return;
+        }
+        b.append("<section id=\"run\" class=\"pair\">\n<div>\n<h2>Settings</h2>\n");
+        facts(b, r.settings());
+        b.append("</div>\n<div>\n<h2>Timing</h2>\n");
+        if (r.timings().isEmpty()) {
+            b.append("<p class=\"note\">Not recorded.</p>\n");
+        } else {
+            double total = r.timings().stream().mapToDouble(AuditReport.Timing::seconds)
+                    .filter(Double::isFinite).sum();
+            b.append("<table class=\"timing\">\n<thead><tr><th>stage</th><th class=\"num\">wall-clock</th>")
+                    .append("<th class=\"num\">share</th></tr></thead>\n<tbody>\n");
+            for (AuditReport.Timing t : r.timings()) {
+                b.append("<tr><td>").append(esc(t.stage())).append("</td><td class=\"num\">")
+                        .append(Fmt.seconds(t.seconds())).append("</td><td class=\"num\">")
+                        .append(total > 0 && Double.isFinite(t.seconds()) ? Fmt.pct(t.seconds() / total) : Fmt.MISSING)
+                        .append("</td></tr>\n");
+            }
+            b.append("<tr><td><b>total</b></td><td class=\"num\"><b>").append(Fmt.seconds(total))
+                    .append("</b></td><td></td></tr>\n</tbody>\n</table>\n");
+        }
+        b.append("</div>\n</section>\n");
+    }
+}

@@ -1,0 +1,114 @@
+package org.diffleak.core.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.metrics.MembershipMetrics.Interval;
+import org.diffleak.core.util.Json;
+
+/** results.json: every figure of the page under snake_case keys (timing in seconds); a NaN is written as null. */
+final class ResultsJson {
+
+    private ResultsJson() {}
+
+    static ObjectNode of(AuditReport r, Ranking k) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("title", r.title());
+        root.put("scenario", r.scenario());
+        root.put("threat_model", r.threatModel());
+        ObjectNode headline = root.putObject("headline");
+        headline.put("text", k.headline());
+        if (k.best() >= 0) {
+            headline.put("attack", r.attacks().get(k.best()).name());
+            headline.put("attack_label", k.labels().get(k.best()));
+            headline.put("attack_index", k.best());
+        }
+        headline.put("auc_interval_above_chance", k.leaks());
+        ObjectNode target = root.putObject("target");
+        target.put("name", r.target().name());
+        facts(target.putObject("facts"), r.target().facts());
+        facts(root.putObject("settings"), r.settings());
+        ArrayNode attacks = root.putArray("attacks");
+        for (int i = 0; i < r.attacks().size(); i++) {
+            AttackOutcome a = r.attacks().get(i);
+            MembershipMetrics m = a.metrics();
+            ObjectNode o = attacks.addObject();
+            o.put("name", a.name());
+            o.put("label", k.labels().get(i));
+            o.put("scenario", a.scenario());
+            o.put("access", a.access());
+            o.put("inference", a.inference());
+            number(o, "auc", m.auc());
+            interval(o, "auc_ci", m.aucCi());
+            number(o, "tpr_at_1pct_fpr", m.tprAt1PctFpr());
+            interval(o, "tpr_at_1pct_fpr_ci", m.tprAt1PctFprCi());
+            number(o, "tpr_at_0_1pct_fpr", m.tprAt01PctFpr());
+            interval(o, "tpr_at_0_1pct_fpr_ci", m.tprAt01PctFprCi());
+            number(o, "balanced_accuracy", m.balancedAccuracy());
+            interval(o, "balanced_accuracy_ci", m.balancedAccuracyCi());
+            o.put("members", m.members());
+            o.put("non_members", m.nonMembers());
+            Double shadow = a.shadowThresholdBalancedAccuracy();
+            if (shadow == null) {
+                o.putNull("shadow_threshold_balanced_accuracy");
+            } else {
+                number(o, "shadow_threshold_balanced_accuracy", shadow);
+            }
+        }
+        ArrayNode galleries = root.putArray("galleries");
+        for (ImageGallery g : r.galleries()) {
+            ObjectNode o = galleries.addObject();
+            o.put("title", g.title());
+            o.put("caption", g.caption());
+            o.put("images", g.n());
+            ArrayNode labels = o.putArray("labels");
+            g.labels().forEach(labels::add);
+        }
+        ArrayNode ablations = root.putArray("ablations");
+        for (Ablation ab : r.ablations()) {
+            ObjectNode o = ablations.addObject();
+            o.put("parameter", ab.parameter());
+            ArrayNode values = o.putArray("values");
+            ab.values().forEach(values::add);
+            ArrayNode series = o.putArray("series");
+            for (Ablation.Series s : ab.series()) {
+                ObjectNode so = series.addObject();
+                so.put("attack", s.attack());
+                numbers(so.putArray("auc"), s.auc());
+                numbers(so.putArray("tpr_at_1pct_fpr"), s.tprAt1PctFpr());
+            }
+        }
+        ObjectNode timing = root.putObject("timing");
+        for (AuditReport.Timing t : r.timings()) {
+            number(timing, t.stage(), t.seconds());
+        }
+        return root;
+    }
+
+    private static void facts(ObjectNode into, List<Fact> facts) {
+        facts.forEach(f -> into.put(f.key(), f.value()));
+    }
+
+    private static void number(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.putNull(key);
+        }
+    }
+
+    private static void interval(ObjectNode o, String key, Interval i) {
+        numbers(o.putArray(key), new double[] {i.low(), i.high()});
+    }
+
+    private static void numbers(ArrayNode a, double[] v) {
+        for (double x : v) {
+            if (Double.isFinite(x)) {
+                a.add(x);
+            } else {
+                a.addNull();
+            }
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package org.diffleak.core.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.metrics.ScoresCsv;
+import org.diffleak.core.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+
+    @TempDir
+    Path dir;
+
+    /** Gaussian scores, members shifted by `shift`; 300 members and 300 non-members. */
+    static AttackOutcome attack(String name, String inference, double shift, long seed, Double shadowBa) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 600;
+        List<String> ids = new ArrayList<>();
+        boolean[] labels = new boolean[n];
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2 == 0;
+            scores[i] = rng.nextGaussian() + (labels[i] ? shift : 0);
+            ids.add("img-" + i);
+        }
+        return new AttackOutcome(name, "fine-tune", "gray-box", inference, new ScoresCsv(ids, labels, scores),
+                MembershipMetrics.compute(labels, scores, 200, seed), shadowBa);
+    }
+
+    static AuditReport report(List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations) {
+        return new AuditReport("Audit of a fine-tuned UNet", "Fine-tuned on 300 private images.\n\nSecond paragraph.",
+                "The attacker holds candidates and may query the noise prediction.",
+                new TargetSummary("unet-ft", List.of(new Fact("dataset", "fashion-mnist"), new Fact("members", "300"))),
+                List.of(new Fact("bootstraps", "200")), attacks, galleries, ablations,
+                List.of(new AuditReport.Timing("shadows", 312.5), new AuditReport.Timing("attacks", 41.0)));
+    }
+
+    static List<AttackOutcome> threeAttacks() {
+        return List.of(attack("loss", "raw", 0.3, 1, null), attack("secmi", "threshold", 1.2, 2, 0.71),
+                attack("pia", "raw", 0.7, 3, null));
+    }
+
+    static ImageGallery gallery(int n) {
+        float[] px = new float[n * 28 * 28];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (i % 28) / 27f;
+        }
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            labels.add("id " + i);
+        }
+        return new ImageGallery("Most exposed members", "Highest secmi scores.", px, n, 1, 28, 28, 4, labels);
+    }
+
+    static Ablation ablation() {
+        return new Ablation("epsilon", List.of("1", "8", "inf"), List.of(
+                new Ablation.Series("secmi", new double[] {0.52, 0.61, 0.80}, new double[] {0.01, 0.03, 0.2}),
+                new Ablation.Series("loss", new double[] {0.5, Double.NaN, 0.6}, new double[] {0.01, 0.01, 0.04})));
+    }
+
+    String html() throws IOException {
+        return Files.readString(dir.resolve(ReportWriter.HTML));
+    }
+
+    @Test
+    void writesTheThreeFilesAndNoManifest() throws IOException {
+        ReportWriter.write(report(threeAttacks(), List.of(gallery(8)), List.of(ablation())), dir);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("index.html", "results.json", "scores.csv");
+        }
+    }
+
+    @Test
+    void pageIsSelfContainedAndHasEveryPlot() throws IOException {
+        ReportWriter.write(report(threeAttacks(), List.of(gallery(8)), List.of(ablation())), dir);
+        String html = html();
+        String outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        assertThat(outside).doesNotContain("http://", "https://", "<script", "<link", "@import", "url(");
+        assertThat(Pattern.compile("src=\"(?!data:image/png;base64,)").matcher(html).find()).isFalse();
+        assertThat(html).contains("<svg class=\"plot roc\"", "<svg class=\"plot roc-log\"",
+                "<svg class=\"plot ablation ablation-auc\"", "<svg class=\"plot ablation ablation-tpr\"");
+        assertThat(count(html, "<svg class=\"plot hist\"")).isEqualTo(3);
+        assertThat(count(html, "src=\"data:image/png;base64,")).isEqualTo(8);
+        assertThat(html).contains("fashion-mnist", "<p>Second paragraph.</p>", "shadows", "5 min 13 s");
+    }
+
+    @Test
+    void headlineAndHighlightNameTheAttackWithTheHighestAuc() throws IOException {
+        List<AttackOutcome> attacks = threeAttacks();
+        ReportWriter.write(report(attacks, List.of(), List.of()), dir);
+        AttackOutcome best = attacks.stream().max((a, b) -> Double.compare(a.metrics().auc(), b.metrics().auc()))
+                .orElseThrow();
+        assertThat(best.name()).isEqualTo("secmi");
+        String html = html();
+        assertThat(html).contains("<p class=\"headline-text\">secmi leaks most: AUC "
+                + Fmt.dec(best.metrics().auc()));
+        Matcher row = Pattern.compile("<tr class=\"best\">.*?</tr>").matcher(html);
+        assertThat(row.find()).isTrue();
+        assertThat(row.group()).contains("secmi").doesNotContain(">loss<", ">pia<");
+        assertThat(count(html, "<tr class=\"best\">")).isEqualTo(1);
+        assertThat(html).doesNotContain("id=\"ablations\"", "id=\"images\"");
+    }
+
+    @Test
+    void resultsJsonHoldsTheMetrics() throws IOException {
+        List<AttackOutcome> attacks = threeAttacks();
+        ReportWriter.write(report(attacks, List.of(gallery(2)), List.of(ablation())), dir);
+        JsonNode root = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile());
+        assertThat(root.get("title").asText()).isEqualTo("Audit of a fine-tuned UNet");
+        assertThat(root.get("target").get("facts").get("members").asText()).isEqualTo("300");
+        assertThat(root.get("headline").get("attack").asText()).isEqualTo("secmi");
+        assertThat(root.get("attacks")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            JsonNode a = root.get("attacks").get(i);
+            MembershipMetrics m = attacks.get(i).metrics();
+            assertThat(a.get("name").asText()).isEqualTo(attacks.get(i).name());
+            assertThat(a.get("auc").asDouble()).isEqualTo(m.auc());
+            assertThat(a.get("auc_ci").get(0).asDouble()).isEqualTo(m.aucCi().low());
+            assertThat(a.get("auc_ci").get(1).asDouble()).isEqualTo(m.aucCi().high());
+            assertThat(a.get("tpr_at_1pct_fpr").asDouble()).isEqualTo(m.tprAt1PctFpr());
+            assertThat(a.get("tpr_at_0_1pct_fpr").asDouble()).isEqualTo(m.tprAt01PctFpr());
+            assertThat(a.get("balanced_accuracy").asDouble()).isEqualTo(m.balancedAccuracy());
+            assertThat(a.get("members").asInt()).isEqualTo(300);
+            assertThat(a.get("non_members").asInt()).isEqualTo(300);
+        }
+        assertThat(root.get("attacks").get(0).get("shadow_threshold_balanced_accuracy").isNull()).isTrue();
+        assertThat(root.get("attacks").get(1).get("shadow_threshold_balanced_accuracy").asDouble()).isEqualTo(0.71);
+        JsonNode loss = root.get("ablations").get(0).get("series").get(1);
+        assertThat(loss.get("auc").get(1).isNull()).isTrue();
+        assertThat(root.get("timing").get("shadows").asDouble()).isEqualTo(312.5);
+        assertThat(root.get("galleries").get(0).get("labels")).hasSize(2);
+    }
+
+    @Test
+    void scoresCsvRecomputesEveryAuc() throws IOException {
+        List<AttackOutcome> attacks = threeAttacks();
+        ReportWriter.write(report(attacks, List.of(), List.of()), dir);
+        List<String> lines = Files.readAllLines(dir.resolve(ReportWriter.SCORES));
+        assertThat(lines.get(0)).isEqualTo("attack,scenario,inference,id,label,score");
+        assertThat(lines).hasSize(1 + 3 * 600);
+        Map<String, List<String[]>> byAttack = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            byAttack.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f);
+        }
+        for (AttackOutcome a : attacks) {
+            List<String[]> rows = byAttack.get(a.name());
+            boolean[] labels = new boolean[rows.size()];
+            double[] scores = new double[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(rows.get(i)[3]).isEqualTo(a.scores().ids().get(i));
+                labels[i] = rows.get(i)[4].equals("1");
+                scores[i] = Double.parseDouble(rows.get(i)[5]);
+            }
+            assertThat(labels).containsExactly(a.scores().labels());
+            assertThat(MembershipMetrics.auc(labels, scores)).isEqualTo(a.metrics().auc());
+        }
+    }
+
+    @Test
+    void csvQuotesFieldsWithCommas() {
+        AttackOutcome a = attack("loss, t=100", "raw", 0.5, 4, null);
+        assertThat(ReportWriter.scoresCsv(List.of(a)).split("\n")[1]).startsWith("\"loss, t=100\",fine-tune,raw,");
+    }
+
+    @Test
+    void rocCurveRunsFromOriginToOneOne() throws IOException {
+        ReportWriter.write(report(threeAttacks(), List.of(), List.of()), dir);
+        String svg = svg(html(), "plot roc\"");
+        Matcher frame = Pattern.compile("<rect class=\"frame\" x=\"([\\d.]+)\" y=\"([\\d.]+)\" width=\"([\\d.]+)\""
+                + " height=\"([\\d.]+)\"").matcher(svg);
+        assertThat(frame.find()).isTrue();
+        double x0 = Double.parseDouble(frame.group(1));
+        double y0 = Double.parseDouble(frame.group(2));
+        double w = Double.parseDouble(frame.group(3));
+        double h = Double.parseDouble(frame.group(4));
+        Matcher curve = Pattern.compile("<polyline class=\"curve[^\"]*\"[^>]*points=\"([^\"]+)\"").matcher(svg);
+        int curves = 0;
+        while (curve.find()) {
+            curves++;
+            String[] pts = curve.group(1).split(" ");
+            double[] first = dataPoint(pts[0], x0, y0, w, h);
+            double[] last = dataPoint(pts[pts.length - 1], x0, y0, w, h);
+            assertThat(first).containsExactly(new double[] {0, 0}, within(1e-4));
+            assertThat(last).containsExactly(new double[] {1, 1}, within(1e-4));
+            double prevX = -1;
+            for (String p : pts) {
+                double fx = dataPoint(p, x0, y0, w, h)[0];
+                assertThat(fx).isGreaterThanOrEqualTo(prevX);
+                prevX = fx;
+            }
+        }
+        assertThat(curves).isEqualTo(3);
+        assertThat(svg(html(), "plot roc-log\"")).contains("class=\"chance\"", ">0.001<", ">1<");
+    }
+
+    @Test
+    void cornersKeepTheSamePolyline() {
+        double[][] c = Plots.corners(new double[] {0, 0, 0, 0.5, 0.5, 1}, new double[] {0, 0.2, 0.4, 0.4, 0.8, 1});
+        assertThat(c[0]).containsExactly(0, 0, 0.5, 0.5, 1);
+        assertThat(c[1]).containsExactly(0, 0.4, 0.4, 0.8, 1);
+    }
+
+    @Test
+    void escapesEveryTextItShows() throws IOException {
+        AttackOutcome evil = attack("<script>alert(1)</script>", "raw & \"quoted\"", 2.0, 5, null);
+        AuditReport r = new AuditReport("<b>title</b>", "<img src=x onerror=alert(1)>", "a < b",
+                new TargetSummary("t<1>", List.of(new Fact("<k>", "<v>"))), List.of(), List.of(evil),
+                List.of(new ImageGallery("<g>", "<c>", new float[4], 1, 1, 2, 2, 1, List.of("<l>"))),
+                List.of(new Ablation("<param>", List.of("<v>"), List.of(new Ablation.Series("<s>", new double[] {0.6},
+                        new double[] {0.1})))), List.of());
+        ReportWriter.write(r, dir);
+        String html = html();
+        assertThat(html).doesNotContain("<script", "<b>title", "<img src=x", "<k>", "<v>", "<g>", "<c>", "<l>",
+                "<param>", "<s>", "t<1>");
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt; leaks most", "&lt;b&gt;title&lt;/b&gt;",
+                "raw &amp; &quot;quoted&quot;", "a &lt; b");
+    }
+
+    @Test
+    void emptyReportHasNoFiguresButStillWrites() throws IOException {
+        ReportWriter.write(new AuditReport("Empty", "", "", new TargetSummary("t", List.of()), List.of(), List.of(),
+                List.of(), List.of(), List.of()), dir);
+        String html = html();
+        assertThat(html).contains("No attack was run.").doesNotContain("<svg", "id=\"ablations\"", "id=\"run\"");
+        JsonNode root = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile());
+        assertThat(root.get("attacks")).isEmpty();
+        assertThat(root.get("headline").has("attack")).isFalse();
+        assertThat(Files.readString(dir.resolve(ReportWriter.SCORES)))
+                .isEqualTo("attack,scenario,inference,id,label,score\n");
+    }
+
+    @Test
+    void attacksOnChanceAreNotCalledLeaks() throws IOException {
+        ReportWriter.write(report(List.of(attack("loss", "raw", 0, 6, null)), List.of(), List.of()), dir);
+        assertThat(html()).contains("No attack is distinguishable from random guessing; the strongest, loss, has AUC")
+                .doesNotContain("leaks most:", "class=\"badge\"");
+    }
+
+    @Test
+    void repeatedNamesAreToldApartByInference() {
+        Ranking k = Ranking.of(List.of(attack("recon", "threshold", 1, 1, 0.6), attack("recon", "mlp", 1.1, 2, 0.6),
+                attack("pia", "raw", 0.2, 3, null)));
+        assertThat(k.labels()).containsExactly("recon · threshold", "recon · mlp", "pia");
+        assertThat(k.best()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsInconsistentParts() {
+        AttackOutcome a = attack("loss", "raw", 0.5, 1, null);
+        ScoresCsv fewer = new ScoresCsv(a.scores().ids().subList(0, 10), Arrays.copyOf(a.scores().labels(), 10),
+                Arrays.copyOf(a.scores().scores(), 10));
+        assertThatThrownBy(() -> new AttackOutcome("loss", "s", "gray-box", "raw", fewer, a.metrics(), null))
+                .hasMessageContaining("metrics count 300 members");
+        assertThatThrownBy(() -> new ImageGallery("g", "", new float[3], 1, 1, 2, 2, 1, List.of()))
+                .hasMessageContaining("3 pixels");
+        assertThatThrownBy(() -> new Ablation("eps", List.of("1", "2"), List.of(new Ablation.Series("x",
+                new double[] {1}, new double[] {1})))).hasMessageContaining("1 points for 2 values");
+        assertThatThrownBy(() -> new TargetSummary("t", List.of(new Fact("a", "1"), new Fact("a", "2"))))
+                .hasMessageContaining("'a' given twice");
+    }
+
+    private static double[] dataPoint(String p, double x0, double y0, double w, double h) {
+        String[] xy = p.split(",");
+        return new double[] {(Double.parseDouble(xy[0]) - x0) / w, (y0 + h - Double.parseDouble(xy[1])) / h};
+    }
+
+    private static String svg(String html, String cls) {
+        int start = html.indexOf("<svg class=\"" + cls);
+        assertThat(start).isNotNegative();
+        return html.substring(start, html.indexOf("</svg>", start));
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

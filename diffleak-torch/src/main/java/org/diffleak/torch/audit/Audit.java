@@ -1,0 +1,370 @@
+package org.diffleak.torch.audit;
+
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.diffleak.core.attack.GenerationAttack;
+import org.diffleak.core.audit.AuditSignals;
+import org.diffleak.core.audit.Signal;
+import org.diffleak.core.attack.ReconstructionAttack;
+import org.diffleak.core.attack.Similarity;
+import org.diffleak.core.blackbox.BlackBoxTarget;
+import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.config.CnnConfig;
+import org.diffleak.core.config.ScheduleConfig;
+import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.config.UNetConfig;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.Datasets;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.data.Splits;
+import org.diffleak.core.model.ModelCard;
+import org.diffleak.core.report.Fact;
+import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Provenance;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.attack.LocalBlackBox;
+import org.diffleak.torch.attack.LossAttack;
+import org.diffleak.torch.attack.MembershipAttack;
+import org.diffleak.torch.attack.PiaAttack;
+import org.diffleak.torch.attack.SecMiAttack;
+import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.nn.CnnClassifier;
+import org.diffleak.torch.nn.Params;
+import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.train.ClassifierTrainer;
+import org.diffleak.torch.train.DiffusionTrainer;
+import org.diffleak.torch.train.ModelStore;
+
+/**
+ * The membership audit as data flows (DESIGN.md): data and splits → base model → encoder → target and
+ * shadows (trained or loaded from the cache) → raw attack signals per candidate (cached) → {@link AuditSignals}.
+ * Inference models and metrics come after, in core's AuditScoring; no stage reaches back to an earlier one.
+ */
+public final class Audit {
+
+    /** A model of the audit: the target or a shadow, what it trains on, and its scored candidates. */
+    record Role(String name, int[] train, int[] members, int[] nonMembers, long seed) {}
+
+    private final AuditConfig config;
+    private final AuditCache cache;
+    private final PrintWriter log;
+    private final Function<String, ProgressListener> progress;
+    private final List<AuditSignals.Stage> timing = new ArrayList<>();
+
+    /**
+     * @param cacheDir where models and signals are cached (shared by all audits: keys are content hashes)
+     * @param progress a progress listener per stage name
+     */
+    public Audit(AuditConfig config, Path cacheDir, PrintWriter log, Function<String, ProgressListener> progress) {
+        this.config = config;
+        this.cache = new AuditCache(cacheDir);
+        this.log = log;
+        this.progress = progress;
+    }
+
+    public AuditSignals run() {
+        long t0 = System.nanoTime();
+        ImageDataset all = Datasets.load(config.data(), log);
+        Splits splits = Datasets.splits(config.splits(), all.size());
+        List<Role> roles = roles(splits);
+        lap("data", t0);
+        try (NDManager m = TorchRuntime.newManager()) {
+            long t1 = System.nanoTime();
+            ClassifierTrainer.Trained encoder = encoder(all, splits, m);
+            lap("encoder", t1);
+            long t2 = System.nanoTime();
+            String[] modelKeys = new String[roles.size()];
+            ModelCard targetCard = null;
+            for (int r = 0; r < roles.size(); r++) {
+                modelKeys[r] = trainOrLoad(roles.get(r), all, m);
+                if (r == 0) {
+                    targetCard = ModelStore.readCard(modelDir(modelKeys[0]));
+                }
+            }
+            lap("training target and shadows", t2);
+            long t3 = System.nanoTime();
+            List<Signal> signals = signals(roles, modelKeys, all, encoder, m);
+            lap("attack signals", t3);
+            Role target = roles.get(0);
+            ImageDataset candidates = candidates(all, target);
+            List<Fact> facts = targetFacts(target, targetCard, roles.size() - 1, encoder, all);
+            encoder.close();
+            int[] ids = IntStream.concat(IntStream.of(target.members()), IntStream.of(target.nonMembers())).toArray();
+            return new AuditSignals(config, signals, target.members().length, target.nonMembers().length,
+                    config.target().members(), candidates, ids, facts, timing);
+        }
+    }
+
+    // ---- roles and data
+
+    /**
+     * Target: trains on the first M members (or, for the null preset, on an auxiliary slice no shadow uses)
+     * and is scored on the first N members vs the first N non-members. Shadow k trains on auxiliary slice
+     * [2Mk, 2Mk+M) and is scored on it vs [2Mk+M, 2M(k+1)), so shadow membership is known by construction.
+     */
+    private List<Role> roles(Splits splits) {
+        int mSize = config.target().members();
+        int n = config.candidates();
+        int[] aux = splits.auxiliary();
+        List<Role> roles = new ArrayList<>();
+        Seeds seeds = Seeds.of(config.seed());
+        int[] members = Arrays.copyOf(splits.members(), n);
+        int[] nonMembers = Arrays.copyOf(splits.nonMembers(), n);
+        int[] train;
+        if (config.nullTarget()) {
+            int from = 2 * mSize * config.shadows();
+            if (from + mSize > aux.length) {
+                throw new DataException("the null target needs " + mSize + " auxiliary images beyond the shadows' "
+                        + from + ", the auxiliary split has " + aux.length);
+            }
+            train = Arrays.copyOfRange(aux, from, from + mSize);
+        } else {
+            train = Arrays.copyOf(splits.members(), mSize);
+        }
+        roles.add(new Role("target", train, members, nonMembers, seeds.child("target").seed()));
+        for (int k = 0; k < config.shadows(); k++) {
+            int from = 2 * mSize * k;
+            int[] in = Arrays.copyOfRange(aux, from, from + mSize);
+            int[] out = Arrays.copyOfRange(aux, from + mSize, from + 2 * mSize);
+            roles.add(new Role("shadow " + (k + 1), in, in, out, seeds.child("shadow").child(k).seed()));
+        }
+        return roles;
+    }
+
+    private static ImageDataset candidates(ImageDataset all, Role role) {
+        int[] idx = new int[role.members().length + role.nonMembers().length];
+        System.arraycopy(role.members(), 0, idx, 0, role.members().length);
+        System.arraycopy(role.nonMembers(), 0, idx, role.members().length, role.nonMembers().length);
+        return all.subset(idx, all.name() + ":" + role.name() + " candidates");
+    }
+
+    // ---- encoder
+
+    /** The CNN on the first `images` public images: encoder for the cosine similarity and label predictor. */
+    private ClassifierTrainer.Trained encoder(ImageDataset all, Splits splits, NDManager m) {
+        AuditConfig.EncoderRecipe r = config.encoder();
+        int[] idx = Arrays.copyOf(splits.publicIdx(), Math.min(r.images(), splits.publicIdx().length));
+        CnnConfig cnn = CnnConfig.defaultFor(all.channels(), all.height(), Math.max(2, all.numClasses()));
+        ClassifierTrainer.Recipe recipe = new ClassifierTrainer.Recipe(r.steps(), r.batchSize(), r.learningRate(), 0,
+                r.seed());
+        Path dir = cache.root().resolve("encoders").resolve(AuditCache.key(cnn, recipe, config.data(), idx));
+        if (Files.isRegularFile(dir.resolve(ClassifierTrainer.CARD))) {
+            log.println("encoder: cached " + dir);
+            return ClassifierTrainer.load(dir, m);
+        }
+        ImageDataset data = all.subset(idx, all.name() + ":public");
+        ClassifierTrainer.Trained t = new ClassifierTrainer(new CnnClassifier(cnn), recipe)
+                .train(data, m, progress.apply("encoder"));
+        ClassifierTrainer.save(dir, t);
+        return t;
+    }
+
+    // ---- target and shadows
+
+    private Path modelDir(String key) {
+        return cache.model(key).resolve("model");
+    }
+
+    /** Trains the role's model unless the cache holds it; a killed run resumes from its checkpoint. */
+    private String trainOrLoad(Role role, ImageDataset all, NDManager m) {
+        boolean fineTune = config.scenario().equals("fine-tune");
+        ModelCard baseCard = fineTune ? ModelStore.readCard(Path.of(config.base())) : null;
+        UNetConfig unet = fineTune ? baseCard.unet().withClasses(config.target().classes())
+                : config.model().withClasses(config.target().classes());
+        ScheduleConfig schedule = fineTune ? baseCard.schedule() : config.schedule();
+        TrainConfig base = config.target().train();
+        TrainConfig recipe = new TrainConfig(base.steps(), base.batchSize(), base.learningRate(), base.warmupSteps(),
+                base.weightDecay(), base.gradClip(), base.emaDecay(), base.labelDropout(), base.checkpointEvery(),
+                role.seed());
+        String key = AuditCache.key(config.scenario(), baseCard, unet, schedule, recipe, config.data(), role.train());
+        Path runDir = cache.model(key);
+        if (Files.isRegularFile(runDir.resolve("model").resolve(ModelStore.CARD))) {
+            log.println(role.name() + ": cached " + runDir);
+            return key;
+        }
+        ImageDataset data = all.subset(role.train(), all.name() + ":" + role.name());
+        log.printf("%s: %s on %d images, %d steps of %d%n", role.name(), fineTune ? "fine-tuning the base" : "training",
+                data.size(), recipe.steps(), recipe.batchSize());
+        UNet net = new UNet(unet);
+        ModelCard template = new ModelCard("unet-denoiser", unet, schedule, recipe, config.data().dataset(),
+                role.name(), data.size(), 0, Double.NaN, fineTune ? config.base() : null,
+                Provenance.collect(TorchRuntime.versions()), null);
+        DiffusionTrainer trainer = new DiffusionTrainer(net, schedule.build(), recipe, runDir);
+        if (!fineTune) {
+            trainer.train(data, template, null, true, progress.apply(role.name()));
+            return key;
+        }
+        try (NDManager sm = m.newSubManager();
+                ModelStore.Loaded baseModel = ModelStore.load(Path.of(config.base()), true, sm);
+                Params init = conditionalFrom(baseModel.params(), net, sm)) {
+            trainer.train(data, template, init, true, progress.apply(role.name()));
+        }
+        return key;
+    }
+
+    /**
+     * The base weights in a (possibly class-conditional) copy of its architecture: shared weights copied,
+     * the class embedding zero, so the conditional model starts as the unconditional base.
+     */
+    static Params conditionalFrom(Params base, UNet net, NDManager m) {
+        Params p = Params.initialize(net.specs(), Seeds.of(0), m);
+        for (String name : p.names()) {
+            if (base.names().contains(name)) {
+                base.get(name).copyTo(p.get(name));
+            } else if (name.startsWith("class.")) {
+                p.get(name).muli(0);
+            } else {
+                throw new DataException("the base model has no weight " + name + " that the target needs");
+            }
+        }
+        return p;
+    }
+
+    // ---- signals
+
+    private List<Signal> signals(List<Role> roles, String[] keys, ImageDataset all, ClassifierTrainer.Trained encoder,
+            NDManager m) {
+        AuditConfig.AttackSettings a = config.attacks();
+        Similarity similarity = new Similarity(all.channels(), all.height(), new CnnEncoder(encoder.net(), encoder.params()));
+        List<List<double[][]>> perSpec = new ArrayList<>();
+        List<Signal> specs = specs(a, config.target().classes() > 0);
+        for (int s = 0; s < specs.size(); s++) {
+            perSpec.add(new ArrayList<>());
+        }
+        for (int r = 0; r < roles.size(); r++) {
+            Role role = roles.get(r);
+            ImageDataset cands = candidates(all, role);
+            int[] trueLabels = cands.labels();
+            int[] predicted = null;
+            try (NDManager sm = m.newSubManager(); ModelStore.Loaded model = ModelStore.load(modelDir(keys[r]), true, sm)) {
+                Denoiser denoiser = model.denoiser();
+                BlackBoxTarget bb = new LocalBlackBox(denoiser);
+                for (int s = 0; s < specs.size(); s++) {
+                    Signal spec = specs.get(s);
+                    int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? trueLabels
+                            : (predicted = predicted != null ? predicted
+                                    : ClassifierTrainer.predict(encoder.net(), encoder.params(), cands));
+                    String key = AuditCache.key(keys[r], spec.family(), spec.name(), spec.labels(), role.members(),
+                            role.nonMembers(), labels);
+                    double[][] rows = cache.signals(key);
+                    if (rows == null) {
+                        log.printf("%s: %s%s%n", role.name(), spec.name(),
+                                spec.labels() == null ? "" : " (" + spec.labels() + " labels)");
+                        rows = compute(spec, denoiser, bb, cands, labels, similarity, a);
+                        cache.putSignals(key, rows);
+                    }
+                    perSpec.get(s).add(rows);
+                }
+            }
+        }
+        List<Signal> out = new ArrayList<>();
+        for (int s = 0; s < specs.size(); s++) {
+            Signal spec = specs.get(s);
+            List<double[][]> rows = perSpec.get(s);
+            out.add(spec.withRows(rows.get(0), rows.subList(1, rows.size())));
+        }
+        return out;
+    }
+
+    /** The attack settings to run, as signal templates without rows. */
+    private static List<Signal> specs(AuditConfig.AttackSettings a, boolean conditional) {
+        List<Signal> specs = new ArrayList<>();
+        List<String> score = List.of("score");
+        if (a.loss() != null) {
+            specs.add(Signal.template("loss", new LossAttack(a.loss().t(), a.loss().repeats(), 0, a.batch()).name(),
+                    "gray-box", null, score));
+        }
+        if (a.pia() != null) {
+            specs.add(new Signal("pia", new PiaAttack(a.pia().t(), 4, false, a.batch()).name(), "gray-box", null, score,
+                    null, null));
+        }
+        if (a.pian() != null) {
+            specs.add(new Signal("pian", new PiaAttack(a.pian().t(), 4, true, a.batch()).name(), "gray-box", null, score,
+                    null, null));
+        }
+        if (a.secmi() != null) {
+            specs.add(Signal.template("secmi", new SecMiAttack(a.secmi().t(), a.secmi().stride(), a.batch()).name(),
+                    "gray-box", null, score));
+        }
+        List<String> sim = List.of(Similarity.names(true));
+        List<String> labelKinds = conditional ? a.labels() : List.of("true");
+        if (a.reconstruction() != null) {
+            AuditConfig.Reconstruction r = a.reconstruction();
+            String name = new ReconstructionAttack(r.strength(), r.steps(), r.noisings(), 0, a.batch()).name();
+            for (String l : labelKinds) {
+                specs.add(new Signal("reconstruction", name, "black-box img2img", conditional ? l : null, sim, null,
+                        null));
+            }
+        }
+        if (a.generation() != null && conditional) {
+            AuditConfig.Generation g = a.generation();
+            String name = new GenerationAttack(g.generations(), g.steps(), 0, a.batch()).name();
+            for (String l : labelKinds) {
+                specs.add(Signal.template("generation", name, "black-box label-only generation", l, sim));
+            }
+        }
+        return specs;
+    }
+
+    private double[][] compute(Signal spec, Denoiser denoiser, BlackBoxTarget bb, ImageDataset cands, int[] labels,
+            Similarity similarity, AuditConfig.AttackSettings a) {
+        ProgressListener p = progress.apply(spec.name());
+        long seed = Seeds.of(config.seed()).child(spec.family()).seed();
+        return switch (spec.family()) {
+            case "loss" -> column(new LossAttack(a.loss().t(), a.loss().repeats(), seed, a.batch()), denoiser, cands, p);
+            case "pia" -> column(new PiaAttack(a.pia().t(), 4, false, a.batch()), denoiser, cands, p);
+            case "pian" -> column(new PiaAttack(a.pian().t(), 4, true, a.batch()), denoiser, cands, p);
+            case "secmi" -> column(new SecMiAttack(a.secmi().t(), a.secmi().stride(), a.batch()), denoiser, cands, p);
+            case "reconstruction" -> new ReconstructionAttack(a.reconstruction().strength(), a.reconstruction().steps(),
+                    a.reconstruction().noisings(), seed, a.batch()).features(bb, cands, labels, similarity, p);
+            case "generation" -> new GenerationAttack(a.generation().generations(), a.generation().steps(), seed,
+                    a.batch()).features(bb, cands, labels, similarity, p);
+            default -> throw new IllegalStateException(spec.family());
+        };
+    }
+
+    private static double[][] column(MembershipAttack attack, Denoiser target, ImageDataset cands, ProgressListener p) {
+        double[] s = attack.score(target, cands, p);
+        double[][] rows = new double[s.length][];
+        for (int i = 0; i < s.length; i++) {
+            rows[i] = new double[] {s[i]};
+        }
+        return rows;
+    }
+
+    // ---- facts and timing
+
+    private List<Fact> targetFacts(Role target, ModelCard card, int shadows,
+            ClassifierTrainer.Trained encoder, ImageDataset all) {
+        List<Fact> f = new ArrayList<>();
+        f.add(new Fact("scenario", config.nullTarget() ? config.scenario() + " (null preset: trained on neither candidate set)"
+                : config.scenario()));
+        f.add(new Fact("dataset", all.name()));
+        if (config.scenario().equals("fine-tune")) {
+            f.add(new Fact("base model", config.base()));
+        }
+        f.add(new Fact("architecture", String.format("UNet %d→%s, %s", card.unet().baseWidth(), card.unet().multipliers(),
+                card.unet().numClasses() > 0 ? card.unet().numClasses() + " classes" : "unconditional")));
+        TrainConfig t = card.train();
+        f.add(new Fact("target training", String.format("%d images, %d steps × %d (%.0f epochs), lr %g", target.train().length,
+                t.steps(), t.batchSize(), (double) t.steps() * t.batchSize() / target.train().length, t.learningRate())));
+        f.add(new Fact("candidates", target.members().length + " members vs " + target.nonMembers().length + " non-members"));
+        f.add(new Fact("shadow models", shadows + ", same recipe on disjoint auxiliary slices"));
+        f.add(new Fact("encoder", String.format("CNN on %d public images, %d steps (accuracy %.3f on the target's candidates)",
+                config.encoder().images(), config.encoder().steps(),
+                ClassifierTrainer.accuracy(encoder.net(), encoder.params(), candidates(all, target)))));
+        return f;
+    }
+
+    private void lap(String stage, long t0) {
+        timing.add(new AuditSignals.Stage(stage, (System.nanoTime() - t0) / 1e9));
+    }
+}
