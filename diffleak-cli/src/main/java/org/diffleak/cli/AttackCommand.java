@@ -1,6 +1,7 @@
 package org.diffleak.cli;
 
 import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.diffleak.core.attack.GenerationAttack;
+import org.diffleak.core.attack.ReconstructionAttack;
+import org.diffleak.core.attack.Similarity;
+import org.diffleak.core.blackbox.BlackBoxTarget;
+import org.diffleak.core.blackbox.RemoteTarget;
 import org.diffleak.core.config.DataConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.Datasets;
@@ -18,6 +24,7 @@ import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.metrics.ScoresCsv;
 import org.diffleak.core.util.Json;
 import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.attack.LocalBlackBox;
 import org.diffleak.torch.attack.LossAttack;
 import org.diffleak.torch.attack.MembershipAttack;
 import org.diffleak.torch.attack.PiaAttack;
@@ -30,7 +37,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs a gray-box membership attack on a model: candidates are the first --count images of"
+        description = "Runs one membership attack on a model or a served endpoint (--url): candidates are the first --count images of"
                 + " a member split and of a non-member split (indices from a splits.json); writes raw scores"
                 + " (id,label,score) and prints the metrics.")
 final class AttackCommand implements Callable<Integer> {
@@ -38,8 +45,16 @@ final class AttackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, description = "target: model directory, .pt or .onnx") Path model;
-    @Option(names = "--attack", defaultValue = "pia", description = "loss, pia, pian or secmi (default ${DEFAULT-VALUE})") String attack;
+    @Option(names = {"-m", "--model"}, description = "target: model directory, .pt or .onnx") Path model;
+    @Option(names = "--url", description = "black-box target served by `diffleak serve` (instead of -m)") String url;
+    @Option(names = "--attack", defaultValue = "pia",
+            description = "gray-box loss, pia, pian, secmi; black-box reconstruction, generation (default ${DEFAULT-VALUE})")
+    String attack;
+    @Option(names = "--strength", defaultValue = "0.3", description = "reconstruction: noise strength s (default ${DEFAULT-VALUE})") double strength;
+    @Option(names = "--ddim-steps", defaultValue = "10", description = "black-box: DDIM steps per query (default ${DEFAULT-VALUE})") int ddimSteps;
+    @Option(names = "--noisings", defaultValue = "2", description = "reconstruction: noisings per candidate (default ${DEFAULT-VALUE})") int noisings;
+    @Option(names = "--generations", defaultValue = "16", description = "generation: images per label (default ${DEFAULT-VALUE})") int generations;
+    @Option(names = "--metric", defaultValue = "ssim", description = "black-box score: ssim or neg_l2 (default ${DEFAULT-VALUE})") String metric;
     @Option(names = "--splits", description = "splits.json (default: MODEL/splits.json)") Path splitsFile;
     @Option(names = "--members", defaultValue = "public", description = "split the target trained on (default ${DEFAULT-VALUE})") String membersSplit;
     @Option(names = "--non-members", defaultValue = "nonmembers", description = "held-out split (default ${DEFAULT-VALUE})") String nonMembersSplit;
@@ -57,14 +72,29 @@ final class AttackCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count must be ≥ 1");
         }
-        MembershipAttack a = switch (attack) {
+        boolean blackBox = attack.equals("reconstruction") || attack.equals("generation");
+        if ((model == null) == (url == null)) {
+            throw new IllegalArgumentException("pass exactly one target: -m MODEL or --url URL");
+        }
+        if (url != null && !blackBox) {
+            throw new IllegalArgumentException("--url gives black-box access only: use --attack reconstruction or generation");
+        }
+        int column = List.of(Similarity.names(false)).indexOf(metric);
+        if (blackBox && column < 0) {
+            throw new IllegalArgumentException("--metric must be ssim or neg_l2, got " + metric);
+        }
+        MembershipAttack a = blackBox ? null : switch (attack) {
             case "loss" -> new LossAttack(t == null ? 100 : t, 4, seed, batch);
             case "pia" -> new PiaAttack(t == null ? 200 : t, 4, false, batch);
             case "pian" -> new PiaAttack(t == null ? 200 : t, 4, true, batch);
             case "secmi" -> new SecMiAttack(t == null ? 100 : t, 10, batch);
-            default -> throw new IllegalArgumentException("--attack must be loss, pia, pian or secmi, got " + attack);
+            default -> throw new IllegalArgumentException("--attack must be loss, pia, pian, secmi, reconstruction or"
+                    + " generation, got " + attack);
         };
-        Path sf = splitsFile != null ? splitsFile : (Files.isDirectory(model) ? model.resolve("splits.json") : null);
+        String name = a != null ? a.name() : attack.equals("reconstruction")
+                ? new ReconstructionAttack(strength, ddimSteps, noisings, seed, batch).name() + ", " + metric
+                : new GenerationAttack(generations, ddimSteps, seed, batch).name() + ", " + metric;
+        Path sf = splitsFile != null ? splitsFile : (model != null && Files.isDirectory(model) ? model.resolve("splits.json") : null);
         if (sf == null || !Files.isRegularFile(sf)) {
             throw new DataException("no splits file: pass --splits (the splits.json written beside the training run)");
         }
@@ -76,14 +106,17 @@ final class AttackCommand implements Callable<Integer> {
         System.arraycopy(mem, 0, idx, 0, mem.length);
         System.arraycopy(non, 0, idx, mem.length, non.length);
         double[] scores;
-        try (NDManager m = TorchRuntime.newManager(); CloseableDenoiser d = Denoisers.load(model, m)) {
-            ImageDataset all = Datasets.load(new DataConfig(dataset, dataDir, null, d.channels(), d.imageSize(),
-                    "all", 0), log);
-            if (all.size() != splits.datasetSize()) {
-                throw new DataException(sf + ": made for " + splits.datasetSize() + " images, the dataset has "
-                        + all.size());
+        if (url != null) {
+            try (RemoteTarget remote = new RemoteTarget(url)) {
+                scores = blackBox(remote, candidates(splits, sf, idx, remote.channels(), remote.imageSize(), log), column, log);
+                log.printf("%d queries to %s%n", remote.queries(), url);
             }
-            scores = a.score(d, all.subset(idx, "candidates"), ConsoleProgress.forConsole(log));
+        } else {
+            try (NDManager m = TorchRuntime.newManager(); CloseableDenoiser d = Denoisers.load(model, m)) {
+                ImageDataset cands = candidates(splits, sf, idx, d.channels(), d.imageSize(), log);
+                scores = blackBox ? blackBox(new LocalBlackBox(d), cands, column, log)
+                        : a.score(d, cands, ConsoleProgress.forConsole(log));
+            }
         }
         boolean[] labels = new boolean[idx.length];
         List<String> ids = new ArrayList<>();
@@ -95,7 +128,7 @@ final class AttackCommand implements Callable<Integer> {
         MembershipMetrics mm = MembershipMetrics.compute(labels, scores, 1000, 0);
         if (json) {
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("attack", a.name());
+            r.put("attack", name);
             r.put("auc", mm.auc());
             r.put("tpr_at_1pct_fpr", mm.tprAt1PctFpr());
             r.put("tpr_at_0_1pct_fpr", mm.tprAt01PctFpr());
@@ -104,11 +137,35 @@ final class AttackCommand implements Callable<Integer> {
             log.println(Json.toJson(r));
         } else {
             log.printf("%s on %d members / %d non-members: AUC %.4f [%.4f, %.4f], TPR@1%%FPR %.4f, TPR@0.1%%FPR %.4f,"
-                    + " balanced accuracy %.4f; scores in %s%n", a.name(), mem.length, non.length, mm.auc(),
+                    + " balanced accuracy %.4f; scores in %s%n", name, mem.length, non.length, mm.auc(),
                     mm.aucCi().low(), mm.aucCi().high(), mm.tprAt1PctFpr(), mm.tprAt01PctFpr(), mm.balancedAccuracy(),
                     out);
         }
         return 0;
+    }
+
+    private ImageDataset candidates(Splits splits, Path sf, int[] idx, int channels, int size, PrintWriter log) {
+        ImageDataset all = Datasets.load(new DataConfig(dataset, dataDir, null, channels, size, "all", 0), log);
+        if (all.size() != splits.datasetSize()) {
+            throw new DataException(sf + ": made for " + splits.datasetSize() + " images, the dataset has " + all.size());
+        }
+        return all.subset(idx, "candidates");
+    }
+
+    /** Raw black-box scores: the chosen similarity (no shadows here; `diffleak audit` fits inference models). */
+    private double[] blackBox(BlackBoxTarget target, ImageDataset cands, int column, PrintWriter log) {
+        Similarity sim = new Similarity(cands.channels(), cands.height(), null);
+        int[] labels = target.numClasses() > 0 ? cands.labels() : null;
+        double[][] f = attack.equals("reconstruction")
+                ? new ReconstructionAttack(strength, ddimSteps, noisings, seed, batch).features(target, cands, labels, sim,
+                        ConsoleProgress.forConsole(log))
+                : new GenerationAttack(generations, ddimSteps, seed, batch).features(target, cands, labels, sim,
+                        ConsoleProgress.forConsole(log));
+        double[] s = new double[f.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = f[i][column];
+        }
+        return s;
     }
 
     private static int[] first(int[] a, int n) {
