@@ -104,6 +104,23 @@ def median_rate(stamps, units):
     return rates[1]
 
 
+def gaussian_window(size=11, sigma=1.5):
+    g = torch.exp(-((torch.arange(size, dtype=torch.float32) - size // 2) ** 2) / (2 * sigma ** 2))
+    g = g / g.sum()
+    return (g[:, None] * g[None, :])[None, None]
+
+
+def ssim(a, b, window, c1=0.01 ** 2, c2=0.03 ** 2):
+    """Mean SSIM per image of [n, 1, H, W] in [0, 1] (Wang et al. 2004, Gaussian 11x11, sigma 1.5), over the
+    valid region of the filtered maps: the same as DiffLeak's and scikit-image's (data_range 1)."""
+    mu_a, mu_b = F.conv2d(a, window), F.conv2d(b, window)
+    var_a = F.conv2d(a * a, window) - mu_a ** 2
+    var_b = F.conv2d(b * b, window) - mu_b ** 2
+    cov = F.conv2d(a * b, window) - mu_a * mu_b
+    s = (2 * mu_a * mu_b + c1) * (2 * cov + c2) / ((mu_a ** 2 + mu_b ** 2 + c1) * (var_a + var_b + c2))
+    return s.flatten(1).mean(1)
+
+
 def rss_kb():
     with open("/proc/self/status") as f:
         for line in f:
@@ -118,6 +135,8 @@ def main():
     p.add_argument("--train-steps", type=int, default=21)
     p.add_argument("--infer-batches", type=int, default=24)
     p.add_argument("--ddim-images", type=int, default=256)
+    p.add_argument("--attack-batches", type=int, default=9,
+                   help="timed batches of 100 for PIA and the reconstruction attack, after one warm-up (0 = skip)")
     p.add_argument("--json")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -181,6 +200,51 @@ def main():
         print(f"DDIM-50    {r['ddim50_seconds']:.1f} s for {a.ddim_images} images", flush=True)
     r["peak_rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak RSS   {r['peak_rss_kb'] // 1024} MB", flush=True)
+
+    if a.attack_batches > 0:
+        r["attack_batch"] = bs = 100
+        n = (1 + a.attack_batches) * bs
+        with torch.inference_mode():
+            # PIA: eps0 = eps(x0, 0); x_t = sqrt(ab_t) x0 + sqrt(1 - ab_t) eps0; score = -sum |eps(x_t, t) - eps0|^4
+            cand = torch.rand(n, 1, 28, 28)
+            t, a_t = 200, ab[200].item()
+            stamps = []
+            for b in range(1 + a.attack_batches):
+                if b >= 1:
+                    stamps.append(time.perf_counter())
+                x0 = cand[b * bs:(b + 1) * bs] * 2 - 1
+                eps0 = model(x0, torch.zeros(bs, dtype=torch.long))
+                xt = math.sqrt(a_t) * x0 + math.sqrt(1 - a_t) * eps0
+                eps = model(xt, torch.full((bs,), t, dtype=torch.long))
+                (-(eps - eps0).abs().pow(4).flatten(1).sum(1)).numpy()
+            stamps.append(time.perf_counter())
+            r["pia_queries_per_s"] = median_rate(stamps, bs)
+            print(f"PIA        {r['pia_queries_per_s']:.1f} queries/s (batch {bs})", flush=True)
+
+            # black-box reconstruction: strength 0.3 -> t = 300, 10 DDIM steps back (eta = 0), MSE and SSIM
+            cand = torch.rand(n, 1, 28, 28)
+            window = gaussian_window()
+            t0 = 300
+            ts = [round(t0 * (i + 1) / 10) for i in range(10)][::-1]
+            stamps = []
+            for b in range(1 + a.attack_batches):
+                if b >= 1:
+                    stamps.append(time.perf_counter())
+                q = cand[b * bs:(b + 1) * bs]
+                x = math.sqrt(ab[t0].item()) * (q * 2 - 1) + math.sqrt(1 - ab[t0].item()) * torch.randn_like(q)
+                for i, t in enumerate(ts):
+                    eps = model(x, torch.full((bs,), t, dtype=torch.long))
+                    a_t = ab[t].item()
+                    a_p = ab[ts[i + 1]].item() if i + 1 < len(ts) else 1.0
+                    x0 = ((x - math.sqrt(1 - a_t) * eps) / math.sqrt(a_t)).clamp(-1, 1)
+                    x = math.sqrt(a_p) * x0 + math.sqrt(1 - a_p) * eps
+                out = (x.clamp(-1, 1) + 1) / 2
+                mse = (out - q).pow(2).flatten(1).mean(1)
+                torch.stack([-mse, ssim(q, out, window)], 1).numpy()
+            stamps.append(time.perf_counter())
+            r["recon_queries_per_s"] = median_rate(stamps, bs)
+            print(f"recon      {r['recon_queries_per_s']:.1f} queries/s (black-box, strength 0.3, 10 DDIM steps, "
+                  f"batch {bs})", flush=True)
     if a.json:
         with open(a.json, "w") as f:
             json.dump(r, f, indent=2)
