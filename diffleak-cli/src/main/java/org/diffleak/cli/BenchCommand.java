@@ -73,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (inferBatches < 5) {
+            throw new ParameterException(spec.commandLine(), "--infer-batches must be >= 5 (3 warm-up batches, then"
+                    + " timed ones), got " + inferBatches);
+        }
         if (attackBatches < 0) {
             throw new ParameterException(spec.commandLine(), "--attack-batches must be >= 0, got " + attackBatches);
         }
