@@ -38,7 +38,7 @@ final class AuditCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--preset", defaultValue = "default",
-            description = "embedded audit when no --config: default or null (default ${DEFAULT-VALUE})")
+            description = "embedded audit when no --config: default, null or ablations (default ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = {"-o", "--out"}, description = "report directory (default runs/audit-NAME)")

@@ -153,11 +153,11 @@ public record AuditConfig(
         }
     }
 
-    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null or tiny. */
+    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null or ablations. */
     public static AuditConfig preset(String name) {
         try (InputStream in = AuditConfig.class.getResourceAsStream("/configs/audit-" + name + ".yaml")) {
             if (in == null) {
-                throw new DataException("no audit preset named '" + name + "' (known: default, null)");
+                throw new DataException("no audit preset named '" + name + "' (known: default, null, ablations)");
             }
             return parse(in, "preset " + name);
         } catch (IOException e) {

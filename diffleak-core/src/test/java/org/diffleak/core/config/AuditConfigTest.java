@@ -19,6 +19,14 @@ class AuditConfigTest {
         AuditConfig n = AuditConfig.preset("null");
         assertThat(n.nullTarget()).isTrue();
         assertThat(n.candidates()).isGreaterThanOrEqualTo(1000);
+        AuditConfig a = AuditConfig.preset("ablations");
+        assertThat(a.ablations()).extracting(AuditConfig.Ablation::parameter).contains("target.steps",
+                "target.members", "reconstruction.steps", "reconstruction.strength", "metric", "shadows");
+        for (AuditConfig.Ablation ab : a.ablations()) {
+            for (String v : ab.values()) {
+                assertThat(a.with(ab.parameter(), v).ablations()).isEmpty();
+            }
+        }
     }
 
     @Test

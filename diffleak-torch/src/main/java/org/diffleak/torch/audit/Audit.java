@@ -218,7 +218,7 @@ public final class Audit {
         Params p = Params.initialize(net.specs(), Seeds.of(0), m);
         for (String name : p.names()) {
             if (base.names().contains(name)) {
-                base.get(name).copyTo(p.get(name));
+                p.get(name).muli(0).addi(base.get(name));
             } else if (name.startsWith("class.")) {
                 p.get(name).muli(0);
             } else {
