@@ -1,11 +1,7 @@
 package org.diffleak.core.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Json;
 
 /**
@@ -143,30 +139,12 @@ public record AuditConfig(
     }
 
     public static AuditConfig read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new DataException(file + ": no such config file");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return parse(in, file.toString());
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        return Json.readYamlFile(file, AuditConfig.class);
     }
 
     /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null or ablations. */
     public static AuditConfig preset(String name) {
-        try (InputStream in = AuditConfig.class.getResourceAsStream("/configs/audit-" + name + ".yaml")) {
-            if (in == null) {
-                throw new DataException("no audit preset named '" + name + "' (known: default, null, ablations)");
-            }
-            return parse(in, "preset " + name);
-        } catch (IOException e) {
-            throw new DataException("preset " + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    static AuditConfig parse(InputStream in, String source) throws IOException {
-        return Json.readYaml(in, AuditConfig.class, source);
+        return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name, "default, null, ablations");
     }
 
     /** The same audit with one ablated parameter set to value. */

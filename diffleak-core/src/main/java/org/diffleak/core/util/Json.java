@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
@@ -32,6 +33,30 @@ public final class Json {
             return MAPPER.readValue(file.toFile(), type);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read JSON: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Reads a YAML file of the given record type (see {@link #readYaml(InputStream, Class, String)}). */
+    public static <T> T readYamlFile(Path file, Class<T> type) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": no such config file");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return readYaml(in, type, file.toString());
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a YAML preset shipped in the jar under /configs/; `known` lists the presets for the error. */
+    public static <T> T readYamlPreset(String file, Class<T> type, String name, String known) {
+        try (InputStream in = Json.class.getResourceAsStream("/configs/" + file)) {
+            if (in == null) {
+                throw new DataException("no preset named '" + name + "' (known: " + known + ")");
+            }
+            return readYaml(in, type, "preset " + name);
+        } catch (IOException e) {
+            throw new DataException("preset " + name + ": " + e.getMessage(), e);
         }
     }
 

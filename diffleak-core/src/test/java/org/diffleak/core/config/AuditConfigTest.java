@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.diffleak.core.data.DataException;
+import org.diffleak.core.util.Json;
 import org.junit.jupiter.api.Test;
 
 class AuditConfigTest {
@@ -44,10 +45,10 @@ class AuditConfigTest {
     @Test
     void badValuesGiveOneLineNamingTheSource() {
         String yaml = new String(readPreset(), StandardCharsets.UTF_8).replace("shadows: 2", "shadows: 0");
-        assertThatThrownBy(() -> AuditConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
-                "x.yaml")).isInstanceOf(DataException.class).hasMessageStartingWith("x.yaml: ")
+        assertThatThrownBy(() -> Json.readYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+                AuditConfig.class, "x.yaml")).isInstanceOf(DataException.class).hasMessageStartingWith("x.yaml: ")
                 .hasMessageContaining("shadows must be ≥ 1");
-        assertThatThrownBy(() -> AuditConfig.preset("nope")).hasMessageContaining("no audit preset named 'nope'");
+        assertThatThrownBy(() -> AuditConfig.preset("nope")).hasMessageContaining("no preset named 'nope'");
     }
 
     private static byte[] readPreset() {
