@@ -2,6 +2,7 @@ package org.diffleak.core.attack;
 
 import java.util.Arrays;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.diffleak.core.blackbox.BlackBoxTarget;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.ProgressListener;
@@ -11,7 +12,8 @@ import org.diffleak.core.util.Seeds;
  * Black-box attack with generation access only: the attacker asks the target for k images of the query's
  * label (the analog of generating from the query's caption) and scores the query by its closest
  * generation, per similarity: a model that memorised x tends to regenerate it. Generations are shared by
- * all candidates of one label (seeds from (seed, label, j)), so the attack costs k queries per label.
+ * all candidates of one label (seeds from (seed, label, j)), so the attack costs k queries per label,
+ * generated in batches across labels.
  *
  * @param generations k, images generated per label
  * @param steps DDIM steps of each generation
@@ -49,20 +51,18 @@ public record GenerationAttack(int generations, int steps, long seed, int batch)
         for (int y : labels) {
             classes.add(y);
         }
-        progress.start("generation attack", (long) classes.size() * generations);
-        long done = 0;
+        int[] classList = classes.stream().mapToInt(Integer::intValue).toArray();
+        float[] gen = generate(target, classList, progress);
         float[] queries = Candidates.pixels(candidates, 0, n);
         float[][] qf = similarity.encoder() == null ? null : similarity.encoder().encode(queries, n);
-        for (int y : classes) {
-            float[] gen = generate(target, y, progress, done);
-            done += generations;
-            int[] members = indicesOf(labels, y);
+        for (int c = 0; c < classList.length; c++) {
+            int[] members = indicesOf(labels, classList[c]);
             for (int j = 0; j < generations; j++) {
                 float[] outs = new float[members.length * d];
                 float[] qs = new float[members.length * d];
                 float[][] qfs = qf == null ? null : new float[members.length][];
                 for (int i = 0; i < members.length; i++) {
-                    System.arraycopy(gen, j * d, outs, i * d, d);
+                    System.arraycopy(gen, (c * generations + j) * d, outs, i * d, d);
                     System.arraycopy(queries, members[i] * d, qs, i * d, d);
                     if (qfs != null) {
                         qfs[i] = qf[members[i]];
@@ -76,29 +76,32 @@ public record GenerationAttack(int generations, int steps, long seed, int batch)
                 }
             }
         }
-        progress.finish("generation attack: " + classes.size() * (long) generations + " queries");
+        progress.finish("generation attack: " + classList.length * (long) generations + " queries");
         return out;
     }
 
-    private float[] generate(BlackBoxTarget target, int label, ProgressListener progress, long done) {
+    /** k images of each label, [label][j] in label order, generated in batches across labels. */
+    private float[] generate(BlackBoxTarget target, int[] classList, ProgressListener progress) {
         int d = target.channels() * target.imageSize() * target.imageSize();
-        float[] all = new float[generations * d];
-        Seeds root = Seeds.of(seed).child(label);
-        for (int from = 0; from < generations; from += batch) {
-            int b = Math.min(batch, generations - from);
+        int total = classList.length * generations;
+        float[] all = new float[total * d];
+        progress.start("generation attack", total);
+        for (int from = 0; from < total; from += batch) {
+            int b = Math.min(batch, total - from);
             long[] seeds = new long[b];
             int[] y = new int[b];
-            for (int j = 0; j < b; j++) {
-                seeds[j] = root.child(from + j).seed();
-                y[j] = label;
+            for (int i = 0; i < b; i++) {
+                int label = classList[(from + i) / generations];
+                seeds[i] = Seeds.of(seed).child(label).child((from + i) % generations).seed();
+                y[i] = label;
             }
             System.arraycopy(target.generate(y, steps, seeds), 0, all, from * d, b * d);
-            progress.update(done + from + b, "label " + label);
+            progress.update(from + b, "");
         }
         return all;
     }
 
     private static int[] indicesOf(int[] labels, int y) {
-        return java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] == y).toArray();
+        return IntStream.range(0, labels.length).filter(i -> labels[i] == y).toArray();
     }
 }

@@ -246,7 +246,7 @@ public final class Audit {
             int[] predicted = null;
             try (NDManager sm = m.newSubManager(); ModelStore.Loaded model = ModelStore.load(modelDir(keys[r]), true, sm)) {
                 Denoiser denoiser = model.denoiser();
-                BlackBoxTarget bb = new LocalBlackBox(denoiser);
+                BlackBoxTarget bb = new MemoizedGenerations(new LocalBlackBox(denoiser));
                 for (int s = 0; s < specs.size(); s++) {
                     Signal spec = specs.get(s);
                     int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? trueLabels
