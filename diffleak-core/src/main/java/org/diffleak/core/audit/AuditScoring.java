@@ -41,8 +41,7 @@ public final class AuditScoring {
                 }
                 String inference = sig.featureNames().size() == 1 ? "raw" : inf.name();
                 MembershipMetrics m = MembershipMetrics.compute(targetLabels, scores, BOOTSTRAPS, s.config().seed());
-                out.add(new AttackOutcome(sig.name(), sig.scenario(), sig.access().startsWith("black-box") ? "black-box"
-                        : "gray-box", inference, new ScoresCsv(ids, targetLabels, scores), m,
+                out.add(new AttackOutcome(sig.name(), sig.scenario(), sig.access(), inference, new ScoresCsv(ids, targetLabels, scores), m,
                         balancedAccuracy(targetLabels, decisions)));
             }
         }

@@ -7,7 +7,8 @@ import java.util.List;
  * first, then non-members, for the target and each shadow.
  *
  * @param family the attack family: loss, pia, pian, secmi, reconstruction or generation
- * @param access "gray-box", "black-box img2img" or "black-box label-only generation"
+ * @param name the attack: loss, PIA, PIAN, SecMI, img2img (black-box reconstruction) or label-only generation
+ * @param access "gray-box" (queries ε_θ(x_t, t)) or "black-box" (queries images only)
  * @param labels the labels a black-box attack got: "true", "predicted", or null where none are used
  * @param featureNames column names of the rows
  */
@@ -28,8 +29,11 @@ public record Signal(String family, String name, String access, String labels, L
         return new Signal(family, name, access, labels, featureNames, targetRows, shadowRows);
     }
 
-    /** "img2img, true labels" and the like: the threat-model scenario of this signal. */
+    /** What the attacker knows beyond its access: the candidates' labels (true or predicted) for black-box attacks. */
     public String scenario() {
-        return labels == null ? access : access + ", " + labels + " labels";
+        if (access.equals("gray-box")) {
+            return "ε_θ(x_t, t) queries";
+        }
+        return labels == null ? "no labels" : labels + " labels";
     }
 }

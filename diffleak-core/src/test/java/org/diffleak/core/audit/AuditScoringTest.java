@@ -54,12 +54,13 @@ class AuditScoringTest {
         // then rank the target's members below its non-members: AUC far under 0.5. Were the target's own
         // labels used, the AUC would come out high.
         double[][] target = rows(N, 3, -3, 4);
-        Signal s = Signal.template("reconstruction", "reconstruction(s=0.3)", "black-box img2img", "true", names)
+        Signal s = Signal.template("reconstruction", "img2img", "black-box", "true", names)
                 .withRows(target, List.of(rows(N, 3, 3, 5), rows(N, 3, 3, 6)));
         List<AttackOutcome> out = AuditScoring.outcomes(signals(s));
         assertThat(out).extracting(AttackOutcome::inference).containsExactly("threshold", "gaussian-lr", "mlp");
         for (AttackOutcome o : out) {
-            assertThat(o.scenario()).isEqualTo("black-box img2img, true labels");
+            assertThat(o.scenario()).isEqualTo("true labels");
+            assertThat(o.access()).isEqualTo("black-box");
             assertThat(o.metrics().auc()).as(o.inference()).isLessThan(0.1);
             assertThat(o.shadowThresholdBalancedAccuracy()).as(o.inference()).isLessThanOrEqualTo(0.5);
         }
@@ -67,10 +68,10 @@ class AuditScoringTest {
 
     @Test
     void seriesKeysDropTheParametersSoAblationValuesLineUp() {
-        Signal a = Signal.template("reconstruction", "reconstruction(s=0.1, 10 DDIM steps, n=2)", "black-box img2img",
-                "true", List.of("neg_l2", "ssim")).withRows(rows(N, 2, 1, 7), List.<double[][]>of(rows(N, 2, 1, 8)));
+        Signal a = Signal.template("reconstruction", "PIA(t=200)", "gray-box", null,
+                List.of("score")).withRows(rows(N, 1, 1, 7), List.<double[][]>of(rows(N, 1, 1, 8)));
         AttackOutcome o = AuditScoring.outcomes(signals(a)).get(0);
-        assertThat(AuditScoring.seriesKey(o)).isEqualTo("reconstruction · black-box img2img, true labels · threshold");
+        assertThat(AuditScoring.seriesKey(o)).isEqualTo("PIA · ε_θ(x_t, t) queries · raw");
     }
 
     @Test
@@ -82,7 +83,7 @@ class AuditScoringTest {
 
     @Test
     void anUnknownThresholdMetricIsAClearError() {
-        Signal s = Signal.template("reconstruction", "r", "black-box img2img", null, List.of("neg_l2", "cosine"))
+        Signal s = Signal.template("reconstruction", "img2img", "black-box", null, List.of("neg_l2", "cosine"))
                 .withRows(rows(N, 2, 1, 9), List.<double[][]>of(rows(N, 2, 1, 10)));
         assertThatThrownBy(() -> AuditScoring.outcomes(signals(s))).hasMessageContaining("has no feature ssim");
     }

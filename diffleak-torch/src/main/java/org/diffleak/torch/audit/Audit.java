@@ -252,11 +252,11 @@ public final class Audit {
                     int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? trueLabels
                             : (predicted = predicted != null ? predicted
                                     : ClassifierTrainer.predict(encoder.net(), encoder.params(), cands));
-                    String key = AuditCache.key(keys[r], spec.family(), spec.name(), spec.labels(), role.members(),
-                            role.nonMembers(), labels);
+                    String key = AuditCache.key(keys[r], spec.family(), settings(spec.family(), a), a.batch(),
+                            spec.labels(), role.members(), role.nonMembers(), labels);
                     double[][] rows = cache.signals(key);
                     if (rows == null) {
-                        log.printf("%s: %s%s%n", role.name(), spec.name(),
+                        log.printf("%s: %s attack%s%n", role.name(), spec.name(),
                                 spec.labels() == null ? "" : " (" + spec.labels() + " labels)");
                         rows = compute(spec, denoiser, bb, cands, labels, similarity, a);
                         cache.putSignals(key, rows);
@@ -274,44 +274,52 @@ public final class Audit {
         return out;
     }
 
-    /** The attack settings to run, as signal templates without rows. */
+    /**
+     * The attack settings to run, as signal templates without rows. Names are short (the parameters are in
+     * the report's settings); the four black-box scenarios are {img2img, label-only generation} × {true,
+     * predicted labels}.
+     */
     private static List<Signal> specs(AuditConfig.AttackSettings a, boolean conditional) {
         List<Signal> specs = new ArrayList<>();
         List<String> score = List.of("score");
         if (a.loss() != null) {
-            specs.add(Signal.template("loss", new LossAttack(a.loss().t(), a.loss().repeats(), 0, a.batch()).name(),
-                    "gray-box", null, score));
+            specs.add(Signal.template("loss", "loss", "gray-box", null, score));
         }
         if (a.pia() != null) {
-            specs.add(new Signal("pia", new PiaAttack(a.pia().t(), 4, false, a.batch()).name(), "gray-box", null, score,
-                    null, null));
+            specs.add(Signal.template("pia", "PIA", "gray-box", null, score));
         }
         if (a.pian() != null) {
-            specs.add(new Signal("pian", new PiaAttack(a.pian().t(), 4, true, a.batch()).name(), "gray-box", null, score,
-                    null, null));
+            specs.add(Signal.template("pian", "PIAN", "gray-box", null, score));
         }
         if (a.secmi() != null) {
-            specs.add(Signal.template("secmi", new SecMiAttack(a.secmi().t(), a.secmi().stride(), a.batch()).name(),
-                    "gray-box", null, score));
+            specs.add(Signal.template("secmi", "SecMI", "gray-box", null, score));
         }
         List<String> sim = List.of(Similarity.names(true));
         List<String> labelKinds = conditional ? a.labels() : List.of("true");
         if (a.reconstruction() != null) {
-            AuditConfig.Reconstruction r = a.reconstruction();
-            String name = new ReconstructionAttack(r.strength(), r.steps(), r.noisings(), 0, a.batch()).name();
             for (String l : labelKinds) {
-                specs.add(new Signal("reconstruction", name, "black-box img2img", conditional ? l : null, sim, null,
-                        null));
+                specs.add(Signal.template("reconstruction", "img2img", "black-box", conditional ? l : null, sim));
             }
         }
         if (a.generation() != null && conditional) {
-            AuditConfig.Generation g = a.generation();
-            String name = new GenerationAttack(g.generations(), g.steps(), 0, a.batch()).name();
             for (String l : labelKinds) {
-                specs.add(Signal.template("generation", name, "black-box label-only generation", l, sim));
+                specs.add(Signal.template("generation", "label-only generation", "black-box", l, sim));
             }
         }
         return specs;
+    }
+
+    /** The configured parameters of an attack family: with the model and candidates, its signals' cache key. */
+    private static Object settings(String family, AuditConfig.AttackSettings a) {
+        return switch (family) {
+            case "loss" -> a.loss();
+            case "pia" -> a.pia();
+            case "pian" -> a.pian();
+            case "secmi" -> a.secmi();
+            case "reconstruction" -> a.reconstruction();
+            case "generation" -> a.generation();
+            default -> throw new IllegalStateException(family);
+        };
     }
 
     private double[][] compute(Signal spec, Denoiser denoiser, BlackBoxTarget bb, ImageDataset cands, int[] labels,
