@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The black-box attacks against a target that memorised its training images: img2img returns a training
  * image that equals the query almost unchanged (any other query comes back with noise of scale s), and
- * generation of a label
- * returns one of that label's training images. Members must then score higher than non-members.
+ * generation of a label returns one of that label's training images. Members must then score higher than non-members.
  */
 class BlackBoxAttacksTest {
 
