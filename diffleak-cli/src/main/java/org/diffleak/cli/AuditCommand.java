@@ -8,13 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import org.diffleak.core.audit.AuditReportBuilder;
 import org.diffleak.core.audit.AuditScoring;
 import org.diffleak.core.audit.AuditSignals;
+import org.diffleak.core.audit.PrivacyAudit;
 import org.diffleak.core.config.AuditConfig;
 import org.diffleak.core.report.Ablation;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
+import org.diffleak.core.report.PrivacyRow;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Provenance;
@@ -38,7 +41,7 @@ final class AuditCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--preset", defaultValue = "default",
-            description = "embedded audit when no --config: default, null or ablations (default ${DEFAULT-VALUE})")
+            description = "embedded audit when no --config: default, null, ablations or dp (default ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = {"-o", "--out"}, description = "report directory (default runs/audit-NAME)")
@@ -61,9 +64,17 @@ final class AuditCommand implements Callable<Integer> {
         List<AttackOutcome> outcomes = AuditScoring.outcomes(signals);
         List<Ablation> ablations = new ArrayList<>();
         for (AuditConfig.Ablation a : c.ablations()) {
-            ablations.add(ablation(c, a, log));
+            ablations.add(ablation(c, a.parameter(), a.values(), log, (s, o) -> { }));
         }
-        AuditReport report = AuditReportBuilder.build(signals, outcomes, ablations);
+        List<PrivacyRow> privacy = new ArrayList<>();
+        if (c.defense() != null) {
+            Ablation eps = ablation(c, "defense.epsilon", c.defense().epsilons(), log,
+                    (s, o) -> privacy.add(PrivacyAudit.row(s, o)));
+            ablations.add(new Ablation("ε (DP-SGD)", c.defense().labels(), eps.series()));
+        } else if (c.canaries() != null || c.target().dp() != null) {
+            privacy.add(PrivacyAudit.row(signals, outcomes));
+        }
+        AuditReport report = AuditReportBuilder.build(signals, outcomes, ablations, privacy);
         ReportWriter.write(report, dir);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("config", c);
@@ -72,6 +83,7 @@ final class AuditCommand implements Callable<Integer> {
         manifest.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         Json.write(dir.resolve("manifest.json"), manifest);
         print(log, outcomes);
+        printPrivacy(log, privacy);
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
                 dir.resolve(ReportWriter.HTML).toAbsolutePath());
         return 0;
@@ -81,16 +93,22 @@ final class AuditCommand implements Callable<Integer> {
         return new Audit(c, cache, log, task -> ConsoleProgress.forConsole(log)).run();
     }
 
-    /** Reruns the audit with each value of the ablated parameter; cached models and signals are reused. */
-    private Ablation ablation(AuditConfig c, AuditConfig.Ablation a, PrintWriter log) {
+    /**
+     * Reruns the audit with each value of the ablated parameter (cached models and signals are reused),
+     * handing each run's signals and outcomes to `each` as well.
+     */
+    private Ablation ablation(AuditConfig c, String parameter, List<String> values, PrintWriter log,
+            BiConsumer<AuditSignals, List<AttackOutcome>> each) {
         Map<String, double[][]> series = new LinkedHashMap<>();
-        for (int v = 0; v < a.values().size(); v++) {
-            String value = a.values().get(v);
-            log.printf("ablation %s = %s%n", a.parameter(), value);
-            AuditSignals s = run(c.with(a.parameter(), value), log);
-            for (AttackOutcome o : AuditScoring.outcomes(s)) {
+        for (int v = 0; v < values.size(); v++) {
+            String value = values.get(v);
+            log.printf("ablation %s = %s%n", parameter, value);
+            AuditSignals s = run(c.with(parameter, value), log);
+            List<AttackOutcome> outcomes = AuditScoring.outcomes(s);
+            each.accept(s, outcomes);
+            for (AttackOutcome o : outcomes) {
                 double[][] pts = series.computeIfAbsent(AuditScoring.seriesKey(o), key -> {
-                    double[][] p = new double[2][a.values().size()];
+                    double[][] p = new double[2][values.size()];
                     Arrays.fill(p[0], Double.NaN);
                     Arrays.fill(p[1], Double.NaN);
                     return p;
@@ -101,7 +119,21 @@ final class AuditCommand implements Callable<Integer> {
         }
         List<Ablation.Series> lines = series.entrySet().stream()
                 .map(e -> new Ablation.Series(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
-        return new Ablation(a.parameter(), a.values(), lines);
+        return new Ablation(parameter, values, lines);
+    }
+
+    /** The accountant's ε (upper bound) beside the canary audit's (lower bound). */
+    private static void printPrivacy(PrintWriter log, List<PrivacyRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        log.printf("%-28s %14s %14s  %s%n", "privacy", "ε accountant", "ε audited", "strongest attack (AUC)");
+        for (PrivacyRow r : rows) {
+            log.printf("%-28s %14s %14s  %s%n", r.setting(),
+                    r.accounted() == null ? "∞" : String.format("≤ %.3f", r.accounted().epsilon()),
+                    r.audited() == null ? "—" : String.format("≥ %.3f", r.audited().epsilon()),
+                    r.bestAttack() == null ? "—" : String.format("%s (%.3f)", r.bestAttack(), r.auc()));
+        }
     }
 
     private static void print(PrintWriter log, List<AttackOutcome> outcomes) {

@@ -46,6 +46,15 @@ class AuditCommandTest {
     }
 
     private static Path config(String name, boolean nullTarget, int candidates, int steps) throws IOException {
+        return config(name, nullTarget, candidates, steps, """
+                ablations:
+                  - {parameter: reconstruction.strength, values: ["0.1", "0.2"]}
+                """);
+    }
+
+    /** The tiny audit; `tail` holds its ablations and the optional defense and canaries sections. */
+    private static Path config(String name, boolean nullTarget, int candidates, int steps, String tail)
+            throws IOException {
         Path f = dir.resolve(name + ".yaml");
         Files.writeString(f, """
                 name: %s
@@ -75,11 +84,9 @@ class AuditCommandTest {
                   metric: ssim
                   batch: 64
                 encoder: {images: 40, steps: 10, batchSize: 16, learningRate: 2.0e-3, seed: 5}
-                ablations:
-                  - {parameter: reconstruction.strength, values: ["0.1", "0.2"]}
-                seed: 1
+                %sseed: 1
                 """.formatted(name, images, Math.max(12, candidates), Math.max(12, candidates), steps, candidates,
-                nullTarget));
+                nullTarget, tail));
         return f;
     }
 
@@ -122,5 +129,71 @@ class AuditCommandTest {
             assertThat(a.get("auc").asDouble()).as(a.get("name").asText() + " " + a.get("scenario").asText())
                     .isBetween(0.5 - tolerance, 0.5 + tolerance);
         }
+    }
+
+    @Test
+    void aDpSgdDefenseIsSweptOverEpsilonBesideTheCanaryAudit() throws IOException {
+        // two attacks keep it quick: a gray-box score and a black-box similarity (its threshold feature)
+        Path cfg = config("dp", false, 12, 10, """
+                ablations: []
+                defense: {kind: dpsgd, epsilons: ["2", "inf"], delta: 1.0e-5, clip: 1.0}
+                canaries: {count: 16, kind: noise, seed: 3}
+                """);
+        Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^  (pia|pian|secmi|generation): .*\\n", "")
+                .replace("labels: [\"true\", \"predicted\"]", "labels: [\"true\"]"));
+        Path out = dir.resolve("dp-report");
+        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+                dir.resolve("dp-cache").toString());
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        assertThat(run.out()).contains("with DP-SGD (target ε = 2", " on 16 canaries");
+        // ε = ∞ is the main, non-private run: its models and signals come from the cache
+        String inf = run.out().substring(run.out().indexOf("ablation defense.epsilon = inf"));
+        assertThat(inf).contains("target: cached").doesNotContain("training on");
+
+        JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        // loss, and img2img with three inference models
+        assertThat(results.get("attacks")).hasSize(4);
+        JsonNode eps = results.get("ablations").get(0);
+        assertThat(eps.get("parameter").asText()).isEqualTo("ε (DP-SGD)");
+        assertThat(eps.get("values")).extracting(JsonNode::asText).containsExactly("2", "∞");
+        assertThat(eps.get("series")).hasSize(results.get("attacks").size());
+        for (JsonNode s : eps.get("series")) {
+            assertThat(s.get("auc")).allMatch(JsonNode::isNumber);
+            assertThat(s.get("tpr_at_1pct_fpr")).allMatch(JsonNode::isNumber);
+        }
+        JsonNode privacy = results.get("privacy");
+        assertThat(privacy).hasSize(2);
+        JsonNode dp = privacy.get(0);
+        assertThat(dp.get("setting").asText()).isEqualTo("DP-SGD, target ε = 2");
+        assertThat(dp.get("private").asBoolean()).isTrue();
+        assertThat(dp.get("accountant_epsilon").asDouble()).isBetween(1.99, 2.0);
+        assertThat(dp.get("steps").asInt()).isEqualTo(10);
+        assertThat(privacy.get(1).get("private").asBoolean()).isFalse();
+        int inserted = dp.get("canary_audit").get("inserted").asInt();
+        assertThat(run.out()).contains("target: training on " + (12 + inserted) + " images");
+        for (JsonNode row : privacy) {
+            JsonNode c = row.get("canary_audit");
+            assertThat(c.get("canaries").asInt()).isEqualTo(16);
+            assertThat(c.get("inserted").asInt()).isEqualTo(inserted);
+            assertThat(c.get("epsilon_lower_bound").asDouble()).isGreaterThanOrEqualTo(0);
+            assertThat(c.get("correct").asInt()).isLessThanOrEqualTo(c.get("guesses").asInt());
+            assertThat(row.get("bound_violated").asBoolean()).isFalse();
+        }
+        assertThat(Files.readString(out.resolve("index.html"))).contains("id=\"privacy\"", "ablation-auc");
+        assertThat(run.out()).contains("ε accountant", "DP-SGD, target ε = 2", "≤ ");
+    }
+
+    @Test
+    void aBadDefenseIsOneLineBeforeAnyTraining() throws IOException {
+        Path cfg = config("bad-dp", false, 12, 20, """
+                ablations: []
+                defense: {kind: dpsgd, epsilons: ["0"], delta: 1.0e-5, clip: 1.0}
+                """);
+        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", dir.resolve("bad").toString(),
+                "--cache", dir.resolve("bad-cache").toString());
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err().strip()).startsWith("diffleak: error: ").contains("ε must be a number > 0 or inf, got 0")
+                .doesNotContain("\n");
+        assertThat(dir.resolve("bad-cache")).doesNotExist();
     }
 }

@@ -11,6 +11,7 @@ import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.Fact;
 import org.diffleak.core.report.ImageGallery;
+import org.diffleak.core.report.PrivacyRow;
 import org.diffleak.core.report.TargetSummary;
 
 /** Puts an audit's outcomes, texts, galleries and ablations into the report model. */
@@ -20,13 +21,15 @@ public final class AuditReportBuilder {
 
     private AuditReportBuilder() {}
 
-    public static AuditReport build(AuditSignals s, List<AttackOutcome> outcomes, List<Ablation> ablations) {
+    /** @param privacy the privacy table's rows (empty for an audit without DP-SGD or canaries) */
+    public static AuditReport build(AuditSignals s, List<AttackOutcome> outcomes, List<Ablation> ablations,
+            List<PrivacyRow> privacy) {
         AuditConfig c = s.config();
         List<AuditReport.Timing> timings = s.timings().stream()
                 .map(t -> new AuditReport.Timing(t.name(), t.seconds())).toList();
         return new AuditReport("DiffLeak membership audit: " + c.name(), scenario(c), threatModel(c),
                 new TargetSummary(c.name(), s.targetFacts()), settings(c), outcomes, galleries(s, outcomes), ablations,
-                timings);
+                privacy, timings);
     }
 
     private static String scenario(AuditConfig c) {
@@ -72,6 +75,16 @@ public final class AuditReportBuilder {
                     + a.generation().steps() + " DDIM steps"));
         }
         f.add(new Fact("threshold similarity", a.metric()));
+        if (c.defense() != null) {
+            AuditConfig.Defense d = c.defense();
+            f.add(new Fact("defense", String.format("DP-SGD on target and shadows at ε ∈ {%s}, δ = %g, clip C = %g;"
+                    + " σ calibrated to each ε over the training steps", String.join(", ", d.labels()), d.delta(),
+                    d.clip())));
+        }
+        if (c.canaries() != null) {
+            f.add(new Fact("canaries", String.format("%d %s canaries, each inserted into the target's training set"
+                    + " by a fair coin (seed %d)", c.canaries().count(), c.canaries().kind(), c.canaries().seed())));
+        }
         f.add(new Fact("bootstrap", AuditScoring.BOOTSTRAPS + " stratified resamples, 95% percentile intervals"));
         f.add(new Fact("seed", Long.toString(c.seed())));
         return f;

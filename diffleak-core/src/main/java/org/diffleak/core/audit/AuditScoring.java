@@ -53,16 +53,25 @@ public final class AuditScoring {
      * configured similarity, a Gaussian likelihood ratio and an MLP over all similarities.
      */
     private static List<MembershipInference> inferences(AuditConfig c, Signal sig) {
+        int column = thresholdColumn(c, sig);
         if (sig.featureNames().size() == 1) {
-            return List.of(new ThresholdInference(0, true));
+            return List.of(new ThresholdInference(column, true));
+        }
+        return List.of(new ThresholdInference(column, true), new GaussianLikelihoodRatio(),
+                new MlpInference(c.seed()));
+    }
+
+    /** The feature a threshold decides on (higher = member): the score, or the configured similarity. */
+    static int thresholdColumn(AuditConfig c, Signal sig) {
+        if (sig.featureNames().size() == 1) {
+            return 0;
         }
         int metric = sig.featureNames().indexOf(c.attacks().metric());
         if (metric < 0) {
             throw new IllegalArgumentException(sig.name() + " has no feature " + c.attacks().metric()
                     + " (it has " + sig.featureNames() + ")");
         }
-        return List.of(new ThresholdInference(metric, true), new GaussianLikelihoodRatio(),
-                new MlpInference(c.seed()));
+        return metric;
     }
 
     /** The outcome with the highest AUC. */

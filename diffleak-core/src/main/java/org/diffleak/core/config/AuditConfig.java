@@ -16,6 +16,8 @@ import org.diffleak.core.util.Json;
  * @param shadows number of shadow models, each on its own slice of the auxiliary split
  * @param candidates candidates per side scored on the target (members and non-members)
  * @param nullTarget the null preset: the target trains on public images disjoint from both candidate sets
+ * @param defense a DP-SGD sweep: the audit reruns with targets and shadows trained at each ε (null = none)
+ * @param canaries canaries for the one-run ε audit of the target (null = none)
  */
 public record AuditConfig(
         String name,
@@ -32,6 +34,8 @@ public record AuditConfig(
         AttackSettings attacks,
         EncoderRecipe encoder,
         List<Ablation> ablations,
+        Defense defense,
+        CanaryRecipe canaries,
         long seed) {
 
     public AuditConfig {
@@ -66,14 +70,37 @@ public record AuditConfig(
             throw new IllegalArgumentException(shadows + " shadows × 2 × " + target.members()
                     + " images exceed the auxiliary split of " + splits.auxiliary());
         }
+        if (canaries != null && canaries.kind().equals("mislabeled")) {
+            if (target.classes() < 2) {
+                throw new IllegalArgumentException("mislabeled canaries need a class-conditional target (target.classes"
+                        + " ≥ 2), got " + target.classes());
+            }
+            long used = canaryPoolStart(target, shadows, nullTarget);
+            if (used + canaries.count() > splits.auxiliary()) {
+                throw new IllegalArgumentException(canaries.count() + " mislabeled canaries need auxiliary images"
+                        + " beyond the " + used + " the shadows" + (nullTarget ? " and the null target" : "")
+                        + " use; the auxiliary split has " + splits.auxiliary());
+            }
+        }
+    }
+
+    /** Where in the auxiliary split mislabeled canaries start: after the shadows' (and the null target's) slices. */
+    public int canaryPoolStart() {
+        return canaryPoolStart(target, shadows, nullTarget);
+    }
+
+    private static int canaryPoolStart(TargetRecipe target, int shadows, boolean nullTarget) {
+        return 2 * target.members() * shadows + (nullTarget ? target.members() : 0);
     }
 
     /**
      * @param members size of the private member set
      * @param classes class-conditional target with this many classes (0 = unconditional); a conditional
      *     fine-tune of an unconditional base starts with a zero class embedding, so it starts as the base
+     * @param dp DP-SGD for the target and every shadow, or null for non-private training (the per-sample clip
+     *     C then replaces train.gradClip)
      */
-    public record TargetRecipe(int members, int classes, TrainConfig train) {
+    public record TargetRecipe(int members, int classes, TrainConfig train, DpSgdConfig dp) {
         public TargetRecipe {
             if (members < 2 || classes < 0 || train == null) {
                 throw new IllegalArgumentException("target needs members ≥ 2, classes ≥ 0 and a train section");
@@ -102,6 +129,89 @@ public record AuditConfig(
             }
             if (batch < 1) {
                 throw new IllegalArgumentException("attacks.batch must be ≥ 1, got " + batch);
+            }
+        }
+    }
+
+    /**
+     * A DP-SGD defense swept over ε: each value trains the target and the shadows with DP-SGD, σ calibrated so
+     * that the run spends that ε at δ (Poisson rate q = batchSize / N over all target.train.steps).
+     *
+     * @param kind dpsgd (the only defense so far)
+     * @param epsilons target ε values, each a number > 0 or inf (non-private training)
+     * @param delta δ of every (ε, δ) guarantee, in (0, 1)
+     * @param clip per-sample gradient norm bound C
+     */
+    public record Defense(String kind, List<String> epsilons, double delta, double clip) {
+
+        public Defense {
+            if (!"dpsgd".equals(kind)) {
+                throw new IllegalArgumentException("defense.kind must be dpsgd, got " + kind);
+            }
+            if (epsilons == null || epsilons.isEmpty()) {
+                throw new IllegalArgumentException("defense.epsilons lists no ε");
+            }
+            epsilons = List.copyOf(epsilons);
+            if (!(delta > 0 && delta < 1)) {
+                throw new IllegalArgumentException("defense.delta must be in (0, 1), got " + delta);
+            }
+            if (!(clip > 0) || !Double.isFinite(clip)) {
+                throw new IllegalArgumentException("defense.clip must be a finite number > 0, got " + clip);
+            }
+            java.util.Set<Double> seen = new java.util.HashSet<>();
+            for (String e : epsilons) {
+                if (!seen.add(epsilon(e))) {
+                    throw new IllegalArgumentException("defense.epsilons lists ε = " + e + " twice");
+                }
+            }
+        }
+
+        /** ε of a listed value: a number > 0, or +∞ for inf / infinity / ∞. */
+        public static double epsilon(String value) {
+            String v = value == null ? "" : value.strip();
+            if (v.equalsIgnoreCase("inf") || v.equalsIgnoreCase("infinity") || v.equals("∞")) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double e;
+            try {
+                e = Double.parseDouble(v);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("defense.epsilons: '" + value + "' is not a number or inf");
+            }
+            if (!(e > 0) || !Double.isFinite(e)) {
+                throw new IllegalArgumentException("defense.epsilons: ε must be a number > 0 or inf, got " + value);
+            }
+            return e;
+        }
+
+        /** The DP-SGD recipe for one listed ε: σ calibrated to it, seeded noise (null for inf). */
+        public DpSgdConfig dpSgd(String value) {
+            double e = epsilon(value);
+            return Double.isInfinite(e) ? null : new DpSgdConfig(clip, 0, e, delta, false);
+        }
+
+        /** The values as the report's x axis shows them (∞ for inf). */
+        public List<String> labels() {
+            return epsilons.stream().map(e -> Double.isInfinite(epsilon(e)) ? "∞" : e.strip()).toList();
+        }
+    }
+
+    /**
+     * Canaries for the one-run ε audit (Steinke, Nasr &amp; Jagielski 2023): `count` images, each inserted into
+     * the target's training set by an independent fair coin.
+     *
+     * @param kind noise (uniform-noise images with random labels) or mislabeled (auxiliary images no model
+     *     trains on, each with a wrong label; needs a class-conditional target)
+     * @param seed seed of the images, labels and coins
+     */
+    public record CanaryRecipe(int count, String kind, long seed) {
+
+        public CanaryRecipe {
+            if (count < 2) {
+                throw new IllegalArgumentException("canaries.count must be ≥ 2, got " + count);
+            }
+            if (!"noise".equals(kind) && !"mislabeled".equals(kind)) {
+                throw new IllegalArgumentException("canaries.kind must be noise or mislabeled, got " + kind);
             }
         }
     }
@@ -142,20 +252,31 @@ public record AuditConfig(
         return Json.readYamlFile(file, AuditConfig.class);
     }
 
-    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null or ablations. */
+    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null, ablations or dp. */
     public static AuditConfig preset(String name) {
-        return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name, "default, null, ablations");
+        return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name, "default, null, ablations, dp");
     }
 
-    /** The same audit with one ablated parameter set to value. */
+    /**
+     * The same audit with one ablated parameter set to value, as a single audit (no ablations, no defense).
+     * "defense.epsilon" trains the target and shadows with the defense's DP-SGD at that ε.
+     */
     public AuditConfig with(String parameter, String value) {
         TrainConfig t = target.train();
         AttackSettings a = attacks;
         return switch (parameter) {
             case "target.steps" -> withTarget(new TargetRecipe(target.members(), target.classes(),
                     new TrainConfig(Integer.parseInt(value), t.batchSize(), t.learningRate(), t.warmupSteps(),
-                            t.weightDecay(), t.gradClip(), t.emaDecay(), t.labelDropout(), t.checkpointEvery(), t.seed())));
-            case "target.members" -> withTarget(new TargetRecipe(Integer.parseInt(value), target.classes(), t));
+                            t.weightDecay(), t.gradClip(), t.emaDecay(), t.labelDropout(), t.checkpointEvery(), t.seed()),
+                    target.dp()));
+            case "target.members" -> withTarget(new TargetRecipe(Integer.parseInt(value), target.classes(), t,
+                    target.dp()));
+            case "defense.epsilon" -> {
+                if (defense == null) {
+                    throw new IllegalArgumentException("defense.epsilon needs a defense section");
+                }
+                yield withTarget(new TargetRecipe(target.members(), target.classes(), t, defense.dpSgd(value)));
+            }
             case "reconstruction.steps" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(),
                     new Reconstruction(a.reconstruction().strength(), Integer.parseInt(value), a.reconstruction().noisings()),
                     a.generation(), a.labels(), a.metric(), a.batch()));
@@ -165,18 +286,19 @@ public record AuditConfig(
             case "metric" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(), a.reconstruction(),
                     a.generation(), a.labels(), value, a.batch()));
             case "shadows" -> new AuditConfig(name, scenario, data, splits, base, model, schedule, target,
-                    Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), seed);
+                    Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), null, canaries, seed);
             default -> throw new IllegalArgumentException("unknown ablation parameter " + parameter);
         };
     }
 
     private AuditConfig withTarget(TargetRecipe t) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, t, shadows,
-                nullTarget ? candidates : Math.min(candidates, t.members()), nullTarget, attacks, encoder, List.of(), seed);
+                nullTarget ? candidates : Math.min(candidates, t.members()), nullTarget, attacks, encoder, List.of(),
+                null, canaries, seed);
     }
 
     private AuditConfig withAttacks(AttackSettings a) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, target, shadows, candidates,
-                nullTarget, a, encoder, List.of(), seed);
+                nullTarget, a, encoder, List.of(), null, canaries, seed);
     }
 }

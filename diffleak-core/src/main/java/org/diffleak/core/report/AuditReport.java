@@ -10,11 +10,12 @@ import java.util.Objects;
  * @param scenario what was attacked and how the target was made
  * @param threatModel what the attacker knows and may query
  * @param settings audit settings worth showing (bootstraps, timesteps, seeds)
+ * @param privacy accountant and canary-audit ε per audited target (empty where neither applies)
  * @param timings wall-clock seconds per stage, in pipeline order
  */
 public record AuditReport(String title, String scenario, String threatModel, TargetSummary target,
         List<Fact> settings, List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
-        List<Timing> timings) {
+        List<PrivacyRow> privacy, List<Timing> timings) {
 
     /** Wall-clock time of one stage. */
     public record Timing(String stage, double seconds) {
@@ -33,6 +34,7 @@ public record AuditReport(String title, String scenario, String threatModel, Tar
         attacks = List.copyOf(attacks);
         galleries = List.copyOf(galleries);
         ablations = List.copyOf(ablations);
+        privacy = List.copyOf(privacy);
         timings = List.copyOf(timings);
         if (timings.stream().map(Timing::stage).distinct().count() != timings.size()) {
             throw new IllegalArgumentException("timings: a stage is given twice");

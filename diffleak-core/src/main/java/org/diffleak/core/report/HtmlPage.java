@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.metrics.MembershipMetrics;
@@ -102,6 +103,7 @@ final class HtmlPage {
             histograms(b, r, k);
         }
         galleries(b, r);
+        privacy(b, r);
         ablations(b, r, k);
         run(b, r);
         b.append("<footer>Raw scores: <a href=\"").append(ReportWriter.SCORES).append("\">")
@@ -284,6 +286,44 @@ final class HtmlPage {
             throw new UncheckedIOException("cannot encode a gallery image: " + e.getMessage(), e);
         }
         return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    private static void privacy(StringBuilder b, AuditReport r) {
+        if (r.privacy().isEmpty()) {
+            return;
+        }
+        b.append("<section id=\"privacy\">\n<h2>Privacy: the proven bound beside the audited one</h2>\n")
+                .append("<div class=\"table-wrap\">\n<table class=\"metrics\">\n<thead><tr><th>target</th>")
+                .append("<th class=\"num\">DP-SGD σ</th><th class=\"num\">ε proven<br>(accountant, upper bound)</th>")
+                .append("<th class=\"num\">ε audited<br>(canaries, lower bound)</th><th>canary audit</th>")
+                .append("<th>strongest attack</th><th class=\"num\">AUC</th><th class=\"num\">TPR at 1% FPR</th>")
+                .append("</tr></thead>\n<tbody>\n");
+        for (PrivacyRow row : r.privacy()) {
+            PrivacyRow.Accounted a = row.accounted();
+            PrivacyRow.Audited c = row.audited();
+            b.append(row.violated() ? "<tr class=\"best\">" : "<tr>").append("<td>").append(esc(row.setting()))
+                    .append(row.violated() ? "<span class=\"badge\">audit exceeds the bound</span>" : "")
+                    .append("</td>");
+            cell(b, a == null ? Fmt.MISSING : String.format(Locale.ROOT, "%.3f", a.noiseMultiplier()), "");
+            cell(b, a == null ? "∞" : Fmt.dec(a.epsilon()), a == null ? "not private"
+                    : String.format(Locale.ROOT, "δ = %g, C = %g, q = %.3g, %d steps", a.delta(), a.clip(),
+                            a.sampleRate(), a.steps()));
+            cell(b, c == null ? Fmt.MISSING : Fmt.dec(c.epsilon()), "");
+            b.append("<td>").append(c == null ? "no canaries" : esc(String.format(Locale.ROOT,
+                    "%d of %d canaries inserted; %d guesses, %d right, by %s", c.inserted(), c.canaries(),
+                    c.guesses(), c.correct(), c.attack()))).append("</td><td>")
+                    .append(row.bestAttack() == null ? Fmt.MISSING : esc(row.bestAttack())).append("</td>");
+            cell(b, Fmt.dec(row.auc()), "");
+            cell(b, Fmt.pct(row.tprAt1PctFpr()), "");
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table>\n</div>\n<p class=\"note\">The accountant's ε (RDP, Poisson-subsampled")
+                .append(" Gaussian) is what DP-SGD proves: no attack on the target can do better. The audited ε is")
+                .append(" the largest ε the canary guesses rule out at 95% confidence (one-run audit, Steinke, Nasr")
+                .append(" &amp; Jagielski 2023: canaries inserted by fair coins, the highest-scoring guessed in and the")
+                .append(" lowest out; Bonferroni over every attack and guess count tried; the test treats the model")
+                .append(" as ε-DP, δ left out). An audited bound above the proven one means the training or its")
+                .append(" accounting is broken.</p>\n</section>\n");
     }
 
     private static void ablations(StringBuilder b, AuditReport r, Ranking k) {

@@ -79,6 +79,42 @@ final class ResultsJson {
                 numbers(so.putArray("tpr_at_1pct_fpr"), s.tprAt1PctFpr());
             }
         }
+        ArrayNode privacy = root.putArray("privacy");
+        for (PrivacyRow row : r.privacy()) {
+            ObjectNode o = privacy.addObject();
+            o.put("setting", row.setting());
+            PrivacyRow.Accounted a = row.accounted();
+            o.put("private", a != null);
+            if (a != null) {
+                number(o, "accountant_epsilon", a.epsilon());
+                number(o, "delta", a.delta());
+                number(o, "noise_multiplier", a.noiseMultiplier());
+                number(o, "clip", a.clip());
+                number(o, "sample_rate", a.sampleRate());
+                o.put("steps", a.steps());
+            } else {
+                o.putNull("accountant_epsilon");
+            }
+            PrivacyRow.Audited c = row.audited();
+            if (c != null) {
+                ObjectNode co = o.putObject("canary_audit");
+                number(co, "epsilon_lower_bound", c.epsilon());
+                co.put("canaries", c.canaries());
+                co.put("inserted", c.inserted());
+                co.put("attack", c.attack());
+                co.put("guesses", c.guesses());
+                co.put("correct", c.correct());
+                co.put("bonferroni_tests", c.tests());
+            } else {
+                o.putNull("canary_audit");
+            }
+            if (row.bestAttack() != null) {
+                o.put("best_attack", row.bestAttack());
+            }
+            number(o, "auc", row.auc());
+            number(o, "tpr_at_1pct_fpr", row.tprAt1PctFpr());
+            o.put("bound_violated", row.violated());
+        }
         ObjectNode timing = root.putObject("timing");
         for (AuditReport.Timing t : r.timings()) {
             number(timing, t.stage(), t.seconds());

@@ -51,8 +51,65 @@ class AuditConfigTest {
         assertThatThrownBy(() -> AuditConfig.preset("nope")).hasMessageContaining("no preset named 'nope'");
     }
 
+    @Test
+    void theDpPresetSweepsEpsilonAndEachValueIsOneAuditTrainedWithDpSgd() {
+        AuditConfig d = AuditConfig.preset("dp");
+        assertThat(d.defense().epsilons()).containsExactly("1", "4", "8", "16", "inf");
+        assertThat(d.defense().labels()).containsExactly("1", "4", "8", "16", "∞");
+        assertThat(d.canaries().count()).isPositive();
+        assertThat(d.target().dp()).isNull();
+        AuditConfig eight = d.with("defense.epsilon", "8");
+        assertThat(eight.target().dp()).isEqualTo(new DpSgdConfig(1.0, 0, 8, 1e-5, false));
+        assertThat(eight.defense()).isNull();
+        assertThat(eight.canaries()).isEqualTo(d.canaries());
+        assertThat(eight.target().train()).isEqualTo(d.target().train());
+        assertThat(d.with("defense.epsilon", "inf").target()).isEqualTo(d.target());
+        assertThat(AuditConfig.preset("default").defense()).isNull();
+        assertThat(AuditConfig.preset("default").canaries()).isNull();
+        assertThatThrownBy(() -> AuditConfig.preset("default").with("defense.epsilon", "1"))
+                .hasMessageContaining("needs a defense section");
+    }
+
+    @Test
+    void badDefenseOrCanaryInputIsOneClearLine() {
+        String dp = new String(readPreset("dp"), StandardCharsets.UTF_8);
+        String[][] cases = {
+            {"epsilons: [\"1\", \"4\", \"8\", \"16\", \"inf\"]", "epsilons: [\"0\"]",
+                "defense.epsilons: ε must be a number > 0 or inf, got 0"},
+            {"epsilons: [\"1\", \"4\", \"8\", \"16\", \"inf\"]", "epsilons: [\"-2\", \"inf\"]",
+                "ε must be a number > 0 or inf, got -2"},
+            {"epsilons: [\"1\", \"4\", \"8\", \"16\", \"inf\"]", "epsilons: [\"eight\"]",
+                "defense.epsilons: 'eight' is not a number or inf"},
+            {"epsilons: [\"1\", \"4\", \"8\", \"16\", \"inf\"]", "epsilons: [\"4\", \"4.0\"]",
+                "lists ε = 4.0 twice"},
+            {"delta: 1.0e-5", "delta: 1.5", "defense.delta must be in (0, 1), got 1.5"},
+            {"delta: 1.0e-5", "delta: 0", "defense.delta must be in (0, 1), got 0.0"},
+            {"clip: 1.0", "clip: -1", "defense.clip must be a finite number > 0, got -1.0"},
+            {"kind: dpsgd", "kind: dropout", "defense.kind must be dpsgd, got dropout"},
+            {"count: 64", "count: 1", "canaries.count must be ≥ 2, got 1"},
+            {"kind: noise", "kind: shapes", "canaries.kind must be noise or mislabeled, got shapes"},
+            {"count: 64, kind: noise", "count: 1900, kind: mislabeled",
+                "1900 mislabeled canaries need auxiliary images beyond the 200"},
+        };
+        for (String[] c : cases) {
+            String yaml = dp.replace(c[0], c[1]);
+            assertThat(yaml).as(c[1]).isNotEqualTo(dp);
+            assertThatThrownBy(() -> Json.readYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+                    AuditConfig.class, "dp.yaml")).as(c[1]).isInstanceOf(DataException.class).hasMessageStartingWith("dp.yaml: ")
+                    .hasMessageContaining(c[2]).hasMessageNotContaining("\n");
+        }
+        String unconditional = dp.replace("classes: 10", "classes: 0").replace("kind: noise", "kind: mislabeled");
+        assertThatThrownBy(() -> Json.readYaml(new ByteArrayInputStream(unconditional.getBytes(
+                StandardCharsets.UTF_8)), AuditConfig.class, "dp.yaml")).hasMessageContaining("mislabeled canaries need a"
+                + " class-conditional target");
+    }
+
     private static byte[] readPreset() {
-        try (var in = AuditConfig.class.getResourceAsStream("/configs/audit-default.yaml")) {
+        return readPreset("default");
+    }
+
+    private static byte[] readPreset(String name) {
+        try (var in = AuditConfig.class.getResourceAsStream("/configs/audit-" + name + ".yaml")) {
             return in.readAllBytes();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

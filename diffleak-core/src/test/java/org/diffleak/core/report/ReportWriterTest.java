@@ -47,7 +47,7 @@ class ReportWriterTest {
         return new AuditReport("Audit of a fine-tuned UNet", "Fine-tuned on 300 private images.\n\nSecond paragraph.",
                 "The attacker holds candidates and may query the noise prediction.",
                 new TargetSummary("unet-ft", List.of(new Fact("dataset", "fashion-mnist"), new Fact("members", "300"))),
-                List.of(new Fact("bootstraps", "200")), attacks, galleries, ablations,
+                List.of(new Fact("bootstraps", "200")), attacks, galleries, ablations, List.of(),
                 List.of(new AuditReport.Timing("shadows", 312.5), new AuditReport.Timing("attacks", 41.0)));
     }
 
@@ -219,13 +219,41 @@ class ReportWriterTest {
     }
 
     @Test
+    void privacyTableSetsTheProvenBoundBesideTheAuditedOne() throws IOException {
+        List<PrivacyRow> rows = List.of(
+                new PrivacyRow("DP-SGD, target ε = 2", new PrivacyRow.Accounted(1.995, 1e-5, 1.7, 1.0, 0.25, 400),
+                        new PrivacyRow.Audited(0.41, 64, 30, "loss <t=100>", 32, 24, 10), "secmi", 0.53, 0.02),
+                new PrivacyRow("broken", new PrivacyRow.Accounted(0.5, 1e-5, 9, 1.0, 0.25, 400),
+                        new PrivacyRow.Audited(2.2, 64, 30, "pia", 64, 60, 10), "pia", 0.9, 0.5),
+                new PrivacyRow("non-private", null, null, "secmi", 0.8, 0.3));
+        AuditReport base = report(threeAttacks(), List.of(), List.of(ablation()));
+        ReportWriter.write(new AuditReport(base.title(), base.scenario(), base.threatModel(), base.target(),
+                base.settings(), base.attacks(), base.galleries(), base.ablations(), rows, base.timings()), dir);
+        String html = html();
+        assertThat(html).contains("id=\"privacy\"", "1.995", "0.410", "∞", "not private", "no canaries",
+                "30 of 64 canaries inserted; 32 guesses, 24 right, by loss &lt;t=100&gt;",
+                "audit exceeds the bound");
+        assertThat(count(html, "audit exceeds the bound")).isEqualTo(1);
+        JsonNode privacy = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("privacy");
+        assertThat(privacy).hasSize(3);
+        assertThat(privacy.get(0).get("accountant_epsilon").asDouble()).isEqualTo(1.995);
+        assertThat(privacy.get(0).get("canary_audit").get("epsilon_lower_bound").asDouble()).isEqualTo(0.41);
+        assertThat(privacy.get(0).get("canary_audit").get("bonferroni_tests").asInt()).isEqualTo(10);
+        assertThat(privacy.get(0).get("bound_violated").asBoolean()).isFalse();
+        assertThat(privacy.get(1).get("bound_violated").asBoolean()).isTrue();
+        assertThat(privacy.get(2).get("private").asBoolean()).isFalse();
+        assertThat(privacy.get(2).get("accountant_epsilon").isNull()).isTrue();
+        assertThat(privacy.get(2).get("canary_audit").isNull()).isTrue();
+    }
+
+    @Test
     void escapesEveryTextItShows() throws IOException {
         AttackOutcome evil = attack("<script>alert(1)</script>", "raw & \"quoted\"", 2.0, 5, null);
         AuditReport r = new AuditReport("<b>title</b>", "<img src=x onerror=alert(1)>", "a < b",
                 new TargetSummary("t<1>", List.of(new Fact("<k>", "<v>"))), List.of(), List.of(evil),
                 List.of(new ImageGallery("<g>", "<c>", new float[4], 1, 1, 2, 2, 1, List.of("<l>"))),
                 List.of(new Ablation("<param>", List.of("<v>"), List.of(new Ablation.Series("<s>", new double[] {0.6},
-                        new double[] {0.1})))), List.of());
+                        new double[] {0.1})))), List.of(), List.of());
         ReportWriter.write(r, dir);
         String html = html();
         assertThat(html).doesNotContain("<script", "<b>title", "<img src=x", "<k>", "<v>", "<g>", "<c>", "<l>",
@@ -237,7 +265,7 @@ class ReportWriterTest {
     @Test
     void emptyReportHasNoFiguresButStillWrites() throws IOException {
         ReportWriter.write(new AuditReport("Empty", "", "", new TargetSummary("t", List.of()), List.of(), List.of(),
-                List.of(), List.of(), List.of()), dir);
+                List.of(), List.of(), List.of(), List.of()), dir);
         String html = html();
         assertThat(html).contains("No attack was run.").doesNotContain("<svg", "id=\"ablations\"", "id=\"run\"");
         JsonNode root = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile());

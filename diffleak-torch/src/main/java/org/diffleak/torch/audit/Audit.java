@@ -11,12 +11,14 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.diffleak.core.attack.GenerationAttack;
 import org.diffleak.core.audit.AuditSignals;
+import org.diffleak.core.audit.Canaries;
 import org.diffleak.core.audit.Signal;
 import org.diffleak.core.attack.ReconstructionAttack;
 import org.diffleak.core.attack.Similarity;
 import org.diffleak.core.blackbox.BlackBoxTarget;
 import org.diffleak.core.config.AuditConfig;
 import org.diffleak.core.config.CnnConfig;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.ScheduleConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.config.UNetConfig;
@@ -25,6 +27,7 @@ import org.diffleak.core.data.Datasets;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.data.Splits;
 import org.diffleak.core.model.ModelCard;
+import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.report.Fact;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Provenance;
@@ -75,6 +78,7 @@ public final class Audit {
         ImageDataset all = Datasets.load(config.data(), log);
         Splits splits = Datasets.splits(config.splits(), all.size());
         List<Role> roles = roles(splits);
+        Canaries canaries = config.canaries() == null ? null : Canaries.of(config, all, splits);
         lap("data", t0);
         try (NDManager m = TorchRuntime.newManager()) {
             long t1 = System.nanoTime();
@@ -84,22 +88,24 @@ public final class Audit {
             String[] modelKeys = new String[roles.size()];
             ModelCard targetCard = null;
             for (int r = 0; r < roles.size(); r++) {
-                modelKeys[r] = trainOrLoad(roles.get(r), all, m);
+                modelKeys[r] = trainOrLoad(roles.get(r), all, r == 0 ? canaries : null, m);
                 if (r == 0) {
                     targetCard = ModelStore.readCard(modelDir(modelKeys[0]));
                 }
             }
             lap("training target and shadows", t2);
             long t3 = System.nanoTime();
-            List<Signal> signals = signals(roles, modelKeys, all, encoder, m);
+            List<double[][]> canaryRows = new ArrayList<>();
+            List<Signal> signals = signals(roles, modelKeys, all, encoder, canaries, canaryRows, m);
             lap("attack signals", t3);
             Role target = roles.get(0);
             ImageDataset candidates = candidates(all, target);
-            List<Fact> facts = targetFacts(target, targetCard, roles.size() - 1, encoder, all);
+            List<Fact> facts = targetFacts(target, targetCard, roles.size() - 1, encoder, all, canaries);
             encoder.close();
             int[] ids = IntStream.concat(IntStream.of(target.members()), IntStream.of(target.nonMembers())).toArray();
             return new AuditSignals(config, signals, target.members().length, target.nonMembers().length,
-                    config.target().members(), candidates, ids, facts, timing);
+                    config.target().members(), candidates, ids, facts, timing, targetCard.privacy(),
+                    canaries == null ? null : new AuditSignals.CanaryRows(canaries.inserted(), canaryRows));
         }
     }
 
@@ -173,8 +179,11 @@ public final class Audit {
         return cache.model(key).resolve("model");
     }
 
-    /** Trains the role's model unless the cache holds it; a killed run resumes from its checkpoint. */
-    private String trainOrLoad(Role role, ImageDataset all, NDManager m) {
+    /**
+     * Trains the role's model (with DP-SGD when the recipe says so, with the inserted canaries when given)
+     * unless the cache holds it; a killed run resumes from its checkpoint.
+     */
+    private String trainOrLoad(Role role, ImageDataset all, Canaries canaries, NDManager m) {
         boolean fineTune = config.scenario().equals("fine-tune");
         ModelCard baseCard = fineTune ? ModelStore.readCard(Path.of(config.base())) : null;
         UNetConfig unet = fineTune ? baseCard.unet().withClasses(config.target().classes())
@@ -185,19 +194,31 @@ public final class Audit {
                 base.weightDecay(), base.gradClip(), base.emaDecay(), base.labelDropout(), base.checkpointEvery(),
                 role.seed());
         String key = AuditCache.key(config.scenario(), baseCard, unet, schedule, recipe, config.data(), role.train());
+        DpSgdConfig dp = config.target().dp();
+        if (dp != null || canaries != null) {
+            // keys of non-private models without canaries stay as they were; the splits fix which auxiliary
+            // images mislabeled canaries are
+            key = AuditCache.key(key, dp, canaries == null ? null
+                    : List.of(config.canaries(), config.splits(), canaries.inserted()));
+        }
         Path runDir = cache.model(key);
         if (Files.isRegularFile(runDir.resolve("model").resolve(ModelStore.CARD))) {
             log.println(role.name() + ": cached " + runDir);
             return key;
         }
         ImageDataset data = all.subset(role.train(), all.name() + ":" + role.name());
-        log.printf("%s: %s on %d images, %d steps of %d%n", role.name(), fineTune ? "fine-tuning the base" : "training",
-                data.size(), recipe.steps(), recipe.batchSize());
+        if (canaries != null) {
+            data = canaries.insertInto(data);
+        }
+        log.printf("%s: %s on %d images, %d steps of %d%s%n", role.name(), fineTune ? "fine-tuning the base"
+                : "training", data.size(), recipe.steps(), recipe.batchSize(),
+                dp == null ? "" : String.format(" with DP-SGD (target ε = %g, δ = %g, C = %g; seeded noise: an audit,"
+                        + " not a release)", dp.targetEpsilon(), dp.delta(), dp.clip()));
         UNet net = new UNet(unet);
         ModelCard template = new ModelCard("unet-denoiser", unet, schedule, recipe, config.data().dataset(),
                 role.name(), data.size(), 0, Double.NaN, fineTune ? config.base() : null,
                 Provenance.collect(TorchRuntime.versions()), null);
-        DiffusionTrainer trainer = new DiffusionTrainer(net, schedule.build(), recipe, runDir);
+        DiffusionTrainer trainer = new DiffusionTrainer(net, schedule.build(), recipe, runDir, dp);
         if (!fineTune) {
             trainer.train(data, template, null, true, progress.apply(role.name()));
             return key;
@@ -230,8 +251,9 @@ public final class Audit {
 
     // ---- signals
 
+    /** Every attack's signals on every role's candidates, and into canaryRows the target's on its canaries. */
     private List<Signal> signals(List<Role> roles, String[] keys, ImageDataset all, ClassifierTrainer.Trained encoder,
-            NDManager m) {
+            Canaries canaries, List<double[][]> canaryRows, NDManager m) {
         AuditConfig.AttackSettings a = config.attacks();
         Similarity similarity = new Similarity(all.channels(), all.height(), new CnnEncoder(encoder.net(), encoder.params()));
         List<List<double[][]>> perSpec = new ArrayList<>();
@@ -262,6 +284,9 @@ public final class Audit {
                         cache.putSignals(key, rows);
                     }
                     perSpec.get(s).add(rows);
+                    if (r == 0 && canaries != null) {
+                        canaryRows.add(canarySignal(spec, keys[0], denoiser, bb, canaries, encoder, similarity, a));
+                    }
                 }
             }
         }
@@ -272,6 +297,23 @@ public final class Audit {
             out.add(spec.withRows(rows.get(0), rows.subList(1, rows.size())));
         }
         return out;
+    }
+
+    /** One attack's rows on the target's canaries (cached like the candidates' rows). */
+    private double[][] canarySignal(Signal spec, String targetKey, Denoiser denoiser, BlackBoxTarget bb,
+            Canaries canaries, ClassifierTrainer.Trained encoder, Similarity similarity, AuditConfig.AttackSettings a) {
+        ImageDataset images = canaries.images();
+        int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? images.labels()
+                : ClassifierTrainer.predict(encoder.net(), encoder.params(), images);
+        String key = AuditCache.key(targetKey, spec.family(), settings(spec.family(), a), a.batch(), spec.labels(), "canaries",
+                config.canaries(), labels);
+        double[][] rows = cache.signals(key);
+        if (rows == null) {
+            log.printf("target: %s on %d canaries%n", spec.name(), images.size());
+            rows = compute(spec, denoiser, bb, images, labels, similarity, a);
+            cache.putSignals(key, rows);
+        }
+        return rows;
     }
 
     /**
@@ -351,7 +393,7 @@ public final class Audit {
     // ---- facts and timing
 
     private List<Fact> targetFacts(Role target, ModelCard card, int shadows,
-            ClassifierTrainer.Trained encoder, ImageDataset all) {
+            ClassifierTrainer.Trained encoder, ImageDataset all, Canaries canaries) {
         List<Fact> f = new ArrayList<>();
         f.add(new Fact("scenario", config.nullTarget() ? config.scenario() + " (null preset: trained on neither candidate set)"
                 : config.scenario()));
@@ -364,6 +406,16 @@ public final class Audit {
         TrainConfig t = card.train();
         f.add(new Fact("target training", String.format("%d images, %d steps × %d (%.0f epochs), lr %g", target.train().length,
                 t.steps(), t.batchSize(), (double) t.steps() * t.batchSize() / target.train().length, t.learningRate())));
+        PrivacySpent p = card.privacy();
+        if (p != null) {
+            f.add(new Fact("DP-SGD", String.format("(ε = %.3f, δ = %g) by the RDP accountant: σ = %.4f, C = %g,"
+                    + " q = %.3g, %d steps; shadows trained alike", p.epsilon(), p.delta(), p.noiseMultiplier(),
+                    p.clip(), p.sampleRate(), p.steps())));
+        }
+        if (canaries != null) {
+            f.add(new Fact("canaries", canaries.insertedCount() + " of " + canaries.count() + " " + canaries.kind()
+                    + " canaries in the training set, for the one-run ε audit"));
+        }
         f.add(new Fact("candidates", target.members().length + " members vs " + target.nonMembers().length + " non-members"));
         f.add(new Fact("shadow models", shadows + ", same recipe on disjoint auxiliary slices"));
         f.add(new Fact("encoder", String.format("CNN on %d public images, %d steps (accuracy %.3f on the target's candidates)",

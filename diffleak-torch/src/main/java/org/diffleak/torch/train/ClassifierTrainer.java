@@ -9,25 +9,31 @@ import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.CnnConfig;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.ClassifierCard;
+import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.dp.DpSgdRun;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 
 /**
  * Trains a {@link CnnClassifier} with the cross-entropy L = −(1/N) Σ_i log softmax(z_i)[y_i] and AdamW,
- * on batches drawn from seeded per-epoch permutations, so a seed fixes the weights. Also runs batched
- * inference and stores a trained classifier as a directory with classifier.json (the card) and
- * weights.ndlist.
+ * on batches drawn from seeded per-epoch permutations, so a seed fixes the weights. With a
+ * {@link DpSgdConfig} it trains with DP-SGD instead ({@link DpSgdRun}: Poisson batches, per-sample
+ * gradients clipped to C, noise σC, RDP accounting, a stop at the budget) and the card records ε spent.
+ * Also runs batched inference and stores a trained classifier as a directory with classifier.json (the
+ * card) and weights.ndlist.
  */
 public final class ClassifierTrainer {
 
@@ -72,10 +78,17 @@ public final class ClassifierTrainer {
 
     private final CnnClassifier net;
     private final Recipe recipe;
+    private final DpSgdConfig dp;
 
     public ClassifierTrainer(CnnClassifier net, Recipe recipe) {
+        this(net, recipe, null);
+    }
+
+    /** With dp non-null, trains with DP-SGD (Poisson sampling at q = batchSize/N) and RDP accounting. */
+    public ClassifierTrainer(CnnClassifier net, Recipe recipe, DpSgdConfig dp) {
         this.net = net;
         this.recipe = recipe;
+        this.dp = dp;
     }
 
     /**
@@ -89,31 +102,39 @@ public final class ClassifierTrainer {
         Seeds seeds = Seeds.of(recipe.seed());
         try (Params params = Params.initialize(net.specs(), seeds.child("init"), manager);
                 AdamW adam = new AdamW(params, recipe.weightDecay(), manager)) {
-            params.attachGradients();
+            DpSgdRun privacy = dp == null ? null : new DpSgdRun(dp, data.size(), recipe.batchSize(), recipe.steps());
+            if (privacy == null) {
+                params.attachGradients();
+            }
             progress.start("training classifier", recipe.steps());
             double loss = Double.NaN;
+            long last = recipe.steps();
             for (long s = 0; s < recipe.steps(); s++) {
-                loss = step(params, adam, data, seeds, s, manager);
+                if (privacy != null && !privacy.budgetAllowsAnotherStep()) {
+                    last = s;
+                    break;
+                }
+                loss = privacy == null ? step(params, adam, data, seeds, s, manager)
+                        : privateStep(params, adam, data, seeds, s, privacy, manager);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException("classifier loss became " + loss + " at step " + (s + 1));
                 }
                 progress.update(s + 1, String.format("loss %.4f", loss));
             }
-            progress.finish(String.format("trained %d steps, final loss %.4f", recipe.steps(), loss));
-            ClassifierCard card = new ClassifierCard(net.config(), recipe.steps(), loss, data.name());
+            PrivacySpent spent = privacy == null ? null : privacy.spent(last);
+            progress.finish(String.format("trained %d steps, final loss %.4f%s", last, loss, spent == null ? ""
+                    : String.format(", (ε = %.3f, δ = %g)-DP with σ = %.4f", spent.epsilon(), spent.delta(),
+                            spent.noiseMultiplier())));
+            ClassifierCard card = new ClassifierCard(net.config(), last, loss, data.name(), spent);
             return new Trained(card, net, params.copy(manager));
         }
     }
 
     private double step(Params params, AdamW adam, ImageDataset data, Seeds seeds, long s, NDManager manager) {
         int[] idx = DiffusionTrainer.batchIndices(seeds, s, recipe.batchSize(), data.size());
-        long[] ys = new long[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            ys[i] = data.labels()[idx[i]];
-        }
         try (NDManager sm = manager.newSubManager()) {
             NDArray x = images(sm, data, idx);
-            NDArray onehot = sm.create(ys).oneHot(net.config().numClasses());
+            NDArray onehot = onehot(sm, data, idx);
             double loss;
             try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
                 // log softmax(z_i)[y_i] as the sum of log softmax(z_i) · onehot(y_i)
@@ -130,17 +151,49 @@ public final class ClassifierTrainer {
                 g.attach(sm);
                 grads.put(name, g);
             }
-            boolean mode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
-                adam.step(params, grads, recipe.learningRate(), 1.0);
-            } finally {
-                JniUtils.setGradMode(mode);
-            }
+            adamStep(params, adam, grads);
             for (NDArray p : params.arrays()) {
                 JniUtils.zeroGrad((PtNDArray) p);
             }
             return loss;
+        }
+    }
+
+    /** A DP-SGD step: per-sample gradients of L_i = −log softmax(z_i)[y_i], clipped, summed, noised, scaled. */
+    private double privateStep(Params params, AdamW adam, ImageDataset data, Seeds seeds, long s, DpSgdRun privacy,
+            NDManager manager) {
+        int[] idx = privacy.batch(seeds, s);
+        try (NDManager sm = manager.newSubManager()) {
+            DpSgdRun.ClippedSum sum = privacy.clippedSum(params, idx.length, (from, to, taped, mm) -> {
+                int[] part = Arrays.copyOfRange(idx, from, to);
+                return net.logits(taped, images(mm, data, part)).logSoftmax(1).mul(onehot(mm, data, part)).sum().neg();
+            }, sm);
+            double loss = idx.length == 0 ? 0 : sum.lossSum() / idx.length;
+            if (!Double.isFinite(loss)) {
+                return loss;
+            }
+            privacy.privatize(sum.grads(), seeds, s);
+            adamStep(params, adam, sum.grads());
+            return loss;
+        }
+    }
+
+    /** onehot(y_i) [n, numClasses] of the labels at the given indices. */
+    private NDArray onehot(NDManager m, ImageDataset data, int[] idx) {
+        long[] ys = new long[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            ys[i] = data.labels()[idx[i]];
+        }
+        return m.create(ys).oneHot(net.config().numClasses());
+    }
+
+    private void adamStep(Params params, AdamW adam, Map<String, NDArray> grads) {
+        boolean mode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            adam.step(params, grads, recipe.learningRate(), 1.0);
+        } finally {
+            JniUtils.setGradMode(mode);
         }
     }
 

@@ -25,17 +25,13 @@ import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.model.PrivacySpent;
-import org.diffleak.core.privacy.NoiseCalibration;
-import org.diffleak.core.privacy.RdpAccountant;
 import org.diffleak.core.privacy.Segment;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
-import org.diffleak.torch.dp.DpSgd;
-import org.diffleak.torch.dp.PerSampleGradients;
-import org.diffleak.torch.nn.GradTape;
+import org.diffleak.torch.dp.DpSgdRun;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
 
@@ -52,16 +48,13 @@ public final class DiffusionTrainer {
     /** State of a checkpoint, beside its arrays; privacy is the accountant's history (null if non-private). */
     public record CheckpointState(long step, double loss, long seed, String data, List<Segment> privacy) {}
 
-    /** Samples per forward/backward pass under DP-SGD (Opacus's physical batch). */
-    static final int DP_MICRO_BATCH = 32;
-
     private final UNet unet;
     private final NoiseSchedule schedule;
     private final TrainConfig config;
     private final Path runDir;
     private final DpSgdConfig dp;
-    private final RdpAccountant accountant;
-    private double noiseMultiplier;
+    /** The private side of the current run (null if non-private). */
+    private DpSgdRun privacy;
 
     public DiffusionTrainer(UNet unet, NoiseSchedule schedule, TrainConfig config, Path runDir) {
         this(unet, schedule, config, runDir, null);
@@ -74,20 +67,6 @@ public final class DiffusionTrainer {
         this.config = config;
         this.runDir = runDir;
         this.dp = dp;
-        this.accountant = dp == null ? null : new RdpAccountant();
-    }
-
-    private double sampleRate(ImageDataset data) {
-        return Math.min(1.0, (double) config.batchSize() / data.size());
-    }
-
-    /** σ of a DP run: the configured one, or the smallest reaching the target ε over all steps. */
-    private double calibratedNoise(ImageDataset data) {
-        if (dp.noiseMultiplier() > 0) {
-            return dp.noiseMultiplier();
-        }
-        return NoiseCalibration.calibrate(RdpAccountant::new, dp.targetEpsilon(), dp.delta(), sampleRate(data),
-                config.steps(), 0.01).noiseMultiplier();
     }
 
     public Path checkpointDir() {
@@ -116,9 +95,7 @@ public final class DiffusionTrainer {
                 AdamW adam = new AdamW(params, config.weightDecay(), manager)) {
             long start = 0;
             double loss = Double.NaN;
-            if (dp != null) {
-                noiseMultiplier = calibratedNoise(data);
-            }
+            privacy = dp == null ? null : new DpSgdRun(dp, data.size(), config.batchSize(), config.steps());
             if (resume) {
                 CheckpointState st = restore(params, ema, adam, manager);
                 if (st != null) {
@@ -136,7 +113,7 @@ public final class DiffusionTrainer {
             long t0 = System.nanoTime();
             long last = config.steps();
             for (long s = start; s < config.steps(); s++) {
-                if (dp != null && dp.targetEpsilon() > 0 && epsilonAfterOneMore(data) > dp.targetEpsilon()) {
+                if (privacy != null && !privacy.budgetAllowsAnotherStep()) {
                     last = s;
                     saveCheckpoint(params, ema, adam, s, loss, data.name());
                     break;
@@ -156,9 +133,8 @@ public final class DiffusionTrainer {
             }
             ModelCard card = cardTemplate.withStep(last, loss);
             String privacyNote = "";
-            if (dp != null) {
-                PrivacySpent spent = new PrivacySpent("rdp", accountant.epsilon(dp.delta()), dp.delta(),
-                        noiseMultiplier, dp.clip(), sampleRate(data), last, dp.secureRng());
+            if (privacy != null) {
+                PrivacySpent spent = privacy.spent(last);
                 card = card.withPrivacy(spent);
                 privacyNote = String.format(", (ε = %.3f, δ = %g)-DP with σ = %.4f", spent.epsilon(), spent.delta(),
                         spent.noiseMultiplier());
@@ -205,8 +181,8 @@ public final class DiffusionTrainer {
 
     private double step(Params params, Params ema, AdamW adam, ImageDataset data, Seeds seeds, long s,
             NDManager manager) {
-        int[] idx = dp == null ? batchIndices(seeds, s, config.batchSize(), data.size())
-                : DpSgd.poissonSample(seeds.child("poisson").child(s).random(), data.size(), sampleRate(data));
+        int[] idx = privacy == null ? batchIndices(seeds, s, config.batchSize(), data.size())
+                : privacy.batch(seeds, s);
         int b = idx.length;
         int d = data.imageSize();
         SplittableRandom rng = seeds.child("noise").child(s).random();
@@ -233,10 +209,7 @@ public final class DiffusionTrainer {
             Map<String, NDArray> grads;
             double scale = 1.0;
             if (b == 0) {
-                grads = new HashMap<>();
-                for (String name : params.names()) {
-                    grads.put(name, sm.zeros(params.get(name).getShape()));
-                }
+                grads = privacy.clippedSum(params, 0, null, sm).grads();
             } else {
                 NDArray eps = Noise.gaussian(sm, shape, rng);
                 Shape col = new Shape(b, 1, 1, 1);
@@ -257,50 +230,30 @@ public final class DiffusionTrainer {
                     double norm = globalNorm(grads, sm);
                     scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
                 } else {
-                    grads = new HashMap<>();
-                    double lossSum = 0;
-                    // physical batches of at most DP_MICRO_BATCH: per-sample clipping makes the clipped sum
-                    // independent of the split, and peak memory scales with the micro-batch
-                    for (int from = 0; from < b; from += DP_MICRO_BATCH) {
-                        String r = from + ":" + Math.min(b, from + DP_MICRO_BATCH);
-                        try (NDManager mm = sm.newSubManager()) {
-                            NDArray xm = xt.get(r);
-                            xm.attach(mm);
-                            NDArray em = eps.get(r);
-                            em.attach(mm);
-                            NDArray tm = t.get(r);
-                            tm.attach(mm);
-                            NDArray ym = y == null ? null : y.get(r);
-                            if (ym != null) {
-                                ym.attach(mm);
-                            }
-                            GradTape tape = new GradTape();
-                            try (GradientCollector gc = mm.getEngine().newGradientCollector()) {
-                                // Σ_i L_i, so that each per-sample gradient is ∂L_i/∂θ
-                                NDArray l = unet.forward(params.recording(tape), xm, tm, ym).sub(em).square().sum()
-                                        .div((float) d);
-                                gc.backward(l);
-                                lossSum += l.getFloat();
-                            }
-                            Map<String, NDArray> part = DpSgd.clippedSum(PerSampleGradients.compute(tape), dp.clip());
-                            for (Map.Entry<String, NDArray> e : part.entrySet()) {
-                                NDArray prev = grads.get(e.getKey());
-                                NDArray next = prev == null ? e.getValue() : prev.add(e.getValue());
-                                next.attach(sm);
-                                grads.put(e.getKey(), next);
-                            }
+                    // Σ_i L_i per micro-batch, so that each per-sample gradient is ∂L_i/∂θ
+                    DpSgdRun.ClippedSum sum = privacy.clippedSum(params, b, (from, to, taped, mm) -> {
+                        String r = from + ":" + to;
+                        NDArray xm = xt.get(r);
+                        xm.attach(mm);
+                        NDArray em = eps.get(r);
+                        em.attach(mm);
+                        NDArray tm = t.get(r);
+                        tm.attach(mm);
+                        NDArray ym = y == null ? null : y.get(r);
+                        if (ym != null) {
+                            ym.attach(mm);
                         }
-                    }
-                    loss = lossSum / b;
+                        return unet.forward(taped, xm, tm, ym).sub(em).square().sum().div((float) d);
+                    }, sm);
+                    grads = sum.grads();
+                    loss = sum.lossSum() / b;
                     if (!Double.isFinite(loss)) {
                         return loss;
                     }
                 }
             }
-            if (dp != null) {
-                DpSgd.noiseAndScale(grads, noiseMultiplier, dp.clip(), sampleRate(data) * data.size(),
-                        DpSgd.noiseGenerator(seeds, s, dp.secureRng()));
-                accountant.step(noiseMultiplier, sampleRate(data), 1);
+            if (privacy != null) {
+                privacy.privatize(grads, seeds, s);
             }
             boolean mode = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
@@ -337,14 +290,6 @@ public final class DiffusionTrainer {
         return Math.sqrt(sq.getFloat());
     }
 
-    /** ε the run would have spent after one more step. */
-    private double epsilonAfterOneMore(ImageDataset data) {
-        RdpAccountant next = new RdpAccountant();
-        next.restore(accountant.history());
-        next.step(noiseMultiplier, sampleRate(data), 1);
-        return next.epsilon(dp.delta());
-    }
-
     /** EMA of the weights: θ̄ ← d θ̄ + (1 − d) θ. */
     private void updateEma(Params params, Params ema, NDManager sm) {
         double dec = config.emaDecay();
@@ -368,7 +313,7 @@ public final class DiffusionTrainer {
                 }
             });
             Json.write(tmp.resolve("state.json"), new CheckpointState(step, loss, config.seed(), dataName,
-                    accountant == null ? null : accountant.history()));
+                    privacy == null ? null : privacy.history()));
         });
         Json.write(checkpointDir().resolve("latest.json"), Map.of("checkpoint", dir.getFileName().toString()));
         pruneOldCheckpoints(dir);
@@ -405,11 +350,11 @@ public final class DiffusionTrainer {
             params.copyFrom(p);
             ema.copyFrom(e);
             adam.load(in, st.step(), dir.toString());
-            if (accountant != null) {
+            if (privacy != null) {
                 if (st.privacy() == null && st.step() > 0) {
                     throw new DataException(dir + ": checkpoint of a non-private run; resume it without DP-SGD");
                 }
-                accountant.restore(st.privacy() == null ? List.of() : st.privacy());
+                privacy.restore(st.privacy() == null ? List.of() : st.privacy());
             }
         } catch (IOException ex) {
             throw new UncheckedIOException(dir + ": cannot read checkpoint: " + ex.getMessage(), ex);

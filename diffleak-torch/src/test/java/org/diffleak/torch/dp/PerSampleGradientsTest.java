@@ -9,10 +9,12 @@ import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.GradTape;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
@@ -68,22 +70,65 @@ class PerSampleGradientsTest {
                 gc.backward(loss);
             }
             fast = PerSampleGradients.compute(tape);
-            assertThat(fast.keySet()).containsExactlyInAnyOrderElementsOf(p.names());
             java.util.List<Map<String, float[]>> ref = loop(unet, p, x, t, y, eps);
-            for (String name : p.names()) {
-                float[] got = fast.get(name).toFloatArray();
-                int per = ref.get(0).get(name).length;
-                double maxRef = 0;
-                double maxDiff = 0;
-                for (int i = 0; i < b; i++) {
-                    float[] want = ref.get(i).get(name);
-                    for (int j = 0; j < per; j++) {
-                        maxRef = Math.max(maxRef, Math.abs(want[j]));
-                        maxDiff = Math.max(maxDiff, Math.abs(want[j] - got[i * per + j]));
+            assertEqualsLoop(fast, ref, p, b);
+        }
+    }
+
+    /** Every parameter's per-sample gradients within 1e-4 of the largest reference entry (plus 1e-7). */
+    private static void assertEqualsLoop(Map<String, NDArray> fast, List<Map<String, float[]>> ref, Params p, int b) {
+        assertThat(fast.keySet()).containsExactlyInAnyOrderElementsOf(p.names());
+        for (String name : p.names()) {
+            float[] got = fast.get(name).toFloatArray();
+            int per = ref.get(0).get(name).length;
+            double maxRef = 0;
+            double maxDiff = 0;
+            for (int i = 0; i < b; i++) {
+                float[] want = ref.get(i).get(name);
+                for (int j = 0; j < per; j++) {
+                    maxRef = Math.max(maxRef, Math.abs(want[j]));
+                    maxDiff = Math.max(maxDiff, Math.abs(want[j] - got[i * per + j]));
+                }
+            }
+            assertThat(maxDiff).as(name).isLessThanOrEqualTo(1e-4 * maxRef + 1e-7);
+        }
+    }
+
+    @Test
+    void cnnClassifierPerSampleGradientsEqualTheLoop() {
+        // 16×16: stage 0's stride-1 convolution takes the shifted-view path, the strided ones and the 8×8 stage
+        // im2col; then GroupNorm affine and the two linear layers
+        CnnClassifier cnn = new CnnClassifier(new CnnConfig(1, 16, List.of(4, 8), 8, 3, 2));
+        try (NDManager m = TorchRuntime.newManager(); Params p = Params.initialize(cnn.specs(), Seeds.of(4), m)) {
+            int b = 4;
+            NDArray x = Noise.gaussian(m, new Shape(b, 1, 16, 16), new SplittableRandom(9));
+            NDArray onehot = m.create(new long[] {0, 2, 1, 2}).oneHot(3);
+            GradTape tape = new GradTape();
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                // Σ_i L_i with L_i = −log softmax(z_i)[y_i]
+                gc.backward(cnn.logits(p.recording(tape), x).logSoftmax(1).mul(onehot).sum().neg());
+            }
+            Map<String, NDArray> fast = PerSampleGradients.compute(tape);
+            List<Map<String, float[]>> ref = new java.util.ArrayList<>();
+            p.attachGradients();
+            for (int i = 0; i < b; i++) {
+                try (NDManager sm = m.newSubManager();
+                        GradientCollector gc = sm.getEngine().newGradientCollector()) {
+                    String r = i + ":" + (i + 1);
+                    gc.backward(cnn.logits(p, x.get(r)).logSoftmax(1).mul(onehot.get(r)).sum().neg());
+                    Map<String, float[]> grads = new java.util.HashMap<>();
+                    for (String name : p.names()) {
+                        NDArray g = p.get(name).getGradient();
+                        grads.put(name, g.toFloatArray());
+                        g.close();
+                    }
+                    ref.add(grads);
+                    for (NDArray a : p.arrays()) {
+                        ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) a);
                     }
                 }
-                assertThat(maxDiff).as(name).isLessThanOrEqualTo(1e-4 * maxRef + 1e-7);
             }
+            assertEqualsLoop(fast, ref, p, b);
         }
     }
 }

@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.CnnConfig;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.model.ClassifierCard;
+import org.diffleak.core.model.PrivacySpent;
+import org.diffleak.core.privacy.RdpAccountant;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.nn.CnnClassifier;
@@ -91,7 +94,7 @@ class ClassifierTrainerTest extends NativeTest {
     void mismatchedWeightsNameTheFile(@TempDir Path dir) throws Exception {
         for (CnnConfig c : List.of(CFG, new CnnConfig(1, 8, List.of(8, 8), 16, 2, 4))) {
             CnnClassifier net = new CnnClassifier(c);
-            ClassifierCard card = new ClassifierCard(c, 0, Double.NaN, "none");
+            ClassifierCard card = new ClassifierCard(c, 0, Double.NaN, "none", null);
             try (ClassifierTrainer.Trained t = new ClassifierTrainer.Trained(card, net,
                     Params.initialize(net.specs(), Seeds.of(1), manager))) {
                 ClassifierTrainer.save(dir.resolve("w" + c.widths().get(1)), t);
@@ -103,6 +106,38 @@ class ClassifierTrainerTest extends NativeTest {
                 .isInstanceOf(DataException.class).hasMessageContaining(weights + ": parameter stage1");
         assertThatThrownBy(() -> ClassifierTrainer.load(dir, manager))
                 .isInstanceOf(DataException.class).hasMessageContaining("no classifier.json");
+    }
+
+    @Test
+    void dpSgdSpendsTheCalibratedEpsilonAndStopsAtTheBudget(@TempDir Path dir) {
+        ImageDataset data = corners(64, 10);
+        ClassifierTrainer.Recipe recipe = new ClassifierTrainer.Recipe(20, 16, 3e-3, 0.0, 1);
+        DpSgdConfig calibrated = new DpSgdConfig(1.0, 0, 4.0, 1e-5, false);
+        try (ClassifierTrainer.Trained t = new ClassifierTrainer(new CnnClassifier(CFG), recipe, calibrated)
+                .train(data, manager, ProgressListener.NONE)) {
+            PrivacySpent p = t.card().privacy();
+            assertThat(t.card().steps()).isEqualTo(20);
+            assertThat(t.card().finalLoss()).isFinite();
+            assertThat(p.sampleRate()).isEqualTo(16 / 64.0);
+            assertThat(p.epsilon()).isBetween(3.99, 4.0);
+            RdpAccountant check = new RdpAccountant();
+            check.step(p.noiseMultiplier(), p.sampleRate(), 20);
+            assertThat(check.epsilon(1e-5)).isEqualTo(p.epsilon());
+            ClassifierTrainer.save(dir.resolve("dp"), t);
+            assertThat(ClassifierTrainer.readCard(dir.resolve("dp"))).isEqualTo(t.card());
+        }
+        // a fixed σ = 2 reaches ε = 2 after about 7 of 200 steps: training stops at the last step within budget
+        DpSgdConfig fixed = new DpSgdConfig(1.0, 2.0, 2.0, 1e-5, false);
+        ClassifierTrainer long200 = new ClassifierTrainer(new CnnClassifier(CFG),
+                new ClassifierTrainer.Recipe(200, 16, 3e-3, 0.0, 1), fixed);
+        try (ClassifierTrainer.Trained t = long200.train(data, manager, ProgressListener.NONE)) {
+            long steps = t.card().steps();
+            assertThat(steps).isPositive().isLessThan(200);
+            assertThat(t.card().privacy().epsilon()).isLessThanOrEqualTo(2.0);
+            RdpAccountant more = new RdpAccountant();
+            more.step(2.0, 0.25, steps + 1);
+            assertThat(more.epsilon(1e-5)).isGreaterThan(2.0);
+        }
     }
 
     @Test

@@ -1,0 +1,38 @@
+package org.diffleak.core.report;
+
+import java.util.Objects;
+
+/**
+ * One audited target in the privacy table: what DP-SGD's accountant proves (an upper bound on ε), what the
+ * canaries show (a lower bound), and what the strongest membership attack achieved.
+ *
+ * @param setting e.g. "ε = 8 (DP-SGD)" or "non-private"
+ * @param accounted the accountant's guarantee, or null for a non-private target (ε = ∞)
+ * @param audited the canary audit's lower bound, or null for an audit without canaries
+ * @param bestAttack the attack with the highest AUC, or null where none ran
+ */
+public record PrivacyRow(String setting, Accounted accounted, Audited audited, String bestAttack, double auc,
+        double tprAt1PctFpr) {
+
+    /** (ε, δ) of the RDP accountant for DP-SGD with noise multiplier σ, clip C and sample rate q over steps. */
+    public record Accounted(double epsilon, double delta, double noiseMultiplier, double clip, double sampleRate,
+            long steps) {}
+
+    /**
+     * The one-run canary audit: ε ≥ epsilon with 95% confidence, from `guesses` guesses with `correct` right by
+     * `attack`, the best of `tests` Bonferroni-corrected tests.
+     *
+     * @param inserted canaries inserted into the target's training set, of `canaries`
+     */
+    public record Audited(double epsilon, int canaries, int inserted, String attack, int guesses, int correct,
+            int tests) {}
+
+    public PrivacyRow {
+        Objects.requireNonNull(setting, "setting");
+    }
+
+    /** True when the audited lower bound exceeds the proven upper bound: DP-SGD or its accounting is broken. */
+    public boolean violated() {
+        return accounted != null && audited != null && audited.epsilon() > accounted.epsilon();
+    }
+}
