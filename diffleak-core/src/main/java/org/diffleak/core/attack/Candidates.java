@@ -1,7 +1,6 @@
 package org.diffleak.core.attack;
 
 import org.diffleak.core.blackbox.BlackBoxTarget;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 
 /** Shape checks and batching of candidate images for the black-box attacks. */
@@ -10,12 +9,7 @@ final class Candidates {
     private Candidates() {}
 
     static void check(BlackBoxTarget target, ImageDataset candidates, int[] labels) {
-        if (candidates.channels() != target.channels() || candidates.height() != target.imageSize()
-                || candidates.width() != target.imageSize()) {
-            throw new DataException(candidates.name() + ": images are " + candidates.channels() + "x"
-                    + candidates.height() + "x" + candidates.width() + ", the target takes " + target.channels()
-                    + "x" + target.imageSize() + "x" + target.imageSize());
-        }
+        candidates.requireShape(target.channels(), target.imageSize());
         if (labels != null && labels.length != candidates.size()) {
             throw new IllegalArgumentException(labels.length + " labels for " + candidates.size() + " candidates");
         }

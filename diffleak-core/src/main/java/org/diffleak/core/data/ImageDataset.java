@@ -78,6 +78,14 @@ public record ImageDataset(
         return new ImageDataset(subsetName, channels, height, width, px, lb, attributeNames, at);
     }
 
+    /** Throws a one-line DataException unless these images are channels×size×size, what a model takes. */
+    public void requireShape(int channels, int size) {
+        if (channels() != channels || height() != size || width() != size) {
+            throw new DataException(name() + ": images are " + channels() + "x" + height() + "x" + width()
+                    + ", the target takes " + channels + "x" + size + "x" + size);
+        }
+    }
+
     /** Copies image i (c·h·w values) into dst at offset. */
     public void copyImage(int i, float[] dst, int offset) {
         System.arraycopy(pixels, i * imageSize(), dst, offset, imageSize());

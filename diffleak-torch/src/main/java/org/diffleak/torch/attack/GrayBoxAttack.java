@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.TorchRuntime;
@@ -27,12 +26,7 @@ abstract class GrayBoxAttack implements MembershipAttack {
 
     @Override
     public double[] score(Denoiser target, ImageDataset candidates, ProgressListener progress) {
-        if (candidates.channels() != target.channels() || candidates.height() != target.imageSize()
-                || candidates.width() != target.imageSize()) {
-            throw new DataException(candidates.name() + ": images are " + candidates.channels() + "x"
-                    + candidates.height() + "x" + candidates.width() + ", the target takes " + target.channels()
-                    + "x" + target.imageSize() + "x" + target.imageSize());
-        }
+        candidates.requireShape(target.channels(), target.imageSize());
         int n = candidates.size();
         int d = candidates.imageSize();
         double[] out = new double[n];
