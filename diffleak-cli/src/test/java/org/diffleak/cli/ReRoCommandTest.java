@@ -1,0 +1,39 @@
+package org.diffleak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.diffleak.core.util.Json;
+import org.junit.jupiter.api.Test;
+
+class ReRoCommandTest {
+
+    @Test
+    void printsBothBoundsAsJson() throws Exception {
+        CliTest.Run r = CliTest.run("rero", "--noise-multiplier", "2", "--sample-rate", "1", "--steps", "4",
+                "--kappa", "0.05", "--samples", "50000", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        // q = 1: the exact shift is √T/σ = 1, γ = Φ(Φ⁻¹(0.05) + 1) = Φ(−0.6449) = 0.2595; the CLT μ is √(T(e^{1/σ²} − 1))
+        assertThat(j.get("mu").asDouble()).isCloseTo(Math.sqrt(4 * Math.expm1(0.25)), within(1e-9));
+        assertThat(j.get("gamma_dpsgd").asDouble()).isCloseTo(0.2595, within(4 * j.get("gamma_dpsgd_stderr").asDouble() + 1e-3));
+        assertThat(j.get("gamma_gdp").asDouble()).isBetween(0.05, 1.0);
+        assertThat(j.get("samples").asInt()).isEqualTo(50000);
+    }
+
+    @Test
+    void badInputIsOneLineAndNonZero() {
+        for (String[] args : new String[][] {
+            {"rero", "-s", "1", "-q", "0.1", "--steps", "10", "--kappa", "0"},
+            {"rero", "-s", "1", "-q", "0.1", "--steps", "10", "--kappa", "1.5"},
+            {"rero", "-s", "-1", "-q", "0.1", "--steps", "10", "--kappa", "0.1"},
+            {"rero", "-s", "1", "-q", "2", "--steps", "10", "--kappa", "0.1"},
+            {"rero", "-s", "1", "-q", "0.1", "--steps", "0", "--kappa", "0.1"},
+            {"rero", "-s", "1", "-q", "0.1", "--steps", "10", "--kappa", "0.1", "--samples", "5"}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isNotZero();
+            assertThat(r.err().strip()).startsWith("diffleak: error:").doesNotContain("\n");
+        }
+    }
+}
