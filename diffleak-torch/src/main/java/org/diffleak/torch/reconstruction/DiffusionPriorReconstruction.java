@@ -1,0 +1,244 @@
+package org.diffleak.torch.reconstruction;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.diffusion.DdimSampler;
+import org.diffleak.torch.diffusion.DdpmSampler;
+import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.diffusion.ForwardProcess;
+import org.diffleak.torch.diffusion.Sampler;
+
+/**
+ * Reconstruction from a noisy DP observation with a diffusion model as the image prior. The observation
+ * y = x + σ_eff ε (data scale [−1, 1]) is, once scaled by √ᾱ_t, exactly a forward-process sample x_t whenever
+ * the model's noise-to-signal ratio √(1−ᾱ_t)/√ᾱ_t equals σ_eff. So: t* is the first step whose ratio reaches
+ * σ_eff, x_t* = √ᾱ_t* (y + √(r_t*² − σ_eff²) z) tops the noise up to exactly r_t* = √(1−ᾱ_t*)/√ᾱ_t*, and the
+ * reverse process (DDIM with η, or DDPM) runs from t* to 0; K independent runs are samples of the model's
+ * posterior p(x | y), whose mean and per-pixel variance are reported. Where σ_eff is beyond the schedule's
+ * last ratio the observation carries less than the model's own start, and the runs start from N(0, I) at
+ * T−1. With σ_eff = 0 there is nothing to remove and y is returned.
+ * <p>
+ * Optional data consistency (weight λ in [0, 1]): at each step the prediction x̂₀, whose error has variance
+ * about r_t², is pulled towards y by the precision weight λ · r_t² / (r_t² + σ_eff²), and the step continues
+ * from the corrected x̂₀ (ε̂ recomputed as (x_t − √ᾱ_t x̂₀)/√(1−ᾱ_t)).
+ */
+public final class DiffusionPriorReconstruction {
+
+    /** The reverse process. */
+    public enum Process { DDIM, DDPM }
+
+    /**
+     * @param steps DDIM steps over [0, T−1] (fewer when t* is small); ignored by DDPM, which visits every step
+     * @param eta DDIM η (1 = ancestral noise, so that the K runs differ beyond the start)
+     * @param samples K runs per image
+     * @param consistency λ of the data-consistency pull, 0 for none
+     * @param batch rows per forward pass
+     */
+    public record Settings(Process process, int steps, double eta, int samples, double consistency, int batch) {
+
+        public Settings {
+            if (steps < 1 || samples < 1 || batch < 1) {
+                throw new IllegalArgumentException("steps, samples and batch must be ≥ 1, got " + steps + ", "
+                        + samples + ", " + batch);
+            }
+            if (!(eta >= 0)) {
+                throw new IllegalArgumentException("η must be ≥ 0, got " + eta);
+            }
+            if (!(consistency >= 0 && consistency <= 1)) {
+                throw new IllegalArgumentException("data-consistency weight must be in [0, 1], got " + consistency);
+            }
+        }
+    }
+
+    /**
+     * Per image: mean and per-pixel variance over the K runs, the K runs themselves ([n, K, dim]) and t*, all
+     * in the data scale.
+     */
+    public record Result(float[] mean, float[] variance, float[] samples, int[] startStep) {}
+
+    private final Settings settings;
+
+    public DiffusionPriorReconstruction(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** t*: the first step whose noise-to-signal ratio reaches σ_eff, or T−1 when none does (−1 for σ_eff = 0). */
+    public static int startStep(NoiseSchedule s, double noiseStd) {
+        if (noiseStd == 0) {
+            return -1;
+        }
+        for (int t = 0; t < s.steps(); t++) {
+            if (s.noiseToSignal(t) >= noiseStd) {
+                return t;
+            }
+        }
+        return s.steps() - 1;
+    }
+
+    /**
+     * @param observations n observations y, `C·H·W` values each, in the data scale [−1, 1]
+     * @param noiseStd σ_eff of each observation in the data scale
+     * @param seeds the start noise of image i comes from seeds.child(i), the ancestral noise of a batch from its
+     *     first image's child: the same seed and batch size give the same result
+     */
+    public Result reconstruct(Denoiser denoiser, float[] observations, double[] noiseStd, Seeds seeds,
+            NDManager manager, ProgressListener progress) {
+        int n = noiseStd.length;
+        int c = denoiser.channels();
+        int size = denoiser.imageSize();
+        int dim = c * size * size;
+        if (observations.length != n * dim) {
+            throw new IllegalArgumentException("expected " + n + " observations of " + dim + " values for this model, got "
+                    + observations.length + " values");
+        }
+        int k = settings.samples();
+        NoiseSchedule s = denoiser.schedule();
+        float[] samples = new float[n * k * dim];
+        int[] start = new int[n];
+        TreeMap<Integer, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            if (!(noiseStd[i] >= 0) || Double.isInfinite(noiseStd[i])) {
+                throw new IllegalArgumentException("noise std must be finite and ≥ 0, got " + noiseStd[i]);
+            }
+            start[i] = startStep(s, noiseStd[i]);
+            groups.computeIfAbsent(start[i], t -> new ArrayList<>()).add(i);
+        }
+        int perBatch = Math.max(1, settings.batch() / k);
+        long total = 0;
+        for (var g : groups.entrySet()) {
+            if (g.getKey() >= 0) {
+                total += (long) ((g.getValue().size() + perBatch - 1) / perBatch) * sampler(s, g.getKey()).timesteps().length;
+            }
+        }
+        progress.start("diffusion-prior reconstruction", total);
+        long done = 0;
+        for (var g : groups.entrySet()) {
+            int tStar = g.getKey();
+            List<Integer> images = g.getValue();
+            for (int from = 0; from < images.size(); from += perBatch) {
+                List<Integer> chunk = images.subList(from, Math.min(images.size(), from + perBatch));
+                if (tStar < 0) {
+                    for (int i : chunk) {
+                        for (int r = 0; r < k; r++) {
+                            System.arraycopy(observations, i * dim, samples, (i * k + r) * dim, dim);
+                        }
+                    }
+                    continue;
+                }
+                done = runChunk(denoiser, observations, noiseStd, seeds, manager, chunk, tStar, samples, progress, done);
+            }
+        }
+        progress.finish("reconstructed " + n + " images, " + k + " runs each");
+        float[] mean = new float[n * dim];
+        float[] var = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < dim; j++) {
+                double sum = 0;
+                double sq = 0;
+                for (int r = 0; r < k; r++) {
+                    double v = samples[(i * k + r) * dim + j];
+                    sum += v;
+                    sq += v * v;
+                }
+                double m = sum / k;
+                mean[i * dim + j] = (float) m;
+                var[i * dim + j] = (float) Math.max(0, sq / k - m * m);
+            }
+        }
+        return new Result(mean, var, samples, start);
+    }
+
+    private Sampler sampler(NoiseSchedule s, int tStar) {
+        return settings.process() == Process.DDPM ? new DdpmSampler(s, tStar, true)
+                : DdimSampler.startingAt(s, tStar, Math.min(settings.steps(), tStar + 1), settings.eta(), true);
+    }
+
+    private long runChunk(Denoiser denoiser, float[] observations, double[] noiseStd, Seeds seeds, NDManager manager,
+            List<Integer> chunk, int tStar, float[] samples, ProgressListener progress, long done) {
+        NoiseSchedule s = denoiser.schedule();
+        int k = settings.samples();
+        int c = denoiser.channels();
+        int size = denoiser.imageSize();
+        int dim = c * size * size;
+        int rows = chunk.size() * k;
+        float[] y = new float[rows * dim];
+        float[] x = new float[rows * dim];
+        float[] obsVar = new float[rows];
+        float[] z = new float[dim];
+        double r = s.noiseToSignal(tStar);
+        SplittableRandom[] rngs = new SplittableRandom[chunk.size()];
+        for (int a = 0; a < chunk.size(); a++) {
+            int i = chunk.get(a);
+            rngs[a] = seeds.child(i).random();
+            double sd = noiseStd[i];
+            boolean beyond = r < sd;
+            // x_t* = √ᾱ_t* (y + √(r² − σ_eff²) z), or N(0, I) beyond the schedule
+            double top = beyond ? 0 : Math.sqrt(Math.max(0, r * r - sd * sd));
+            for (int q = 0; q < k; q++) {
+                int row = a * k + q;
+                System.arraycopy(observations, i * dim, y, row * dim, dim);
+                Seeds.gaussian(rngs[a], z);
+                for (int j = 0; j < dim; j++) {
+                    x[row * dim + j] = beyond ? z[j]
+                            : (float) (s.sqrtAlphaBar(tStar) * (observations[i * dim + j] + top * z[j]));
+                }
+                obsVar[row] = (float) (sd * sd);
+            }
+        }
+        Sampler sampler = sampler(s, tStar);
+        int[] ts = sampler.timesteps();
+        // one generator for the chunk's ancestral noise, derived from its first image's seed tree
+        SplittableRandom stepRng = seeds.child(chunk.get(0)).child("steps").random();
+        Shape shape = new Shape(rows, c, size, size);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray xt = m.create(x, shape);
+            NDArray obs = m.create(y, shape);
+            for (int i = 0; i < ts.length; i++) {
+                try (NDManager step = m.newSubManager()) {
+                    xt.attach(step);
+                    NDArray t = step.full(new Shape(rows), ts[i], DataType.INT64);
+                    NDArray eps = denoiser.predictNoise(xt, t, null);
+                    if (settings.consistency() > 0) {
+                        eps = consistent(s, xt, eps, ts[i], obs, step.create(gains(s, ts[i], obsVar),
+                                new Shape(rows, 1, 1, 1)));
+                    }
+                    NDArray next = sampler.step(eps, i, xt, stepRng).prevSample();
+                    next.attach(m);
+                    xt = next;
+                }
+                progress.update(++done, "t*=" + tStar + ", t=" + ts[i]);
+            }
+            float[] out = xt.toFloatArray();
+            for (int a = 0; a < chunk.size(); a++) {
+                System.arraycopy(out, a * k * dim, samples, chunk.get(a) * k * dim, k * dim);
+            }
+        }
+        return done;
+    }
+
+    /** λ r_t²/(r_t² + σ_eff²) per row. */
+    private float[] gains(NoiseSchedule s, int t, float[] obsVar) {
+        double r2 = s.noiseToSignal(t) * s.noiseToSignal(t);
+        float[] g = new float[obsVar.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) (settings.consistency() * r2 / (r2 + obsVar[i]));
+        }
+        return g;
+    }
+
+    /** ε̂ for x̂₀′ = x̂₀ + gain · (y − x̂₀): the data-consistency pull; every result stays in x_t's manager. */
+    private static NDArray consistent(NoiseSchedule s, NDArray xt, NDArray eps, int t, NDArray y, NDArray gain) {
+        NDArray x0 = ForwardProcess.predictX0(s, xt, eps, t);
+        NDArray corrected = x0.sub(x0.sub(y).mul(gain));
+        return xt.sub(corrected.mul(s.sqrtAlphaBar(t))).div(s.sqrtOneMinusAlphaBar(t));
+    }
+}

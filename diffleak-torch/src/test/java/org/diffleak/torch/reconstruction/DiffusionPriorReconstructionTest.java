@@ -1,0 +1,167 @@
+package org.diffleak.torch.reconstruction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.SplittableRandom;
+import org.diffleak.core.metrics.ImageSimilarity;
+import org.diffleak.core.reconstruction.GaussianImageRelease;
+import org.diffleak.core.reconstruction.Observation;
+import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.NativeTest;
+import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.reconstruction.DiffusionPriorReconstruction.Process;
+import org.diffleak.torch.reconstruction.DiffusionPriorReconstruction.Settings;
+import org.junit.jupiter.api.Test;
+
+class DiffusionPriorReconstructionTest extends NativeTest {
+
+    private static final NoiseSchedule S = NoiseSchedule.defaultLinear();
+    private static final int DIM = 16;
+
+    /**
+     * The exact ε-prediction for data that is one of two 4 × 4 images a, b with equal probability:
+     * x̂₀ = E[x₀ | x_t] = w_a a + w_b b with w ∝ exp(−‖x_t − √ᾱ_t x₀‖²/(2(1−ᾱ_t))), ε̂ = (x_t − √ᾱ_t x̂₀)/√(1−ᾱ_t).
+     */
+    private static final class TwoPointPrior implements Denoiser {
+        final float[] a;
+        final float[] b;
+
+        TwoPointPrior(float[] a, float[] b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public NDArray predictNoise(NDArray xt, NDArray t, NDArray labels) {
+            int step = (int) t.toLongArray()[0];
+            double sa = S.sqrtAlphaBar(step);
+            double v = 2 * (1 - S.alphaBar(step));
+            NDManager m = xt.getManager();
+            long n = xt.getShape().get(0);
+            NDArray pa = m.create(a).reshape(1, 1, 4, 4);
+            NDArray pb = m.create(b).reshape(1, 1, 4, 4);
+            NDArray da = xt.sub(pa.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
+            NDArray db = xt.sub(pb.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
+            NDArray wa = da.sub(db).neg().exp().add(1).pow(-1).reshape(n, 1, 1, 1);
+            NDArray x0 = pa.mul(wa).add(pb.mul(wa.neg().add(1)));
+            return xt.sub(x0.mul(sa)).div(S.sqrtOneMinusAlphaBar(step));
+        }
+
+        @Override
+        public NoiseSchedule schedule() {
+            return S;
+        }
+
+        @Override
+        public int channels() {
+            return 1;
+        }
+
+        @Override
+        public int imageSize() {
+            return 4;
+        }
+    }
+
+    private static float[] pattern(double phase) {
+        float[] x = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            x[i] = (float) (0.8 * Math.sin(0.9 * i + phase));
+        }
+        return x;
+    }
+
+    private static float[] pixels(float[] x, int offset) {
+        float[] p = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            p[i] = (x[offset + i] + 1) / 2;
+        }
+        return p;
+    }
+
+    private Observation[] observe(float[] x, int n, double sigma) {
+        Observation[] o = new Observation[n];
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+            o[i] = new GaussianImageRelease(4, sigma).release(x, r);
+        }
+        return o;
+    }
+
+    private DiffusionPriorReconstruction.Result run(Denoiser d, Observation[] obs, Settings settings) {
+        float[] y = new float[obs.length * DIM];
+        double[] sd = new double[obs.length];
+        for (int i = 0; i < obs.length; i++) {
+            System.arraycopy(obs[i].y(), 0, y, i * DIM, DIM);
+            sd[i] = obs[i].noiseStd();
+        }
+        return new DiffusionPriorReconstruction(settings).reconstruct(d, y, sd, Seeds.of(3), manager,
+                ProgressListener.NONE);
+    }
+
+    @Test
+    void withoutNoiseOrWithLittleTheImageComesBack() {
+        float[] a = pattern(0);
+        TwoPointPrior prior = new TwoPointPrior(a, pattern(2));
+        assertThat(DiffusionPriorReconstruction.startStep(S, 0)).isEqualTo(-1);
+        var exact = run(prior, observe(a, 2, 0), new Settings(Process.DDIM, 10, 1, 4, 0, 64));
+        assertThat(exact.mean()).containsExactly(concat(a, a));
+        for (Process p : Process.values()) {
+            var r = run(prior, observe(a, 4, 0.05 / 4), new Settings(p, 10, 1, 4, 0.5, 64));
+            assertThat(r.startStep()[0]).isPositive().isLessThan(60);
+            for (int i = 0; i < 4; i++) {
+                assertThat(ImageSimilarity.psnr(pixels(r.mean(), i * DIM), pixels(a, 0))).as(p.name()).isGreaterThan(40);
+            }
+        }
+    }
+
+    @Test
+    void atTinyEpsilonTheMeanIsTheDataMeanAndSamplesArePriorSamples() {
+        float[] a = pattern(0);
+        float[] b = pattern(2);
+        TwoPointPrior prior = new TwoPointPrior(a, b);
+        int n = 24;
+        int k = 8;
+        var r = run(prior, observe(a, n, 500), new Settings(Process.DDIM, 25, 1, k, 0, 256));
+        assertThat(r.startStep()[0]).isEqualTo(S.steps() - 1);
+        float[] pa = pixels(a, 0);
+        float[] pb = pixels(b, 0);
+        float[] dataMean = new float[DIM];
+        double dataVar = 0;
+        for (int j = 0; j < DIM; j++) {
+            dataMean[j] = (pa[j] + pb[j]) / 2;
+            dataVar += Math.pow((pa[j] - pb[j]) / 2, 2) / DIM;
+        }
+        double meanMse = 0;
+        double sampleMse = 0;
+        int nearA = 0;
+        for (int i = 0; i < n; i++) {
+            meanMse += ImageSimilarity.mse(pixels(r.mean(), i * DIM), pa) / n;
+            for (int q = 0; q < k; q++) {
+                float[] s = pixels(r.samples(), (i * k + q) * DIM);
+                double toA = ImageSimilarity.mse(s, pa);
+                double toB = ImageSimilarity.mse(s, pb);
+                // each run is one of the two prior images, not a blend pulled towards the target
+                assertThat(Math.min(toA, toB)).isLessThan(0.01 * dataVar);
+                nearA += toA < toB ? 1 : 0;
+                sampleMse += toA / (n * k);
+            }
+        }
+        // E‖mean of K − a‖² = var·(1 + 1/K) for a fair two-point prior; one run: 2·var
+        assertThat(meanMse / dataVar).isBetween(0.8, 1.5);
+        assertThat(sampleMse / dataVar).isBetween(1.6, 2.4);
+        assertThat(nearA / (double) (n * k)).isBetween(0.35, 0.65);
+        assertThat(ImageSimilarity.mse(pixels(r.mean(), 0), dataMean)).isLessThan(dataVar);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = new float[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
