@@ -36,4 +36,22 @@ class ReRoCommandTest {
             assertThat(r.err().strip()).startsWith("diffleak: error:").doesNotContain("\n");
         }
     }
+
+    @Test
+    void reconstructRejectsBadInputInOneLine() {
+        for (String[] args : new String[][] {
+            {"reconstruct", "--epsilons", "1,x"},
+            {"reconstruct", "--epsilons", "1,-2"},
+            {"reconstruct", "--mechanism", "pixels"},
+            {"reconstruct", "--images", "0"},
+            {"reconstruct", "--process", "euler"},
+            {"reconstruct", "--samples", "0"},
+            {"reconstruct", "--consistency", "2"},
+            {"reconstruct", "--eta", "0"},
+            {"reconstruct", "--model", "no/such/model"}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isNotZero();
+            assertThat(r.err().strip()).startsWith("diffleak: error:").doesNotContain("\n");
+        }
+    }
 }

@@ -9,9 +9,11 @@ import org.diffleak.core.privacy.SpecialFunctions;
  * Reconstruction robustness (Hayes, Mahloujifar &amp; Balle 2023): a mechanism is (η, γ)-ReRo when no attack
  * comes within η of the target with probability above γ, κ being the prior's own success. For DP-SGD the
  * tight bound is γ = sup{μ₁(E) : μ₀(E) ≤ κ} with μ₀ = N(0, σ²)^T and μ₁ = ∏_t [(1−q) N(0, σ²) + q N(1, σ²)]
- * (Neyman–Pearson: E is the set of largest likelihood ratios L = dμ₁/dμ₀). Monte Carlo: draw z ~ μ₀, sort
- * L(z), and γ = 1 − E_{μ₀}[L · 1{L in the lowest (1−κ) mass}]; its standard error is that of the mean of
- * the N terms. For μ-GDP the bound is γ = Φ(Φ⁻¹(κ) + μ).
+ * (Neyman–Pearson: E = {L ≥ τ} for the likelihood ratio L = dμ₁/dμ₀). Monte Carlo: sort N ratios drawn under
+ * μ₀ and take τ at the (1−κ) quantile, so that E holds the top κ mass of μ₀; then γ = μ₁(L ≥ τ), estimated on
+ * N draws from μ₁ with standard error √(γ(1−γ)/N). This equals DESIGN.md's 1 − ∫_{lowest (1−κ) mass} L dμ₀
+ * in expectation but does not lean on the heavy upper tail of L under μ₀, which N draws miss when κ is small.
+ * For μ-GDP the bound is γ = Φ(Φ⁻¹(κ) + μ).
  */
 public final class ReRoBound {
 
@@ -27,33 +29,41 @@ public final class ReRoBound {
         if (samples < 100) {
             throw new IllegalArgumentException("need at least 100 Monte Carlo samples, got " + samples);
         }
-        double[] logL = new double[samples];
+        if (kappa * samples < 10) {
+            throw new IllegalArgumentException("κ·N must be ≥ 10 to place the (1−κ) quantile: need at least "
+                    + (long) Math.ceil(10 / kappa) + " samples for κ = " + kappa + ", got " + samples);
+        }
+        double[] null0 = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            null0[i] = logRatio(sigma, q, steps, 0, rng);
+        }
+        Arrays.sort(null0);
+        double tau = null0[Math.min(samples - 1, (int) Math.floor((1 - kappa) * samples))];
+        long hits = 0;
+        for (int i = 0; i < samples; i++) {
+            if (logRatio(sigma, q, steps, q, rng) >= tau) {
+                hits++;
+            }
+        }
+        double gamma = (double) hits / samples;
+        return new Estimate(gamma, Math.sqrt(gamma * (1 - gamma) / samples), samples);
+    }
+
+    /**
+     * log L(z) for one draw z of T steps: under μ₀ (q1 = 0) each z_t ~ N(0, σ²); under μ₁ (q1 = q) z_t ~ N(1, σ²)
+     * with probability q. log L = Σ_t log[(1−q) + q exp((2z_t − 1)/(2σ²))].
+     */
+    private static double logRatio(double sigma, double q, long steps, double q1, SplittableRandom rng) {
         double inv2s2 = 1 / (2 * sigma * sigma);
         double logOneMinusQ = Math.log1p(-q);
         double logQ = Math.log(q);
-        for (int i = 0; i < samples; i++) {
-            double s = 0;
-            for (long t = 0; t < steps; t++) {
-                double z = sigma * gaussian(rng);
-                // log[(1−q) + q·N(z; 1, σ²)/N(z; 0, σ²)], N(z;1,σ²)/N(z;0,σ²) = exp((2z − 1)/(2σ²))
-                double shift = (2 * z - 1) * inv2s2;
-                s += q == 1 ? shift : SpecialFunctions.logAdd(logOneMinusQ, logQ + shift);
-            }
-            logL[i] = s;
+        double s = 0;
+        for (long t = 0; t < steps; t++) {
+            double z = sigma * gaussian(rng) + (q1 > 0 && (q1 == 1 || rng.nextDouble() < q1) ? 1 : 0);
+            double shift = (2 * z - 1) * inv2s2;
+            s += q == 1 ? shift : SpecialFunctions.logAdd(logOneMinusQ, logQ + shift);
         }
-        Arrays.sort(logL);
-        int low = (int) Math.floor((1 - kappa) * samples);
-        double sum = 0;
-        double sumSq = 0;
-        for (int i = 0; i < samples; i++) {
-            double v = i < low ? Math.exp(logL[i]) : 0;
-            sum += v;
-            sumSq += v * v;
-        }
-        double mean = sum / samples;
-        double var = Math.max(0, sumSq / samples - mean * mean);
-        double gamma = Math.min(1, Math.max(kappa, 1 - mean));
-        return new Estimate(gamma, Math.sqrt(var / samples), samples);
+        return s;
     }
 
     /** γ = Φ(Φ⁻¹(κ) + μ) for a μ-GDP mechanism. */

@@ -15,7 +15,7 @@ class ReRoBoundTest {
         // q = 1: log L = Σ (2z_t − 1)/(2σ²) is a Gaussian shift with μ = √T/σ, so γ = Φ(Φ⁻¹(κ) + √T/σ)
         double sigma = 4;
         long steps = 9;
-        for (double kappa : new double[] {0.01, 0.1}) {
+        for (double kappa : new double[] {0.001, 0.01, 0.1}) {
             ReRoBound.Estimate e = ReRoBound.dpSgd(sigma, 1, steps, kappa, 200_000, new SplittableRandom(1));
             double exact = SpecialFunctions.normalCdf(SpecialFunctions.normalQuantile(kappa) + Math.sqrt(steps) / sigma);
             assertThat(e.samples()).isEqualTo(200_000);
@@ -39,11 +39,12 @@ class ReRoBoundTest {
 
     @Test
     void seededAndMonotoneInNoise() {
+        assertThatThrownBy(() -> ReRoBound.dpSgd(1, 1, 1, 0.001, 5000, new SplittableRandom(0))).hasMessageContaining("10000 samples");
         ReRoBound.Estimate a = ReRoBound.dpSgd(2, 0.1, 50, 0.01, 2000, new SplittableRandom(3));
         ReRoBound.Estimate b = ReRoBound.dpSgd(2, 0.1, 50, 0.01, 2000, new SplittableRandom(3));
         ReRoBound.Estimate quieter = ReRoBound.dpSgd(8, 0.1, 50, 0.01, 2000, new SplittableRandom(3));
         assertThat(a).isEqualTo(b);
-        assertThat(quieter.gamma()).isLessThan(a.gamma()).isGreaterThanOrEqualTo(0.01);
+        assertThat(quieter.gamma()).isLessThan(a.gamma()).isGreaterThan(0.005);
     }
 
     @Test

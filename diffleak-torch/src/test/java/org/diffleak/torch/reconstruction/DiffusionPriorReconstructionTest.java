@@ -2,8 +2,6 @@ package org.diffleak.torch.reconstruction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.SplittableRandom;
 import org.diffleak.core.metrics.ImageSimilarity;
 import org.diffleak.core.reconstruction.GaussianImageRelease;
@@ -19,53 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class DiffusionPriorReconstructionTest extends NativeTest {
 
-    private static final NoiseSchedule S = NoiseSchedule.defaultLinear();
+    private static final NoiseSchedule S = TwoPointPrior.S;
     private static final int DIM = 16;
-
-    /**
-     * The exact ε-prediction for data that is one of two 4 × 4 images a, b with equal probability:
-     * x̂₀ = E[x₀ | x_t] = w_a a + w_b b with w ∝ exp(−‖x_t − √ᾱ_t x₀‖²/(2(1−ᾱ_t))), ε̂ = (x_t − √ᾱ_t x̂₀)/√(1−ᾱ_t).
-     */
-    private static final class TwoPointPrior implements Denoiser {
-        final float[] a;
-        final float[] b;
-
-        TwoPointPrior(float[] a, float[] b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public NDArray predictNoise(NDArray xt, NDArray t, NDArray labels) {
-            int step = (int) t.toLongArray()[0];
-            double sa = S.sqrtAlphaBar(step);
-            double v = 2 * (1 - S.alphaBar(step));
-            NDManager m = xt.getManager();
-            long n = xt.getShape().get(0);
-            NDArray pa = m.create(a).reshape(1, 1, 4, 4);
-            NDArray pb = m.create(b).reshape(1, 1, 4, 4);
-            NDArray da = xt.sub(pa.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
-            NDArray db = xt.sub(pb.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
-            NDArray wa = da.sub(db).neg().exp().add(1).pow(-1).reshape(n, 1, 1, 1);
-            NDArray x0 = pa.mul(wa).add(pb.mul(wa.neg().add(1)));
-            return xt.sub(x0.mul(sa)).div(S.sqrtOneMinusAlphaBar(step));
-        }
-
-        @Override
-        public NoiseSchedule schedule() {
-            return S;
-        }
-
-        @Override
-        public int channels() {
-            return 1;
-        }
-
-        @Override
-        public int imageSize() {
-            return 4;
-        }
-    }
 
     private static float[] pattern(double phase) {
         float[] x = new float[DIM];

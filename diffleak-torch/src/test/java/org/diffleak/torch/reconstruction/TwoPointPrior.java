@@ -1,0 +1,56 @@
+package org.diffleak.torch.reconstruction;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.torch.diffusion.Denoiser;
+
+/**
+ * The exact ε-prediction for data that is one of two square images a, b with equal probability:
+ * x̂₀ = E[x₀ | x_t] = w_a a + w_b b with w ∝ exp(−‖x_t − √ᾱ_t x₀‖²/(2(1−ᾱ_t))), ε̂ = (x_t − √ᾱ_t x̂₀)/√(1−ᾱ_t).
+ */
+final class TwoPointPrior implements Denoiser {
+
+    static final NoiseSchedule S = NoiseSchedule.defaultLinear();
+
+    final float[] a;
+    final float[] b;
+    final int side;
+
+    TwoPointPrior(float[] a, float[] b) {
+        this.a = a;
+        this.b = b;
+        this.side = (int) Math.round(Math.sqrt(a.length));
+    }
+
+    @Override
+    public NDArray predictNoise(NDArray xt, NDArray t, NDArray labels) {
+        int step = (int) t.toLongArray()[0];
+        double sa = S.sqrtAlphaBar(step);
+        double v = 2 * (1 - S.alphaBar(step));
+        NDManager m = xt.getManager();
+        long n = xt.getShape().get(0);
+        NDArray pa = m.create(a).reshape(1, 1, side, side);
+        NDArray pb = m.create(b).reshape(1, 1, side, side);
+        NDArray da = xt.sub(pa.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
+        NDArray db = xt.sub(pb.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
+        NDArray wa = da.sub(db).neg().exp().add(1).pow(-1).reshape(n, 1, 1, 1);
+        NDArray x0 = pa.mul(wa).add(pb.mul(wa.neg().add(1)));
+        return xt.sub(x0.mul(sa)).div(S.sqrtOneMinusAlphaBar(step));
+    }
+
+    @Override
+    public NoiseSchedule schedule() {
+        return S;
+    }
+
+    @Override
+    public int channels() {
+        return 1;
+    }
+
+    @Override
+    public int imageSize() {
+        return side;
+    }
+}
