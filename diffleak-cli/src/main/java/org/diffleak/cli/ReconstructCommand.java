@@ -161,15 +161,16 @@ final class ReconstructCommand implements Callable<Integer> {
     }
 
     private static void summary(ReconstructionResults r, PrintWriter log) {
-        log.printf("κ = %.4g (η = %.3g)%n%-6s %-10s %-10s %-10s %-9s %-8s %-8s %-8s %-8s%n", r.kappa().kappa(), r.eta(),
-                "ε", "σ", "σ_eff", "γ_ReRo", "attack", "PSNR", "SSIM", "enc", "success");
+        log.printf("κ = %.4g (η = %.3g)%n%-6s %-10s %-10s %-10s %-9s %-8s %-8s %-8s %-8s %s%n", r.kappa().kappa(), r.eta(),
+                "ε", "σ", "σ_eff", "γ_ReRo", "attack", "PSNR", "SSIM", "enc", "success", "diffusion s");
         for (Level l : r.levels()) {
             for (int a = 0; a < r.attacks().size(); a++) {
                 Summary s = l.summary(a);
-                log.printf(Locale.ROOT, "%-6s %-10.4g %-10.4g %-10.4f %-9s %-8.2f %-8.4f %-8.4f %-8.3f%n",
+                log.printf(Locale.ROOT, "%-6s %-10.4g %-10.4g %-10.4f %-9s %-8.2f %-8.4f %-8.4f %-8.3f %s%n",
                         a == 0 ? (Double.isInfinite(l.epsilon()) ? "inf" : String.format(Locale.ROOT, "%g", l.epsilon())) : "",
                         l.noiseMultiplier(), l.noiseStd(), l.reroMc() == null ? 1.0 : l.reroMc().gamma(),
-                        r.attacks().get(a), s.psnr(), s.ssim(), s.encoderDistance(), s.successRate());
+                        r.attacks().get(a), s.psnr(), s.ssim(), s.encoderDistance(), s.successRate(),
+                        a == 0 ? String.format(Locale.ROOT, "%.1f", l.diffusionSeconds()) : "");
             }
         }
     }

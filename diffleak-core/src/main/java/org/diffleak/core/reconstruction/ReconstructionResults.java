@@ -53,11 +53,12 @@ public record ReconstructionResults(Map<String, Object> settings, PriorBaseline.
      * @param errorMaps per attack the per-pixel squared error averaged over all images
      * @param varianceMap the diffusion runs' per-pixel variance averaged over all images
      * @param imageErrorMaps the diffusion mean's per-pixel squared error of the panel images, [m, C, H, W]
+     * @param diffusionSeconds wall time of the diffusion-prior reconstruction of all images at this ε
      */
     public record Level(double epsilon, double noiseMultiplier, double noiseStd, ReRoBound.Estimate reroMc,
             double reroGdp, double mu, double priorFreeMse, double priorFreePsnr, int startStep,
             List<List<ImageMetrics>> metrics, List<float[]> panels, int panelImages, List<float[]> errorMaps,
-            float[] varianceMap, float[] imageErrorMaps) {
+            float[] varianceMap, float[] imageErrorMaps, double diffusionSeconds) {
 
         public Summary summary(int attack) {
             return Summary.of(metrics.get(attack));

@@ -107,6 +107,7 @@ public final class ReconstructionReportWriter {
             m.put("mu", num(l.mu()));
             m.put("prior_free_mse", l.priorFreeMse());
             m.put("prior_free_psnr", num(l.priorFreePsnr()));
+            m.put("diffusion_seconds", l.diffusionSeconds());
             Map<String, Object> attacks = new LinkedHashMap<>();
             Map<String, Object> maps = new LinkedHashMap<>();
             for (int a = 0; a < r.attacks().size(); a++) {

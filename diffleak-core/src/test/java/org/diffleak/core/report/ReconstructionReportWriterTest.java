@@ -37,7 +37,7 @@ class ReconstructionReportWriterTest {
         boolean exact = Double.isInfinite(eps);
         return new Level(eps, exact ? 0 : 1.5, exact ? 0 : 6, exact ? null : new ReRoBound.Estimate(0.2, 0.01, 1000),
                 0.25, exact ? Double.POSITIVE_INFINITY : 0.7, 9, exact ? Double.POSITIVE_INFINITY : -9.5, 700, metrics,
-                panels, 2, maps, new float[dim], new float[2 * dim]);
+                panels, 2, maps, new float[dim], new float[2 * dim], 3.5);
     }
 
     @Test
@@ -55,6 +55,7 @@ class ReconstructionReportWriterTest {
         assertThat(j.get("levels").get(0).get("attacks").get("naive").get("success_rate").asDouble()).isEqualTo(0.5);
         assertThat(j.get("levels").get(0).get("error_maps").get("naive")).hasSize(16);
         assertThat(j.get("levels").get(1).get("prior_free_psnr").asText()).isEqualTo("inf");
+        assertThat(j.get("levels").get(0).get("diffusion_seconds").asDouble()).isEqualTo(3.5);
         List<String> csv = Files.readAllLines(out.resolve(ReconstructionReportWriter.METRICS));
         assertThat(csv).hasSize(1 + 2 * 2 * 2);
         assertThat(csv.get(0)).isEqualTo("epsilon,image,attack,mse,psnr,ssim,encoder_distance,success");

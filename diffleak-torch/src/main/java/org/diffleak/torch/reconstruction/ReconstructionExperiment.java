@@ -106,11 +106,12 @@ public final class ReconstructionExperiment {
                 System.arraycopy(NaiveReconstruction.reconstruct(o), 0, naive, i * dim, dim);
                 System.arraycopy(wiener.reconstruct(o), 0, lmmse, i * dim, dim);
             }
+            long td = System.nanoTime();
             DiffusionPriorReconstruction.Result diff = new DiffusionPriorReconstruction(s.diffusion()).reconstruct(
                     denoiser, y, noise, seeds.child("diffusion").child(e), manager,
                     progress.apply("ε = " + eps));
             levels.add(level(eps, sigma, noise, targets, x, y, List.of(naive, lmmse, diff.mean()), diff, kappa,
-                    encoder, originalFeatures, seeds.child("rero").child(e)));
+                    encoder, originalFeatures, seeds.child("rero").child(e), (System.nanoTime() - td) / 1e9));
         }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("mechanism", s.mechanism().name().toLowerCase(Locale.ROOT));
@@ -136,7 +137,7 @@ public final class ReconstructionExperiment {
 
     private Level level(double eps, double sigma, double[] noise, ImageDataset targets, float[] x, float[] y,
             List<float[]> recons, DiffusionPriorReconstruction.Result diff, PriorBaseline.Kappa kappa,
-            ImageEncoder encoder, float[][] originalFeatures, Seeds reroSeeds) {
+            ImageEncoder encoder, float[][] originalFeatures, Seeds reroSeeds, double diffusionSeconds) {
         int n = targets.size();
         int c = targets.channels();
         int h = targets.height();
@@ -195,7 +196,8 @@ public final class ReconstructionExperiment {
         double mu = exact ? Double.POSITIVE_INFINITY : GdpAccountant.mu(sigma, s.sampleRate(), s.steps());
         double gdp = exact ? 1 : ReRoBound.gdp(mu, kappa.kappa());
         return new Level(eps, sigma, meanNoise, mc, gdp, mu, PriorFreeBound.mse(meanNoise),
-                PriorFreeBound.psnr(meanNoise), diff.startStep()[0], metrics, panels, m, errorMaps, varMap, imageErr);
+                PriorFreeBound.psnr(meanNoise), diff.startStep()[0], metrics, panels, m, errorMaps, varMap, imageErr,
+                diffusionSeconds);
     }
 
     /** 1 − cosine of the encoder features; 1 when either vector is zero. */
