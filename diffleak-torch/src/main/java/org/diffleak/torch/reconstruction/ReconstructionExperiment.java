@@ -193,7 +193,10 @@ public final class ReconstructionExperiment {
         int draws = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(s.reroSamples(), Math.ceil(20 / kappa.kappa())));
         ReRoBound.Estimate mc = exact ? null : ReRoBound.dpSgd(sigma, s.sampleRate(), s.steps(), kappa.kappa(), draws,
                 reroSeeds.random());
-        double mu = exact ? Double.POSITIVE_INFINITY : GdpAccountant.mu(sigma, s.sampleRate(), s.steps());
+        // without subsampling, T Gaussian releases of sensitivity 1 are exactly (√T/σ)-GDP; the Poisson CLT
+        // μ = q√(T(e^{1/σ²} − 1)) is only an approximation there, and a loose one for small σ
+        double mu = exact ? Double.POSITIVE_INFINITY
+                : s.sampleRate() == 1 ? Math.sqrt(s.steps()) / sigma : GdpAccountant.mu(sigma, s.sampleRate(), s.steps());
         double gdp = exact ? 1 : ReRoBound.gdp(mu, kappa.kappa());
         return new Level(eps, sigma, meanNoise, mc, gdp, mu, PriorFreeBound.mse(meanNoise),
                 PriorFreeBound.psnr(meanNoise), diff.startStep()[0], metrics, panels, m, errorMaps, varMap, imageErr,

@@ -75,6 +75,8 @@ class ReconstructionExperimentTest extends NativeTest {
             assertThat(noisy.summary(0).successRate()).isZero();
             assertThat(noisy.priorFreeMse()).isGreaterThan(noisy.summary(1).mse());
             assertThat(noisy.reroMc().gamma()).isBetween(0.0, 1.0);
+            // q = 1, T = 1: one Gaussian release is exactly (1/σ)-GDP
+            assertThat(noisy.mu()).isCloseTo(1 / noisy.noiseMultiplier(), org.assertj.core.api.Assertions.within(1e-12));
             assertThat(r.kappa().kappa()).isCloseTo(0.5, org.assertj.core.api.Assertions.within(0.15));
             assertThat(noisy.panels()).hasSize(6);
             assertThat(noisy.errorMaps()).hasSize(3);
