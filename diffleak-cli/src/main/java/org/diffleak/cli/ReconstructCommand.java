@@ -61,6 +61,9 @@ final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--ddim-eta", defaultValue = "1", description = "DDIM η (default ${DEFAULT-VALUE})") double ddimEta;
     @Option(names = {"-k", "--samples"}, defaultValue = "4", description = "diffusion runs K per image (default ${DEFAULT-VALUE})") int samples;
     @Option(names = "--consistency", defaultValue = "0", description = "data-consistency weight λ in [0, 1] (default ${DEFAULT-VALUE})") double consistency;
+    @Option(names = "--mean-ratio", defaultValue = "1",
+            description = "the diffusion mean averages Tweedie's x̂₀ of the K runs at the first step whose noise-to-signal"
+                    + " ratio √(1−ᾱ_t)/√ᾱ_t is at most this (0: the final samples; default ${DEFAULT-VALUE})") double meanRatio;
     @Option(names = "--batch", defaultValue = "128") int batch;
     @Option(names = "--rero-samples", defaultValue = "20000", description = "Monte Carlo samples of the ReRo bound (default ${DEFAULT-VALUE})") int reroSamples;
     @Option(names = "--panel", defaultValue = "8", description = "images shown per ε (default ${DEFAULT-VALUE})") int panel;
@@ -97,7 +100,8 @@ final class ReconstructCommand implements Callable<Integer> {
             case "ddpm" -> DiffusionPriorReconstruction.Process.DDPM;
             default -> throw new IllegalArgumentException("--process must be ddim or ddpm, got " + process);
         };
-        var diffusion = new DiffusionPriorReconstruction.Settings(proc, ddimSteps, ddimEta, samples, consistency, batch);
+        var diffusion = new DiffusionPriorReconstruction.Settings(proc, ddimSteps, ddimEta, samples, consistency, batch,
+                meanRatio);
         Path sf = splitsFile != null ? splitsFile : Files.isDirectory(model) ? model.resolve("splits.json") : null;
         if (sf == null || !Files.isRegularFile(sf)) {
             throw new DataException("no splits file: pass --splits (the splits.json written beside the training run)");

@@ -11,7 +11,9 @@ import org.diffleak.core.privacy.SpecialFunctions;
  * tight bound is γ = sup{μ₁(E) : μ₀(E) ≤ κ} with μ₀ = N(0, σ²)^T and μ₁ = ∏_t [(1−q) N(0, σ²) + q N(1, σ²)]
  * (Neyman–Pearson: E = {L ≥ τ} for the likelihood ratio L = dμ₁/dμ₀). Monte Carlo: sort N ratios drawn under
  * μ₀ and take τ at the (1−κ) quantile, so that E holds the top κ mass of μ₀; then γ = μ₁(L ≥ τ), estimated on
- * N draws from μ₁ with standard error √(γ(1−γ)/N). This equals DESIGN.md's 1 − ∫_{lowest (1−κ) mass} L dμ₀
+ * N draws from μ₁. Its standard error adds, in quadrature to the binomial √(γ(1−γ)/N), the error from placing
+ * τ: the quantile's rank is uncertain by about √(Nκ(1−κ)) draws, and half the change of γ over that many ranks
+ * either side is that term (it dominates when only Nκ ≈ tens of draws lie above τ). This equals DESIGN.md's 1 − ∫_{lowest (1−κ) mass} L dμ₀
  * in expectation but does not lean on the heavy upper tail of L under μ₀, which N draws miss when κ is small.
  * For μ-GDP the bound is γ = Φ(Φ⁻¹(κ) + μ).
  */
@@ -38,15 +40,33 @@ public final class ReRoBound {
             null0[i] = logRatio(sigma, q, steps, 0, rng);
         }
         Arrays.sort(null0);
-        double tau = null0[Math.min(samples - 1, (int) Math.floor((1 - kappa) * samples))];
-        long hits = 0;
+        double[] alt = new double[samples];
         for (int i = 0; i < samples; i++) {
-            if (logRatio(sigma, q, steps, q, rng) >= tau) {
-                hits++;
+            alt[i] = logRatio(sigma, q, steps, q, rng);
+        }
+        Arrays.sort(alt);
+        int rank = Math.min(samples - 1, (int) Math.floor((1 - kappa) * samples));
+        int spread = (int) Math.ceil(Math.sqrt(samples * kappa * (1 - kappa)));
+        double gamma = massAtOrAbove(alt, null0[rank]);
+        double below = massAtOrAbove(alt, null0[Math.max(0, rank - spread)]);
+        double above = massAtOrAbove(alt, null0[Math.min(samples - 1, rank + spread)]);
+        double quantileError = (below - above) / 2;
+        return new Estimate(gamma, Math.sqrt(gamma * (1 - gamma) / samples + quantileError * quantileError), samples);
+    }
+
+    /** The share of the sorted draws that are ≥ τ. */
+    private static double massAtOrAbove(double[] sorted, double tau) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < tau) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        double gamma = (double) hits / samples;
-        return new Estimate(gamma, Math.sqrt(gamma * (1 - gamma) / samples), samples);
+        return (double) (sorted.length - lo) / sorted.length;
     }
 
     /**

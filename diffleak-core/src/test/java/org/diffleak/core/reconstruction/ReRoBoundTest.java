@@ -38,6 +38,29 @@ class ReRoBoundTest {
     }
 
     @Test
+    void standardErrorCoversWhereFewDrawsLieAboveTheQuantile() {
+        // κN ≈ 25: placing τ, not the binomial count, dominates the error; the stated error must cover it
+        double sigma = 0.3625;
+        double kappa = 0.00123;
+        double exact = SpecialFunctions.normalCdf(SpecialFunctions.normalQuantile(kappa) + 1 / sigma);
+        int runs = 40;
+        double sum = 0;
+        double sumSq = 0;
+        double meanSe = 0;
+        int covered = 0;
+        for (int seed = 0; seed < runs; seed++) {
+            ReRoBound.Estimate e = ReRoBound.dpSgd(sigma, 1, 1, kappa, 20_000, new SplittableRandom(seed));
+            sum += e.gamma();
+            sumSq += e.gamma() * e.gamma();
+            meanSe += e.standardError() / runs;
+            covered += Math.abs(e.gamma() - exact) <= 2 * e.standardError() ? 1 : 0;
+        }
+        double sd = Math.sqrt(sumSq / runs - Math.pow(sum / runs, 2));
+        assertThat(sd).isBetween(0.6 * meanSe, 1.5 * meanSe);
+        assertThat(covered).isGreaterThanOrEqualTo(34);
+    }
+
+    @Test
     void seededAndMonotoneInNoise() {
         assertThatThrownBy(() -> ReRoBound.dpSgd(1, 1, 1, 0.001, 5000, new SplittableRandom(0))).hasMessageContaining("10000 samples");
         ReRoBound.Estimate a = ReRoBound.dpSgd(2, 0.1, 50, 0.01, 2000, new SplittableRandom(3));

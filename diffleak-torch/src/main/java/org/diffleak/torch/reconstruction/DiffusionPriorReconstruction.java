@@ -23,11 +23,13 @@ import org.diffleak.torch.diffusion.Sampler;
  * the model's noise-to-signal ratio √(1−ᾱ_t)/√ᾱ_t equals σ_eff. So: t* is the first step whose ratio reaches
  * σ_eff, x_t* = √ᾱ_t* (y + √(r_t*² − σ_eff²) z) tops the noise up to exactly r_t* = √(1−ᾱ_t*)/√ᾱ_t*, and the
  * reverse process (DDIM with η, or DDPM) runs from t* to 0; K independent runs are samples of the model's
- * posterior p(x | y), whose per-pixel variance is reported. The reported mean is the posterior mean itself,
- * not the average of the K samples: by Tweedie's formula E[x₀ | x_t*] = (x_t* − √(1−ᾱ_t*) ε_θ(x_t*, t*))/√ᾱ_t*,
- * the first step's x̂₀, and since y → x_t* only adds independent noise, the average of that x̂₀ over the K
- * start draws estimates E[x₀ | y] (tower rule) at no extra cost, with far less spread than the K-sample mean
- * (whose error is the posterior variance / K above the MMSE). Where σ_eff is beyond the schedule's
+ * posterior p(x | y), whose per-pixel variance is reported. The reported mean estimates the posterior mean
+ * E[x₀ | y] with less spread than the average of the K samples (whose squared error exceeds the MMSE by the
+ * posterior variance / K): along each run, x_t ~ p(x_t | y), so by the tower rule the average over the runs
+ * of Tweedie's x̂₀ = E[x₀ | x_t] = (x_t − √(1−ᾱ_t) ε_θ(x_t, t))/√ᾱ_t is an unbiased estimate of E[x₀ | y] at
+ * every step t, and it has less Monte Carlo spread the larger t is. A learned ε_θ, however, is least accurate
+ * in x̂₀ at large t (its error is multiplied by 1/√ᾱ_t), so the mean is taken at the first step whose
+ * noise-to-signal ratio r_t is at most `meanRatio` (∞: at t*, exact for an exact denoiser; 0: the K samples). Where σ_eff is beyond the schedule's
  * last ratio the observation carries less than the model's own start, and the runs start from N(0, I) at
  * T−1. With σ_eff = 0 there is nothing to remove and y is returned.
  * <p>
@@ -46,8 +48,10 @@ public final class DiffusionPriorReconstruction {
      * @param samples K runs per image
      * @param consistency λ of the data-consistency pull, 0 for none
      * @param batch rows per forward pass
+     * @param meanRatio the posterior mean is the runs' average x̂₀ at the first step with r_t ≤ meanRatio
      */
-    public record Settings(Process process, int steps, double eta, int samples, double consistency, int batch) {
+    public record Settings(Process process, int steps, double eta, int samples, double consistency, int batch,
+            double meanRatio) {
 
         public Settings {
             if (steps < 1 || samples < 1 || batch < 1) {
@@ -60,11 +64,14 @@ public final class DiffusionPriorReconstruction {
             if (!(consistency >= 0 && consistency <= 1)) {
                 throw new IllegalArgumentException("data-consistency weight must be in [0, 1], got " + consistency);
             }
+            if (!(meanRatio >= 0)) {
+                throw new IllegalArgumentException("the mean's noise-to-signal ratio must be ≥ 0, got " + meanRatio);
+            }
         }
     }
 
     /**
-     * Per image: the posterior-mean estimate (Tweedie, averaged over the K starts), the per-pixel variance of the
+     * Per image: the posterior-mean estimate (Tweedie's x̂₀ averaged over the K runs), the per-pixel variance of the
      * K runs, the K runs themselves ([n, K, dim]) and t*, all in the data scale.
      */
     public record Result(float[] mean, float[] variance, float[] samples, int[] startStep) {}
@@ -107,7 +114,7 @@ public final class DiffusionPriorReconstruction {
         int k = settings.samples();
         NoiseSchedule s = denoiser.schedule();
         float[] samples = new float[n * k * dim];
-        float[] firstX0 = new float[n * k * dim];
+        float[] meanX0 = new float[n * k * dim];
         int[] start = new int[n];
         TreeMap<Integer, List<Integer>> groups = new TreeMap<>();
         for (int i = 0; i < n; i++) {
@@ -135,12 +142,12 @@ public final class DiffusionPriorReconstruction {
                     for (int i : chunk) {
                         for (int r = 0; r < k; r++) {
                             System.arraycopy(observations, i * dim, samples, (i * k + r) * dim, dim);
-                            System.arraycopy(observations, i * dim, firstX0, (i * k + r) * dim, dim);
+                            System.arraycopy(observations, i * dim, meanX0, (i * k + r) * dim, dim);
                         }
                     }
                     continue;
                 }
-                done = runChunk(denoiser, observations, noiseStd, seeds, manager, chunk, tStar, samples, firstX0, progress,
+                done = runChunk(denoiser, observations, noiseStd, seeds, manager, chunk, tStar, samples, meanX0, progress,
                         done);
             }
         }
@@ -156,7 +163,7 @@ public final class DiffusionPriorReconstruction {
                     double v = samples[(i * k + r) * dim + j];
                     sum += v;
                     sq += v * v;
-                    tweedie += firstX0[(i * k + r) * dim + j];
+                    tweedie += meanX0[(i * k + r) * dim + j];
                 }
                 double m = sum / k;
                 mean[i * dim + j] = (float) (tweedie / k);
@@ -172,7 +179,7 @@ public final class DiffusionPriorReconstruction {
     }
 
     private long runChunk(Denoiser denoiser, float[] observations, double[] noiseStd, Seeds seeds, NDManager manager,
-            List<Integer> chunk, int tStar, float[] samples, float[] firstX0, ProgressListener progress, long done) {
+            List<Integer> chunk, int tStar, float[] samples, float[] meanX0, ProgressListener progress, long done) {
         NoiseSchedule s = denoiser.schedule();
         int k = settings.samples();
         int c = denoiser.channels();
@@ -208,6 +215,7 @@ public final class DiffusionPriorReconstruction {
         // one generator for the chunk's ancestral noise, derived from its first image's seed tree
         SplittableRandom stepRng = seeds.child(chunk.get(0)).child("steps").random();
         Shape shape = new Shape(rows, c, size, size);
+        boolean taken = false;
         try (NDManager m = manager.newSubManager()) {
             NDArray xt = m.create(x, shape);
             NDArray obs = m.create(y, shape);
@@ -221,8 +229,9 @@ public final class DiffusionPriorReconstruction {
                                 new Shape(rows, 1, 1, 1)));
                     }
                     var result = sampler.step(eps, i, xt, stepRng);
-                    if (i == 0) {
-                        copyRows(result.predX0().toFloatArray(), chunk, k * dim, firstX0);
+                    if (!taken && s.noiseToSignal(ts[i]) <= settings.meanRatio()) {
+                        copyRows(result.predX0().toFloatArray(), chunk, k * dim, meanX0);
+                        taken = true;
                     }
                     NDArray next = result.prevSample();
                     next.attach(m);
@@ -230,7 +239,11 @@ public final class DiffusionPriorReconstruction {
                 }
                 progress.update(++done, "t*=" + tStar + ", t=" + ts[i]);
             }
-            copyRows(xt.toFloatArray(), chunk, k * dim, samples);
+            float[] out = xt.toFloatArray();
+            copyRows(out, chunk, k * dim, samples);
+            if (!taken) {
+                copyRows(out, chunk, k * dim, meanX0);
+            }
         }
         return done;
     }

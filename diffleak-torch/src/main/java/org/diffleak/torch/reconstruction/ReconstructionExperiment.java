@@ -189,8 +189,8 @@ public final class ReconstructionExperiment {
             meanNoise += v / n;
         }
         boolean exact = sigma == 0;
-        // at least 20/κ draws, so that the (1−κ) quantile of the ratios has 20 above it
-        int draws = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(s.reroSamples(), Math.ceil(20 / kappa.kappa())));
+        // at least 400/κ draws, so that 400 ratios lie above the (1−κ) quantile and τ is placed to about 5%
+        int draws = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(s.reroSamples(), Math.ceil(400 / kappa.kappa())));
         ReRoBound.Estimate mc = exact ? null : ReRoBound.dpSgd(sigma, s.sampleRate(), s.steps(), kappa.kappa(), draws,
                 reroSeeds.random());
         // without subsampling, T Gaussian releases of sensitivity 1 are exactly (√T/σ)-GDP; the Poisson CLT

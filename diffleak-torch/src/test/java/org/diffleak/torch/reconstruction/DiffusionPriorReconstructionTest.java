@@ -61,10 +61,10 @@ class DiffusionPriorReconstructionTest extends NativeTest {
         float[] a = pattern(0);
         TwoPointPrior prior = new TwoPointPrior(a, pattern(2));
         assertThat(DiffusionPriorReconstruction.startStep(S, 0)).isEqualTo(-1);
-        var exact = run(prior, observe(a, 2, 0), new Settings(Process.DDIM, 10, 1, 4, 0, 64));
+        var exact = run(prior, observe(a, 2, 0), new Settings(Process.DDIM, 10, 1, 4, 0, 64, Double.POSITIVE_INFINITY));
         assertThat(exact.mean()).containsExactly(concat(a, a));
         for (Process p : Process.values()) {
-            var r = run(prior, observe(a, 4, 0.05 / 4), new Settings(p, 10, 1, 4, 0.5, 64));
+            var r = run(prior, observe(a, 4, 0.05 / 4), new Settings(p, 10, 1, 4, 0.5, 64, Double.POSITIVE_INFINITY));
             assertThat(r.startStep()[0]).isPositive().isLessThan(60);
             for (int i = 0; i < 4; i++) {
                 assertThat(ImageSimilarity.psnr(pixels(r.mean(), i * DIM), pixels(a, 0))).as(p.name()).isGreaterThan(40);
@@ -79,7 +79,7 @@ class DiffusionPriorReconstructionTest extends NativeTest {
         TwoPointPrior prior = new TwoPointPrior(a, b);
         int n = 24;
         int k = 8;
-        var r = run(prior, observe(a, n, 500), new Settings(Process.DDIM, 25, 1, k, 0, 256));
+        var r = run(prior, observe(a, n, 500), new Settings(Process.DDIM, 25, 1, k, 0, 256, Double.POSITIVE_INFINITY));
         assertThat(r.startStep()[0]).isEqualTo(S.steps() - 1);
         float[] pa = pixels(a, 0);
         float[] pb = pixels(b, 0);
@@ -118,7 +118,7 @@ class DiffusionPriorReconstructionTest extends NativeTest {
         TwoPointPrior prior = new TwoPointPrior(a, b);
         int n = 16;
         Observation[] obs = observe(a, n, 0.5);
-        var r = run(prior, obs, new Settings(Process.DDIM, 10, 1, 4, 0, 64));
+        var r = run(prior, obs, new Settings(Process.DDIM, 10, 1, 4, 0, 64, Double.POSITIVE_INFINITY));
         double gap = 0;
         for (int j = 0; j < DIM; j++) {
             gap += Math.pow(a[j] - b[j], 2);
