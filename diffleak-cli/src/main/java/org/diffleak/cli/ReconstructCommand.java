@@ -64,6 +64,9 @@ final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--mean-ratio", defaultValue = "1",
             description = "the diffusion mean averages Tweedie's x̂₀ of the K runs at the first step whose noise-to-signal"
                     + " ratio √(1−ᾱ_t)/√ᾱ_t is at most this (0: the final samples; default ${DEFAULT-VALUE})") double meanRatio;
+    @Option(names = "--bank", defaultValue = "400",
+            description = "prior samples generated once for the importance-weighted part of the diffusion mean, 0 for"
+                    + " none (default ${DEFAULT-VALUE})") int bank;
     @Option(names = "--batch", defaultValue = "128") int batch;
     @Option(names = "--rero-samples", defaultValue = "20000", description = "Monte Carlo samples of the ReRo bound (default ${DEFAULT-VALUE})") int reroSamples;
     @Option(names = "--panel", defaultValue = "8", description = "images shown per ε (default ${DEFAULT-VALUE})") int panel;
@@ -112,7 +115,7 @@ final class ReconstructCommand implements Callable<Integer> {
             int dim = d.channels() * d.imageSize() * d.imageSize();
             double c = clip != null ? clip : mech == ReconstructionExperiment.Mechanism.IMAGE ? Math.sqrt(dim) : 1;
             var settings = new ReconstructionExperiment.Settings(mech, eps, delta, sampleRate, steps, c, hidden, eta,
-                    reroSamples, panel, diffusion, seed);
+                    reroSamples, panel, diffusion, bank, seed);
             ImageDataset all = Datasets.load(new DataConfig(dataset, dataDir, null, d.channels(), d.imageSize(), "all", 0), log);
             if (all.size() != splits.datasetSize()) {
                 throw new DataException(sf + ": made for " + splits.datasetSize() + " images, the dataset has " + all.size());

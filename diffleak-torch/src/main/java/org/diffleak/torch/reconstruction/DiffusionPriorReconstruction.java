@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.diffleak.core.reconstruction.ImportanceWeightedPosterior;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
@@ -29,7 +31,13 @@ import org.diffleak.torch.diffusion.Sampler;
  * of Tweedie's x̂₀ = E[x₀ | x_t] = (x_t − √(1−ᾱ_t) ε_θ(x_t, t))/√ᾱ_t is an unbiased estimate of E[x₀ | y] at
  * every step t, and it has less Monte Carlo spread the larger t is. A learned ε_θ, however, is least accurate
  * in x̂₀ at large t (its error is multiplied by 1/√ᾱ_t), so the mean is taken at the first step whose
- * noise-to-signal ratio r_t is at most `meanRatio` (∞: at t*, exact for an exact denoiser; 0: the K samples). Where σ_eff is beyond the schedule's
+ * noise-to-signal ratio r_t is at most `meanRatio` (∞: at t*, exact for an exact denoiser; 0: the K samples).
+ * <p>
+ * Where y says little (small ε, t* near T) K runs are K prior samples and their mean is a poor estimate of a
+ * posterior mean that is nearly the prior mean. Given a bank of M prior samples generated once by the same model
+ * ({@link #priorBank}), the {@link ImportanceWeightedPosterior} mean estimates the same E[x₀ | y] with ESS
+ * effective samples; the two unbiased estimates are combined by inverse-variance weights,
+ * x̂ = (ESS · x̂_IS + K · x̂_runs) / (ESS + K), so the bank dominates at small ε and the runs at large ε. Where σ_eff is beyond the schedule's
  * last ratio the observation carries less than the model's own start, and the runs start from N(0, I) at
  * T−1. With σ_eff = 0 there is nothing to remove and y is returned.
  * <p>
@@ -71,10 +79,10 @@ public final class DiffusionPriorReconstruction {
     }
 
     /**
-     * Per image: the posterior-mean estimate (Tweedie's x̂₀ averaged over the K runs), the per-pixel variance of the
-     * K runs, the K runs themselves ([n, K, dim]) and t*, all in the data scale.
+     * Per image: the posterior-mean estimate, the per-pixel variance of the K runs, the K runs themselves
+     * ([n, K, dim]), t*, all in the data scale, and the prior bank's effective sample size (0 without a bank).
      */
-    public record Result(float[] mean, float[] variance, float[] samples, int[] startStep) {}
+    public record Result(float[] mean, float[] variance, float[] samples, int[] startStep, double[] effectiveSamples) {}
 
     private final Settings settings;
 
@@ -96,12 +104,29 @@ public final class DiffusionPriorReconstruction {
     }
 
     /**
+     * M samples of the model's prior p(x₀) ([M, dim], data scale): DDIM with these settings' steps and η from
+     * N(0, I) at T−1, K = 1; the same seeds give the same bank.
+     */
+    public float[] priorBank(Denoiser denoiser, int size, Seeds seeds, NDManager manager, ProgressListener progress) {
+        if (size < 1) {
+            throw new IllegalArgumentException("prior bank size must be ≥ 1, got " + size);
+        }
+        int dim = denoiser.channels() * denoiser.imageSize() * denoiser.imageSize();
+        double[] beyondSchedule = new double[size];
+        Arrays.fill(beyondSchedule, Double.MAX_VALUE);
+        Settings one = new Settings(Process.DDIM, settings.steps(), settings.eta(), 1, 0, settings.batch(), 0);
+        return new DiffusionPriorReconstruction(one).reconstruct(denoiser, new float[size * dim], beyondSchedule, null,
+                seeds, manager, progress).samples();
+    }
+
+    /**
      * @param observations n observations y, `C·H·W` values each, in the data scale [−1, 1]
      * @param noiseStd σ_eff of each observation in the data scale
+     * @param bank prior samples from {@link #priorBank} for the importance-weighted part of the mean, or null
      * @param seeds the start noise of image i comes from seeds.child(i), the ancestral noise of a batch from its
      *     first image's child: the same seed and batch size give the same result
      */
-    public Result reconstruct(Denoiser denoiser, float[] observations, double[] noiseStd, Seeds seeds,
+    public Result reconstruct(Denoiser denoiser, float[] observations, double[] noiseStd, float[] bank, Seeds seeds,
             NDManager manager, ProgressListener progress) {
         int n = noiseStd.length;
         int c = denoiser.channels();
@@ -154,7 +179,15 @@ public final class DiffusionPriorReconstruction {
         progress.finish("reconstructed " + n + " images, " + k + " runs each");
         float[] mean = new float[n * dim];
         float[] var = new float[n * dim];
+        double[] ess = new double[n];
+        ImportanceWeightedPosterior posterior = bank == null ? null : new ImportanceWeightedPosterior(bank, dim);
         for (int i = 0; i < n; i++) {
+            float[] weighted = null;
+            if (posterior != null && noiseStd[i] > 0) {
+                var e = posterior.estimate(observations, i * dim, noiseStd[i]);
+                weighted = e.mean();
+                ess[i] = e.effectiveSamples();
+            }
             for (int j = 0; j < dim; j++) {
                 double sum = 0;
                 double sq = 0;
@@ -166,11 +199,12 @@ public final class DiffusionPriorReconstruction {
                     tweedie += meanX0[(i * k + r) * dim + j];
                 }
                 double m = sum / k;
-                mean[i * dim + j] = (float) (tweedie / k);
+                double runs = tweedie / k;
+                mean[i * dim + j] = (float) (weighted == null ? runs : (ess[i] * weighted[j] + k * runs) / (ess[i] + k));
                 var[i * dim + j] = (float) Math.max(0, sq / k - m * m);
             }
         }
-        return new Result(mean, var, samples, start);
+        return new Result(mean, var, samples, start, ess);
     }
 
     private Sampler sampler(NoiseSchedule s, int tStar) {

@@ -46,12 +46,13 @@ public final class ReconstructionExperiment {
      * @param clipNorm C in the data scale: the image's L2 norm bound, or the per-example gradient's
      * @param hidden width of the first linear layer (gradient mechanism)
      * @param eta success threshold on MSE in the pixel scale
-     * @param reroSamples Monte Carlo samples of the ReRo bound (raised to 20/κ when κ is small)
+     * @param reroSamples Monte Carlo samples of the ReRo bound (raised to 400/κ when κ is small)
      * @param panelImages images shown per ε
+     * @param priorBank prior samples generated once for the diffusion mean's importance-weighted part, 0 for none
      */
     public record Settings(Mechanism mechanism, double[] epsilons, double delta, double sampleRate, long steps,
             double clipNorm, int hidden, double eta, int reroSamples, int panelImages,
-            DiffusionPriorReconstruction.Settings diffusion, long seed) {}
+            DiffusionPriorReconstruction.Settings diffusion, int priorBank, long seed) {}
 
     public static final List<String> ATTACKS = List.of("naive", "wiener", "diffusion");
 
@@ -77,6 +78,9 @@ public final class ReconstructionExperiment {
                 dim, s.eta());
         float[][] originalFeatures = encoder.encode(targets.pixels(), n);
         Seeds seeds = Seeds.of(s.seed());
+        DiffusionPriorReconstruction diffusion = new DiffusionPriorReconstruction(s.diffusion());
+        float[] bank = s.priorBank() == 0 ? null : diffusion.priorBank(denoiser, s.priorBank(),
+                seeds.child("prior-bank"), manager, progress.apply("prior bank"));
         LinearLayerGradientRelease model = null;
         List<Level> levels = new ArrayList<>();
         for (int e = 0; e < s.epsilons().length; e++) {
@@ -107,9 +111,8 @@ public final class ReconstructionExperiment {
                 System.arraycopy(wiener.reconstruct(o), 0, lmmse, i * dim, dim);
             }
             long td = System.nanoTime();
-            DiffusionPriorReconstruction.Result diff = new DiffusionPriorReconstruction(s.diffusion()).reconstruct(
-                    denoiser, y, noise, seeds.child("diffusion").child(e), manager,
-                    progress.apply("ε = " + eps));
+            DiffusionPriorReconstruction.Result diff = diffusion.reconstruct(denoiser, y, noise, bank,
+                    seeds.child("diffusion").child(e), manager, progress.apply("ε = " + eps));
             levels.add(level(eps, sigma, noise, targets, x, y, List.of(naive, lmmse, diff.mean()), diff, kappa,
                     encoder, originalFeatures, seeds.child("rero").child(e), (System.nanoTime() - td) / 1e9));
         }
@@ -130,6 +133,7 @@ public final class ReconstructionExperiment {
         settings.put("steps", s.steps());
         settings.put("clip_norm_data_scale", s.clipNorm());
         settings.put("diffusion", s.diffusion());
+        settings.put("prior_bank", s.priorBank());
         settings.put("seed", s.seed());
         return new ReconstructionResults(settings, kappa, s.eta(), ATTACKS, c, size, size, levels,
                 (System.nanoTime() - t0) / 1e9);

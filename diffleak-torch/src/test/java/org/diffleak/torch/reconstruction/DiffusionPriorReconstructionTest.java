@@ -46,13 +46,17 @@ class DiffusionPriorReconstructionTest extends NativeTest {
     }
 
     private DiffusionPriorReconstruction.Result run(Denoiser d, Observation[] obs, Settings settings) {
+        return run(d, obs, settings, null);
+    }
+
+    private DiffusionPriorReconstruction.Result run(Denoiser d, Observation[] obs, Settings settings, float[] bank) {
         float[] y = new float[obs.length * DIM];
         double[] sd = new double[obs.length];
         for (int i = 0; i < obs.length; i++) {
             System.arraycopy(obs[i].y(), 0, y, i * DIM, DIM);
             sd[i] = obs[i].noiseStd();
         }
-        return new DiffusionPriorReconstruction(settings).reconstruct(d, y, sd, Seeds.of(3), manager,
+        return new DiffusionPriorReconstruction(settings).reconstruct(d, y, sd, bank, Seeds.of(3), manager,
                 ProgressListener.NONE);
     }
 
@@ -118,12 +122,26 @@ class DiffusionPriorReconstructionTest extends NativeTest {
         TwoPointPrior prior = new TwoPointPrior(a, b);
         int n = 16;
         Observation[] obs = observe(a, n, 0.5);
-        var r = run(prior, obs, new Settings(Process.DDIM, 10, 1, 4, 0, 64, Double.POSITIVE_INFINITY));
+        Settings settings = new Settings(Process.DDIM, 10, 1, 4, 0, 64, Double.POSITIVE_INFINITY);
+        var r = run(prior, obs, settings);
+        float[] bank = new DiffusionPriorReconstruction(settings).priorBank(prior, 64, Seeds.of(9), manager,
+                ProgressListener.NONE);
+        int nearA = 0;
+        for (int m = 0; m < 64; m++) {
+            float[] x = pixels(bank, m * DIM);
+            double toA = ImageSimilarity.mse(x, pixels(a, 0));
+            double toB = ImageSimilarity.mse(x, pixels(b, 0));
+            assertThat(Math.min(toA, toB)).isLessThan(1e-4);
+            nearA += toA < toB ? 1 : 0;
+        }
+        assertThat(nearA).isBetween(20, 44);
+        var banked = run(prior, obs, settings, bank);
         double gap = 0;
         for (int j = 0; j < DIM; j++) {
             gap += Math.pow(a[j] - b[j], 2);
         }
         double err = 0;
+        double bankedErr = 0;
         double spread = 0;
         for (int i = 0; i < n; i++) {
             // p(a | y) = 1 / (1 + exp((‖y − a‖² − ‖y − b‖²) / 2σ²)) for the two-point prior; E[x₀ | y] = w a + (1 − w) b
@@ -138,12 +156,17 @@ class DiffusionPriorReconstructionTest extends NativeTest {
             spread += Math.min(w, 1 - w) / n;
             for (int j = 0; j < DIM; j++) {
                 err += Math.pow(r.mean()[i * DIM + j] - (w * a[j] + (1 - w) * b[j]), 2) / (n * gap);
+                bankedErr += Math.pow(banked.mean()[i * DIM + j] - (w * a[j] + (1 - w) * b[j]), 2) / (n * gap);
             }
+            assertThat(banked.effectiveSamples()[i]).isGreaterThan(4).isLessThanOrEqualTo(64);
+            assertThat(r.effectiveSamples()[i]).isZero();
         }
         // the observations are ambiguous (the exact mean is a blend) and the estimate sits on that blend, with K = 4
         // (the mean of 4 posterior samples would be off by about E[w(1 − w)]/4 of the gap)
         assertThat(spread).isGreaterThan(0.05);
         assertThat(err).isLessThan(0.005);
+        // the bank's 64 prior samples weigh in by their ESS: still the exact mean, up to a few-sample error
+        assertThat(bankedErr).isLessThan(0.02);
     }
 
     private static float[] concat(float[] a, float[] b) {

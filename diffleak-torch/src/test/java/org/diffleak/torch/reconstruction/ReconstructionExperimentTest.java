@@ -57,7 +57,7 @@ class ReconstructionExperimentTest extends NativeTest {
         for (Mechanism mech : Mechanism.values()) {
             var settings = new ReconstructionExperiment.Settings(mech, new double[] {0.5, Double.POSITIVE_INFINITY},
                     1e-5, 1, 1, mech == Mechanism.IMAGE ? 16 : 1, 16, 0.01, 2000, 3,
-                    new DiffusionPriorReconstruction.Settings(Process.DDIM, 10, 1, 2, 0, 64, Double.POSITIVE_INFINITY), 3);
+                    new DiffusionPriorReconstruction.Settings(Process.DDIM, 10, 1, 2, 0, 64, Double.POSITIVE_INFINITY), 0, 3);
             ReconstructionResults r = new ReconstructionExperiment(settings).run(prior, targets, aux, PIXELS, manager,
                     t -> ProgressListener.NONE);
             Level noisy = r.levels().get(0);
