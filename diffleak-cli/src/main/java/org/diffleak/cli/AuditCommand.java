@@ -23,6 +23,7 @@ import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Provenance;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.Audit;
+import org.diffleak.torch.audit.ReconstructionSection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -75,6 +76,10 @@ final class AuditCommand implements Callable<Integer> {
             privacy.add(PrivacyAudit.row(signals, outcomes));
         }
         AuditReport report = AuditReportBuilder.build(signals, outcomes, ablations, privacy);
+        if (c.reconstruction() != null) {
+            report = report.withSections(List.of(new ReconstructionSection(c, cache, log,
+                    task -> ConsoleProgress.forConsole(log)).run(dir)));
+        }
         ReportWriter.write(report, dir);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("config", c);

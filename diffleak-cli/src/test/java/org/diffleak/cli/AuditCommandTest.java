@@ -116,6 +116,49 @@ class AuditCommandTest {
                 .isEqualTo(results.get("attacks"));
     }
 
+    /** Drops every attack but loss and img2img with true labels, to keep a test quick. */
+    private static void keepTwoAttacks(Path cfg) throws IOException {
+        Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^  (pia|pian|secmi|generation): .*\\n", "")
+                .replace("labels: [\"true\", \"predicted\"]", "labels: [\"true\"]"));
+    }
+
+    @Test
+    void theReconstructionSectionReleasesMembersUnderDpAndLinksItsReport() throws IOException {
+        // a public base: the target of a from-scratch audit on the same folder
+        Path cache = dir.resolve("rec-cache");
+        Path baseRun = dir.resolve("rec-base");
+        Path baseCfg = config("rec-base", false, 12, 20, "");
+        keepTwoAttacks(baseCfg);
+        CliTest.Run base = CliTest.run("audit", "--config", baseCfg.toString(), "--out", baseRun.toString(), "--cache",
+                cache.toString());
+        assertThat(base.code()).as(base.err() + base.out()).isZero();
+        Path baseModel;
+        try (var models = Files.list(cache.resolve("models"))) {
+            baseModel = models.map(p -> p.resolve("model")).filter(Files::isDirectory).sorted().findFirst().orElseThrow();
+        }
+        Path cfg = config("rec", false, 12, 10, """
+                reconstruction: {epsilons: ["8", "inf"], images: 4, mechanism: image, ddimSteps: 3, samples: 2,
+                                 bank: 8, seed: 2}
+                """);
+        keepTwoAttacks(cfg);
+        Files.writeString(cfg, Files.readString(cfg).replace("scenario: from-scratch", "scenario: fine-tune")
+                .replace("base: null", "base: " + baseModel));
+        Path out = dir.resolve("rec-report");
+        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+                cache.toString());
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        assertThat(out.resolve("reconstruction/index.html")).isRegularFile();
+        assertThat(Files.readString(out.resolve("index.html"))).contains("id=\"reconstruction\"",
+                "href=\"reconstruction/index.html\"");
+        JsonNode rows = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("sections")
+                .get("reconstruction").get("rows");
+        assertThat(rows).hasSize(2);
+        // without noise every attack returns the image
+        assertThat(rows.get(1).get("ε").asText()).isEqualTo("∞");
+        assertThat(rows.get(1).get("SSIM diffusion").asText()).isEqualTo("1.000");
+        assertThat(Double.parseDouble(rows.get(0).get("SSIM naive").asText())).isLessThan(0.5);
+    }
+
     @Test
     void theNullPresetKeepsEveryAucWithinItsNullTolerance() throws IOException {
         int n = 60;
@@ -139,8 +182,7 @@ class AuditCommandTest {
                 defense: {kind: dpsgd, epsilons: ["2", "inf"], delta: 1.0e-5, clip: 1.0}
                 canaries: {count: 16, kind: noise, seed: 3}
                 """);
-        Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^  (pia|pian|secmi|generation): .*\\n", "")
-                .replace("labels: [\"true\", \"predicted\"]", "labels: [\"true\"]"));
+        keepTwoAttacks(cfg);
         Path out = dir.resolve("dp-report");
         CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 dir.resolve("dp-cache").toString());

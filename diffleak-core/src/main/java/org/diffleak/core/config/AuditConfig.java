@@ -18,6 +18,7 @@ import org.diffleak.core.util.Json;
  * @param nullTarget the null preset: the target trains on public images disjoint from both candidate sets
  * @param defense a DP-SGD sweep: the audit reruns with targets and shadows trained at each ε (null = none)
  * @param canaries canaries for the one-run ε audit of the target (null = none)
+ * @param reconstruction the visual reconstruction study under DP, run once beside the membership audit (null = none)
  */
 public record AuditConfig(
         String name,
@@ -36,7 +37,8 @@ public record AuditConfig(
         List<Ablation> ablations,
         Defense defense,
         CanaryRecipe canaries,
-        long seed) {
+        long seed,
+        ReconstructionStudy reconstruction) {
 
     public AuditConfig {
         ablations = ablations == null ? List.of() : List.copyOf(ablations);
@@ -45,6 +47,9 @@ public record AuditConfig(
         }
         if (data == null || splits == null || target == null || attacks == null || encoder == null) {
             throw new IllegalArgumentException("an audit needs data, splits, target, attacks and encoder sections");
+        }
+        if (reconstruction != null && base == null) {
+            throw new IllegalArgumentException("the reconstruction study needs base: the attacker's public image prior");
         }
         if ("fine-tune".equals(scenario) && base == null) {
             throw new IllegalArgumentException("the fine-tune scenario needs base: a model directory");
@@ -197,6 +202,41 @@ public record AuditConfig(
     }
 
     /**
+     * The visual reconstruction study: each of the first `images` members (the target's own training images) is
+     * released once under DP at each ε, and the attacker reconstructs it with the public base model as image
+     * prior (naive, Wiener and diffusion prior), beside the ReRo and prior-free bounds.
+     *
+     * @param epsilons ε of each release, a number > 0 or inf
+     * @param mechanism image (Gaussian mechanism on the image) or gradient (DP-SGD gradient of a linear first layer)
+     * @param ddimSteps DDIM steps of the diffusion prior's reverse runs
+     * @param samples K reverse runs per image
+     * @param bank prior samples generated once for the importance-weighted posterior mean (0 = none)
+     */
+    public record ReconstructionStudy(List<String> epsilons, int images, String mechanism, int ddimSteps, int samples,
+            int bank, long seed) {
+
+        public ReconstructionStudy {
+            if (epsilons == null || epsilons.isEmpty()) {
+                throw new IllegalArgumentException("reconstruction.epsilons lists no ε");
+            }
+            epsilons = List.copyOf(epsilons);
+            epsilons.forEach(Defense::epsilon);
+            if (images < 1 || ddimSteps < 1 || samples < 1 || bank < 0) {
+                throw new IllegalArgumentException("reconstruction: images, ddimSteps and samples must be ≥ 1 and bank"
+                        + " ≥ 0, got " + images + ", " + ddimSteps + ", " + samples + ", " + bank);
+            }
+            if (!"image".equals(mechanism) && !"gradient".equals(mechanism)) {
+                throw new IllegalArgumentException("reconstruction.mechanism must be image or gradient, got " + mechanism);
+            }
+        }
+
+        /** The ε values, +∞ for inf. */
+        public double[] epsilonValues() {
+            return epsilons.stream().mapToDouble(Defense::epsilon).toArray();
+        }
+    }
+
+    /**
      * Canaries for the one-run ε audit (Steinke, Nasr &amp; Jagielski 2023): `count` images, each inserted into
      * the target's training set by an independent fair coin.
      *
@@ -286,7 +326,8 @@ public record AuditConfig(
             case "metric" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(), a.reconstruction(),
                     a.generation(), a.labels(), value, a.batch()));
             case "shadows" -> new AuditConfig(name, scenario, data, splits, base, model, schedule, target,
-                    Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), null, canaries, seed);
+                    Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), null, canaries, seed,
+                    null);
             default -> throw new IllegalArgumentException("unknown ablation parameter " + parameter);
         };
     }
@@ -294,11 +335,11 @@ public record AuditConfig(
     private AuditConfig withTarget(TargetRecipe t) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, t, shadows,
                 nullTarget ? candidates : Math.min(candidates, t.members()), nullTarget, attacks, encoder, List.of(),
-                null, canaries, seed);
+                null, canaries, seed, null);
     }
 
     private AuditConfig withAttacks(AttackSettings a) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, target, shadows, candidates,
-                nullTarget, a, encoder, List.of(), null, canaries, seed);
+                nullTarget, a, encoder, List.of(), null, canaries, seed, null);
     }
 }

@@ -1,5 +1,6 @@
 package org.diffleak.core.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,10 +13,26 @@ import java.util.Objects;
  * @param settings audit settings worth showing (bootstraps, timesteps, seeds)
  * @param privacy accountant and canary-audit ε per audited target (empty where neither applies)
  * @param timings wall-clock seconds per stage, in pipeline order
+ * @param sections studies run beside membership inference, each with its own report
  */
 public record AuditReport(String title, String scenario, String threatModel, TargetSummary target,
         List<Fact> settings, List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
-        List<PrivacyRow> privacy, List<Timing> timings) {
+        List<PrivacyRow> privacy, List<Timing> timings, List<LinkedSection> sections) {
+
+    /** A report of membership inference alone. */
+    public AuditReport(String title, String scenario, String threatModel, TargetSummary target, List<Fact> settings,
+            List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
+            List<PrivacyRow> privacy, List<Timing> timings) {
+        this(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy, timings, List.of());
+    }
+
+    /** This report with `more` sections added. */
+    public AuditReport withSections(List<LinkedSection> more) {
+        List<LinkedSection> all = new ArrayList<>(sections);
+        all.addAll(more);
+        return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
+                timings, all);
+    }
 
     /** Wall-clock time of one stage. */
     public record Timing(String stage, double seconds) {
@@ -36,6 +53,10 @@ public record AuditReport(String title, String scenario, String threatModel, Tar
         ablations = List.copyOf(ablations);
         privacy = List.copyOf(privacy);
         timings = List.copyOf(timings);
+        sections = List.copyOf(sections);
+        if (sections.stream().map(LinkedSection::id).distinct().count() != sections.size()) {
+            throw new IllegalArgumentException("sections: an id is given twice");
+        }
         if (timings.stream().map(Timing::stage).distinct().count() != timings.size()) {
             throw new IllegalArgumentException("timings: a stage is given twice");
         }

@@ -105,6 +105,7 @@ final class HtmlPage {
         galleries(b, r);
         privacy(b, r);
         ablations(b, r, k);
+        sections(b, r);
         run(b, r);
         b.append("<footer>Raw scores: <a href=\"").append(ReportWriter.SCORES).append("\">")
                 .append(ReportWriter.SCORES).append("</a> · every figure: <a href=\"").append(ReportWriter.RESULTS)
@@ -324,6 +325,27 @@ final class HtmlPage {
                 .append(" lowest out; Bonferroni over every attack and guess count tried; the test treats the model")
                 .append(" as ε-DP, δ left out). An audited bound above the proven one means the training or its")
                 .append(" accounting is broken.</p>\n</section>\n");
+    }
+
+    private static void sections(StringBuilder b, AuditReport r) {
+        for (LinkedSection s : r.sections()) {
+            b.append("<section id=\"").append(s.id()).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n")
+                    .append("<p>").append(esc(s.description())).append("</p>\n")
+                    .append("<div class=\"table-wrap\">\n<table class=\"metrics\">\n<thead><tr>");
+            for (String c : s.columns()) {
+                b.append("<th>").append(esc(c)).append("</th>");
+            }
+            b.append("</tr></thead>\n<tbody>\n");
+            for (List<String> row : s.rows()) {
+                b.append("<tr>");
+                for (String cell : row) {
+                    b.append("<td>").append(esc(cell)).append("</td>");
+                }
+                b.append("</tr>\n");
+            }
+            b.append("</tbody>\n</table>\n</div>\n<p><a href=\"").append(esc(s.href()))
+                    .append("\">The full report: plots, image panels and per-image numbers</a></p>\n</section>\n");
+        }
     }
 
     private static void ablations(StringBuilder b, AuditReport r, Ranking k) {

@@ -79,6 +79,19 @@ final class ResultsJson {
                 numbers(so.putArray("tpr_at_1pct_fpr"), s.tprAt1PctFpr());
             }
         }
+        ObjectNode sections = root.putObject("sections");
+        for (LinkedSection sec : r.sections()) {
+            ObjectNode o = sections.putObject(sec.id());
+            o.put("title", sec.title());
+            o.put("report", sec.href());
+            ArrayNode rows = o.putArray("rows");
+            for (List<String> row : sec.rows()) {
+                ObjectNode ro = rows.addObject();
+                for (int c = 0; c < row.size(); c++) {
+                    ro.put(sec.columns().get(c), row.get(c));
+                }
+            }
+        }
         ArrayNode privacy = root.putArray("privacy");
         for (PrivacyRow row : r.privacy()) {
             ObjectNode o = privacy.addObject();

@@ -63,6 +63,12 @@ class ReconstructionReportWriterTest {
         String html = Files.readString(out.resolve(ReconstructionReportWriter.HTML));
         assertThat(html).contains("<svg", "ReRo γ (DP-SGD, MC)", "prior-free bound", "data:image/png;base64,",
                 "test &lt;release&gt;", "0.2000 ± 0.0100").doesNotContain("<script", "http://", "https://");
+        LinkedSection section = ReconstructionReportWriter.section(new ReconstructionResults(Map.of("images", 2),
+                r.kappa(), r.eta(), r.attacks(), 1, 4, 4, r.levels(), 1), "reconstruction/index.html");
+        assertThat(section.columns()).containsExactly("ε", "σ_eff (data scale)", "ReRo γ (Monte Carlo)", "SSIM naive",
+                "SSIM diffusion", "encoder distance naive", "encoder distance diffusion");
+        assertThat(section.rows()).containsExactly(List.of("2", "6.00", "0.2000 ± 0.0100", "0.300", "0.300", "0.200",
+                "0.200"), List.of("∞", "0.00", "1", "1.000", "1.000", "0.200", "0.200"));
     }
 
     @Test

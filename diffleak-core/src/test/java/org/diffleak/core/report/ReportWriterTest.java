@@ -247,6 +247,25 @@ class ReportWriterTest {
     }
 
     @Test
+    void linkedSectionsShowTheirTableAndLinkAndGoIntoResultsJson() throws IOException {
+        AuditReport base = report(threeAttacks(), List.of(), List.of());
+        LinkedSection rec = new LinkedSection("reconstruction", "Reconstruction <under> DP", "What an attacker sees.",
+                "reconstruction/index.html", List.of("ε", "SSIM wiener", "SSIM diffusion"),
+                List.of(List.of("8", "0.143", "0.150"), List.of("16", "0.144", "0.190")));
+        ReportWriter.write(base.withSections(List.of(rec)), dir);
+        String html = html();
+        assertThat(html).contains("id=\"reconstruction\"", "Reconstruction &lt;under&gt; DP",
+                "href=\"reconstruction/index.html\"", "<td>0.190</td>");
+        JsonNode section = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("sections")
+                .get("reconstruction");
+        assertThat(section.get("report").asText()).isEqualTo("reconstruction/index.html");
+        assertThat(section.get("rows").get(1).get("SSIM diffusion").asText()).isEqualTo("0.190");
+        assertThatThrownBy(() -> base.withSections(List.of(rec, rec))).hasMessageContaining("twice");
+        assertThatThrownBy(() -> new LinkedSection("x", "t", "d", "h", List.of("a", "b"), List.of(List.of("1"))))
+                .hasMessageContaining("1 cells for 2 columns");
+    }
+
+    @Test
     void escapesEveryTextItShows() throws IOException {
         AttackOutcome evil = attack("<script>alert(1)</script>", "raw & \"quoted\"", 2.0, 5, null);
         AuditReport r = new AuditReport("<b>title</b>", "<img src=x onerror=alert(1)>", "a < b",
