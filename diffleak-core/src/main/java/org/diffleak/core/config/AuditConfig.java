@@ -292,9 +292,9 @@ public record AuditConfig(
         return Json.readYamlFile(file, AuditConfig.class);
     }
 
-    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null, ablations or dp. */
+    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null, ablations, dp or full. */
     public static AuditConfig preset(String name) {
-        return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name, "default, null, ablations, dp");
+        return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name, "default, null, ablations, dp, full");
     }
 
     /**

@@ -31,6 +31,21 @@ class AuditConfigTest {
     }
 
     @Test
+    void theFullPresetAddsTheReconstructionStudyToTheDefaultAudit() {
+        AuditConfig d = AuditConfig.preset("default");
+        AuditConfig f = AuditConfig.preset("full");
+        assertThat(d.reconstruction()).isNull();
+        assertThat(f.target()).isEqualTo(d.target());
+        assertThat(f.attacks()).isEqualTo(d.attacks());
+        assertThat(f.reconstruction().epsilonValues()).containsExactly(1, 2, 4, 8, 16, Double.POSITIVE_INFINITY);
+        assertThat(f.reconstruction().images()).isEqualTo(100);
+        assertThatThrownBy(() -> new AuditConfig.ReconstructionStudy(java.util.List.of("0"), 1, "image", 1, 1, 0, 1))
+                .hasMessageContaining("ε must be a number > 0");
+        assertThatThrownBy(() -> new AuditConfig.ReconstructionStudy(java.util.List.of("1"), 1, "pixels", 1, 1, 0, 1))
+                .hasMessageContaining("image or gradient");
+    }
+
+    @Test
     void ablationsChangeOnlyTheirParameter() {
         AuditConfig d = AuditConfig.preset("default");
         AuditConfig v = d.with("reconstruction.strength", "0.5");
