@@ -37,9 +37,10 @@ import org.diffleak.torch.diffusion.Sampler;
  * posterior mean that is nearly the prior mean. Given a bank of M prior samples generated once by the same model
  * ({@link #priorBank}), the {@link ImportanceWeightedPosterior} mean estimates the same E[x₀ | y] with ESS
  * effective samples; the two unbiased estimates are combined by inverse-variance weights,
- * x̂ = (ESS · x̂_IS + K · x̂_runs) / (ESS + K), so the bank dominates at small ε and the runs at large ε. Where σ_eff is beyond the schedule's
- * last ratio the observation carries less than the model's own start, and the runs start from N(0, I) at
- * T−1. With σ_eff = 0 there is nothing to remove and y is returned.
+ * x̂ = (ESS · x̂_IS + K · x̂_runs) / (ESS + K), so the bank dominates at small ε and the runs at large ε.
+ * <p>
+ * Where σ_eff is beyond the schedule's last ratio the observation carries less than the model's own start,
+ * and the runs start from N(0, I) at T−1. With σ_eff = 0 there is nothing to remove and y is returned.
  * <p>
  * Optional data consistency (weight λ in [0, 1]): at each step the prediction x̂₀, whose error has variance
  * about r_t², is pulled towards y by the precision weight λ · r_t² / (r_t² + σ_eff²), and the step continues
