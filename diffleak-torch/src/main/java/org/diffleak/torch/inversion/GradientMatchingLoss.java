@@ -88,10 +88,16 @@ public final class GradientMatchingLoss {
         Map<String, NDArray> g = weightGradient(x, targets, m);
         double[] dotAndSq = dotAndSquare(g);
         double norm = Math.sqrt(dotAndSq[1]);
-        double cos = dotAndSq[0] / (norm * observedNorm);
+        // a saturated softmax can give g = 0 in float32: cos is then taken as 0 and only TV moves x̂
+        boolean zero = !(norm > 0);
+        double cos = zero ? 0 : dotAndSq[0] / (norm * observedNorm);
         // u = ∂(1 − cos)/∂g = cos·g/‖g‖² − g_o/(‖g‖ ‖g_o‖)
         Map<String, NDArray> u = new LinkedHashMap<>();
         for (String name : g.keySet()) {
+            if (zero) {
+                u.put(name, g.get(name).zerosLike());
+                continue;
+            }
             NDArray o = observed.get(name).mul(1 / (norm * observedNorm));
             o.attach(m);
             u.put(name, g.get(name).mul(cos / dotAndSq[1]).sub(o));
@@ -107,7 +113,7 @@ public final class GradientMatchingLoss {
 
     private double cosine(Map<String, NDArray> g) {
         double[] dotAndSq = dotAndSquare(g);
-        return dotAndSq[0] / (Math.sqrt(dotAndSq[1]) * observedNorm);
+        return dotAndSq[1] > 0 ? dotAndSq[0] / (Math.sqrt(dotAndSq[1]) * observedNorm) : 0;
     }
 
     /** {⟨g, g_o⟩, ‖g‖²}, summed on the engine and read once. */

@@ -16,10 +16,22 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The leak-free second order against its definition and against finite differences, in float64. */
 class CnnJvpTest extends NativeTest {
+
+    @BeforeAll
+    static void oneThread() {
+        SingleThread.enter();
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        SingleThread.exit();
+    }
 
     private static final CnnClassifier NET = new CnnClassifier(new CnnConfig(1, 12, List.of(4, 8), 12, 3, 2));
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +17,31 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The second-order attack loop keeps memory flat: resident set size after 1,000 further iterations of
- * gradient matching stays within ±10% of its value after a 100-iteration warm-up (createGraph leaked
- * ~12.7 MB per iteration on the default model).
+ * The second-order attack loop keeps memory flat: the resident set size over the last iterations of 1,000
+ * stays within ±10% of its value after a 100-iteration warm-up (createGraph leaked ~12.7 MB per
+ * iteration on the default model; a leak of handles into a long-lived manager gave +89% here).
  */
 class SecondOrderMemoryTest extends NativeTest {
 
+    @BeforeAll
+    static void oneThread() {
+        SingleThread.enter();
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        SingleThread.exit();
+    }
+
     private static final int WARM_UP = 100;
     private static final int ITERATIONS = 1_000;
+    private static final int SAMPLE_EVERY = 50;
+    private static final int WINDOW = 7;
 
     static long residentBytes() {
         try {
@@ -45,19 +60,16 @@ class SecondOrderMemoryTest extends NativeTest {
     void residentSetStaysFlatOverAThousandIterations() {
         CnnClassifier net = new CnnClassifier(new CnnConfig(1, 16, List.of(4, 8), 16, 3, 2));
         float[][] target = {{0, 1, 0}};
-        long[] rss = new long[2];
+        long[] rss = new long[ITERATIONS / SAMPLE_EVERY + 1];
         ProgressListener sampler = new ProgressListener() {
             @Override
             public void start(String task, long total) {}
 
             @Override
             public void update(long done, String status) {
-                if (done == WARM_UP) {
+                if (done >= WARM_UP && (done - WARM_UP) % SAMPLE_EVERY == 0) {
                     System.gc();
-                    rss[0] = residentBytes();
-                } else if (done == WARM_UP + ITERATIONS) {
-                    System.gc();
-                    rss[1] = residentBytes();
+                    rss[(int) (done - WARM_UP) / SAMPLE_EVERY] = residentBytes();
                 }
             }
 
@@ -73,11 +85,22 @@ class SecondOrderMemoryTest extends NativeTest {
             new GradientMatching(new GradientMatching.Settings(WARM_UP + ITERATIONS, 0.05, 1e-3, 1))
                     .invert(net, p, observed, target, Seeds.of(3), sampler);
         }
-        double growth = (double) (rss[1] - rss[0]) / rss[0];
-        System.out.printf("RSS after %d iterations %.1f MB, after %d more %.1f MB (%+.1f%%)%n", WARM_UP,
-                rss[0] / 1e6, ITERATIONS, rss[1] / 1e6, 100 * growth);
-        assertThat(rss[0]).isPositive();
+        // medians of the first and last 7 samples (300 iterations each): Java heap and glibc swing the RSS by
+        // ~20 MB from one sample to the next without a trend (checked over 3,000 iterations)
+        long first = median(Arrays.copyOfRange(rss, 0, WINDOW));
+        long last = median(Arrays.copyOfRange(rss, rss.length - WINDOW, rss.length));
+        double growth = (double) (last - first) / first;
+        System.out.printf("RSS median over iterations %d-%d: %.1f MB, over the last %d of %d more: %.1f MB (%+.1f%%)%n",
+                WARM_UP, WARM_UP + (WINDOW - 1) * SAMPLE_EVERY, first / 1e6, (WINDOW - 1) * SAMPLE_EVERY, ITERATIONS,
+                last / 1e6, 100 * growth);
+        assertThat(first).isPositive();
         assertThat(Math.abs(growth)).isLessThanOrEqualTo(0.10);
+    }
+
+    private static long median(long[] v) {
+        long[] sorted = v.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static Map<String, NDArray> ones(Params p) {
