@@ -20,11 +20,16 @@ public final class Adam {
         this.v = new double[size];
     }
 
-    /** One update of x in place with gradient g. */
-    public void step(float[] x, float[] g, double lr) {
+    /** One update of x in place with gradient g; a gradient with a NaN or infinite entry is skipped (false). */
+    public boolean step(float[] x, float[] g, double lr) {
         if (x.length != m.length || g.length != m.length) {
             throw new IllegalArgumentException("Adam sized for " + m.length + " values, got " + x.length + " and "
                     + g.length);
+        }
+        for (float v : g) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
         }
         updates++;
         double bc1 = 1 - Math.pow(BETA1, updates);
@@ -34,5 +39,6 @@ public final class Adam {
             v[i] = BETA2 * v[i] + (1 - BETA2) * g[i] * (double) g[i];
             x[i] -= (float) (lr * (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + EPS));
         }
+        return true;
     }
 }

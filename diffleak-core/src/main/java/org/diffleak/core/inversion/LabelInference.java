@@ -7,21 +7,24 @@ import java.util.List;
  * Which classes a batch holds, and roughly how many of each, from the gradient of the last layer's bias.
  * For the mean cross-entropy over a batch of N, ∂L/∂b_c = (1/N) Σ_i (p_ic − y_ic) = p̄_c − n_c/N, with p
  * the softmax outputs (Zhao et al. 2020; Wainakh et al. 2022). A class is present when its entry is
- * negative, and n_c ≈ N (p̂_c − ∂L/∂b_c) with p̂_c an estimate of the batch's mean probability (here the
- * model's mean softmax on auxiliary images). The counts are rounded so that they sum to N.
+ * negative; only present classes get images, n_c ∝ p̂_c − ∂L/∂b_c with p̂_c an estimate of the batch's mean
+ * probability (here the model's mean softmax on auxiliary images), rounded so that the counts sum to N. An
+ * absent class cannot take images: with a confident model p̂ from auxiliary data overstates p̄ of a
+ * one-class batch's other classes, which would otherwise hand them most of the batch.
  */
 public final class LabelInference {
 
     /**
-     * @param present classes with a negative bias gradient, most negative first
+     * @param present classes with a negative bias gradient, most negative first (never empty: when DP noise
+     *     leaves no entry negative, the smallest one)
      * @param counts estimated images per class (sums to N)
      */
     public record Result(int[] present, int[] counts) {
 
-        /** The class with the most estimated images. */
+        /** The present class with the most estimated images (ties: the more negative gradient). */
         public int dominant() {
-            int best = 0;
-            for (int c = 1; c < counts.length; c++) {
+            int best = present[0];
+            for (int c : present) {
                 if (counts[c] > counts[best]) {
                     best = c;
                 }
@@ -51,10 +54,19 @@ public final class LabelInference {
                 present.add(c);
             }
         }
+        if (present.isEmpty()) {
+            int min = 0;
+            for (int c = 1; c < k; c++) {
+                if (biasGradient[c] < biasGradient[min]) {
+                    min = c;
+                }
+            }
+            present.add(min);
+        }
         present.sort((a, b) -> Float.compare(biasGradient[a], biasGradient[b]));
         double[] raw = new double[k];
         double total = 0;
-        for (int c = 0; c < k; c++) {
+        for (int c : present) {
             raw[c] = Math.max(0, batchSize * (meanProbability[c] - biasGradient[c]));
             total += raw[c];
         }

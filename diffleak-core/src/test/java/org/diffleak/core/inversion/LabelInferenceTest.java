@@ -18,6 +18,23 @@ class LabelInferenceTest {
     }
 
     @Test
+    void aConfidentOneClassBatchGetsAllItsImagesEvenWhereTheAuxiliaryPriorFavoursAnotherClass() {
+        // footwear batch on a confident model: p̄ of the batch ≈ (0.01, 0.98, 0.01), p̂ from auxiliary data (0.5, 0.3, 0.2)
+        LabelInference.Result r = LabelInference.infer(new float[] {0.01f, -0.02f, 0.01f}, 30,
+                new double[] {0.5, 0.3, 0.2});
+        assertThat(r.present()).containsExactly(1);
+        assertThat(r.counts()).containsExactly(0, 30, 0);
+        assertThat(r.dominant()).isEqualTo(1);
+    }
+
+    @Test
+    void withNoNegativeEntryTheSmallestIsTakenAsPresent() {
+        LabelInference.Result r = LabelInference.infer(new float[] {0.03f, 0.001f, 0.02f}, 8, new double[] {0.3, 0.4, 0.3});
+        assertThat(r.present()).containsExactly(1);
+        assertThat(r.dominant()).isEqualTo(1);
+    }
+
+    @Test
     void countsAlwaysSumToTheBatchSize() {
         LabelInference.Result r = LabelInference.infer(new float[] {-0.31f, 0.05f, 0.26f}, 30,
                 new double[] {0.4, 0.3, 0.3});

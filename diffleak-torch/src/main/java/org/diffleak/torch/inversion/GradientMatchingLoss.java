@@ -88,8 +88,9 @@ public final class GradientMatchingLoss {
         Map<String, NDArray> g = weightGradient(x, targets, m);
         double[] dotAndSq = dotAndSquare(g);
         double norm = Math.sqrt(dotAndSq[1]);
-        // a saturated softmax can give g = 0 in float32: cos is then taken as 0 and only TV moves x̂
-        boolean zero = !(norm > 0);
+        // a saturated softmax drives g to 0 and u = O(1/‖g‖) past float range: below 1e-6 ‖g_o‖, cos is
+        // taken as 0 and only TV moves x̂
+        boolean zero = !(norm > 1e-6 * observedNorm);
         double cos = zero ? 0 : dotAndSq[0] / (norm * observedNorm);
         // u = ∂(1 − cos)/∂g = cos·g/‖g‖² − g_o/(‖g‖ ‖g_o‖)
         Map<String, NDArray> u = new LinkedHashMap<>();
@@ -113,7 +114,8 @@ public final class GradientMatchingLoss {
 
     private double cosine(Map<String, NDArray> g) {
         double[] dotAndSq = dotAndSquare(g);
-        return dotAndSq[1] > 0 ? dotAndSq[0] / (Math.sqrt(dotAndSq[1]) * observedNorm) : 0;
+        double norm = Math.sqrt(dotAndSq[1]);
+        return norm > 1e-6 * observedNorm ? dotAndSq[0] / (norm * observedNorm) : 0;
     }
 
     /** {⟨g, g_o⟩, ‖g‖²}, summed on the engine and read once. */
