@@ -3,6 +3,7 @@ package org.diffleak.torch.inversion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,6 +141,8 @@ public final class GradientInversionStudy {
         echo.put("noPrior", settings.noPrior());
         echo.put("diffusion", settings.diffusion());
         echo.put("seed", settings.seed());
+        // results are bit-reproducible for a fixed intra-op thread count, which orders the engine's reductions
+        echo.put("intraOpThreads", JniUtils.getNumThreads());
         return new InversionResults(echo, c, s, batches, outcomes, InversionSummary.of(outcomes));
     }
 
