@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Measures what diffusion models leak about their training data.",
         subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, InfoCommand.class,
             DemoCommand.class, EpsilonCommand.class, NoiseCommand.class, RocCommand.class, AttackCommand.class, AuditCommand.class,
-            BenchCommand.class, ServeCommand.class, ReRoCommand.class, ReconstructCommand.class})
+            BenchCommand.class, ServeCommand.class, ReRoCommand.class, ReconstructCommand.class, InvertCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

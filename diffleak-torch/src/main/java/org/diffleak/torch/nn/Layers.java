@@ -79,6 +79,9 @@ public final class Layers {
         Shape affine = new Shape(1, c, 1, 1);
         NDArray gamma = p.get(name + ".weight").reshape(affine);
         NDArray beta = p.get(name + ".bias").reshape(affine);
+        // a view of a weight joins the weights' manager: hand it to the call's, or every call leaves two behind
+        gamma.attach(x.getManager());
+        beta.attach(x.getManager());
         if (p.tape() != null) {
             return p.tape().record(GradTape.Kind.AFFINE, name, normed, normed.mul(gamma).add(beta), 1, 1);
         }

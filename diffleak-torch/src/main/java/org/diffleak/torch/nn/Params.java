@@ -158,8 +158,11 @@ public final class Params implements AutoCloseable {
     public Params copy(NDManager parent) {
         Params p = new Params(parent);
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            NDArray c = e.getValue().duplicate().stopGradient();
+            // detach first, so the copy is a leaf; results attach to the source's manager, so move both
+            NDArray detached = e.getValue().stopGradient();
+            NDArray c = detached.duplicate();
             c.attach(p.manager);
+            detached.close();
             p.put(e.getKey(), c);
         }
         return p;
@@ -172,6 +175,16 @@ public final class Params implements AutoCloseable {
         }
     }
 
+    /** An independent copy with every weight converted to type (float64 for finite-difference checks). */
+    public Params toType(DataType type, NDManager parent) {
+        Params p = new Params(parent);
+        for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+            p.put(e.getKey(), e.getValue().toType(type, true));
+            p.get(e.getKey()).attach(p.manager);
+        }
+        return p;
+    }
+
     /** Marks every weight as a leaf that collects gradients. */
     public void attachGradients() {
         for (NDArray a : arrays.values()) {
@@ -179,10 +192,11 @@ public final class Params implements AutoCloseable {
         }
     }
 
-    /** Cached (ones, zeros) of length d: the identity affine that layer_norm takes. */
+    /** Cached (ones, zeros) of length d in the weights' type: the identity affine that layer_norm takes. */
     NDArray[] normIdentity(long d) {
+        DataType type = arrays.isEmpty() ? DataType.FLOAT32 : arrays.values().iterator().next().getDataType();
         return normConstants.computeIfAbsent(d, k -> new NDArray[] {
-            manager.ones(new Shape(k)), manager.zeros(new Shape(k))});
+            manager.ones(new Shape(k), type), manager.zeros(new Shape(k), type)});
     }
 
     /** All weights as one flat float array, in name order (for tests and checksums). */

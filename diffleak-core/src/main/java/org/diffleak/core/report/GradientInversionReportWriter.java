@@ -1,0 +1,199 @@
+package org.diffleak.core.report;
+
+import static org.diffleak.core.report.Fmt.esc;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.diffleak.core.inversion.FederatedSetting;
+import org.diffleak.core.inversion.InversionResults;
+import org.diffleak.core.inversion.InversionSummary;
+import org.diffleak.core.inversion.UserOutcome;
+import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.ImageGrid;
+import org.diffleak.core.util.Json;
+
+/**
+ * The gradient-inversion report directory, written atomically: results.json (settings, per-cell summaries,
+ * every user's outcome) and a self-contained index.html (the metrics table by batch size, ε and prior; per
+ * user, the batch's thumbnails beside the image recovered without prior and with the diffusion prior).
+ */
+public final class GradientInversionReportWriter {
+
+    public static final String HTML = "index.html";
+    public static final String RESULTS = "results.json";
+    private static final int ZOOM = 2;
+
+    private GradientInversionReportWriter() {}
+
+    public static void write(InversionResults r, Path dir) {
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            Json.write(tmp.resolve(RESULTS), json(r));
+            Files.writeString(tmp.resolve(HTML), html(r), StandardCharsets.UTF_8);
+        });
+    }
+
+    static Map<String, Object> json(InversionResults r) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("settings", r.settings());
+        List<Map<String, Object>> cells = new ArrayList<>();
+        for (InversionSummary s : r.summaries()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("batchSize", s.batchSize());
+            c.put("epsilon", eps(s.epsilon()));
+            c.put("prior", s.prior());
+            c.put("users", s.users());
+            c.put("labelAccuracy", s.labelAccuracy());
+            c.put("attributeAccuracy", s.attributeAccuracy());
+            c.put("groupBaseline", s.groupBaseline());
+            c.put("ownClosestRate", s.ownClosestRate());
+            c.put("ssimMean", s.ssimMean());
+            c.put("ssimMax", s.ssimMax());
+            c.put("encoderCosineMean", s.cosineMean());
+            c.put("encoderCosineMax", s.cosineMax());
+            c.put("bestOtherEncoderCosineMean", s.bestOtherCosineMean());
+            c.put("secondsPerAttack", s.secondsPerAttack());
+            cells.add(c);
+        }
+        root.put("summaries", cells);
+        List<Map<String, Object>> users = new ArrayList<>();
+        for (UserOutcome o : r.outcomes()) {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("user", o.user());
+            u.put("batchSize", o.batchSize());
+            u.put("epsilon", eps(o.epsilon()));
+            u.put("prior", o.prior());
+            u.put("attribute", FederatedSetting.FINE_NAMES[o.attribute()]);
+            u.put("group", FederatedSetting.GROUP_NAMES[o.group()]);
+            u.put("inferredGroup", FederatedSetting.GROUP_NAMES[o.inferredGroup()]);
+            u.put("inferredCount", o.inferredCount());
+            u.put("predictedAttribute", FederatedSetting.FINE_NAMES[o.predictedAttribute()]);
+            u.put("ssimMean", o.similarity().ssimMean());
+            u.put("ssimMax", o.similarity().ssimMax());
+            u.put("encoderCosineMean", o.similarity().cosineMean());
+            u.put("encoderCosineMax", o.similarity().cosineMax());
+            u.put("bestOtherEncoderCosineMean", o.similarity().bestOtherCosineMean());
+            u.put("closestUser", o.similarity().closestUser());
+            u.put("matchingLoss", o.matchingLoss());
+            u.put("seconds", o.seconds());
+            users.add(u);
+        }
+        root.put("outcomes", users);
+        return root;
+    }
+
+    private static Object eps(double e) {
+        return Double.isInfinite(e) ? "inf" : e;
+    }
+
+    static String html(InversionResults r) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>DiffLeak gradient inversion</title>\n")
+                .append("<style>body{margin:0;background:#f5f6f8;color:#1f2328;font:14px/1.5 system-ui,sans-serif}")
+                .append("main{max-width:1180px;margin:0 auto;padding:24px}section{background:#fff;border:1px solid #d8dee4;")
+                .append("border-radius:10px;padding:16px 20px;margin:0 0 16px}table{border-collapse:collapse;font-size:13px}")
+                .append("th,td{border-bottom:1px solid #d8dee4;padding:4px 8px;text-align:right}th:first-child,td:first-child")
+                .append("{text-align:left}.note{color:#59636e;font-size:12.5px}img{image-rendering:pixelated;vertical-align:middle}")
+                .append(".ok{color:#1a7f37}.bad{color:#cf222e}</style></head><body><main>\n")
+                .append("<h1>User-level gradient inversion</h1>\n<section><h2>Metrics by batch size, client ε and prior</h2>\n")
+                .append("<p class=\"note\">Label: share of users whose coarse group label inference found. Attribute: share whose fine")
+                .append(" category the attribute classifier read off the recovered image (baseline: guessing within the group).")
+                .append(" Own closest: share whose recovered image has a higher mean encoder cosine to its own batch than to any")
+                .append(" other user's. SSIM and cosine against the own batch's images, mean / max.</p>\n<table><tr><th>batch</th>")
+                .append("<th>ε</th><th>prior</th><th>users</th><th>label</th><th>attribute</th><th>baseline</th>")
+                .append("<th>own closest</th><th>SSIM mean / max</th><th>cosine mean / max</th><th>best other cosine</th>")
+                .append("<th>s / attack</th></tr>\n");
+        for (InversionSummary s : r.summaries()) {
+            b.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td>"
+                    + "<td>%s</td><td>%s</td><td>%.3f / %.3f</td><td>%.3f / %.3f</td><td>%.3f</td><td>%.1f</td></tr>%n",
+                    s.batchSize(), epsText(s.epsilon()), esc(s.prior()), s.users(), Fmt.pct(s.labelAccuracy()),
+                    Fmt.pct(s.attributeAccuracy()), Fmt.pct(s.groupBaseline()), Fmt.pct(s.ownClosestRate()),
+                    s.ssimMean(), s.ssimMax(), s.cosineMean(), s.cosineMax(), s.bestOtherCosineMean(),
+                    s.secondsPerAttack()));
+        }
+        b.append("</table></section>\n");
+        for (Map.Entry<Integer, List<InversionResults.UserBatch>> e : r.batches().entrySet()) {
+            int batch = e.getKey();
+            for (double eps : epsilonsOf(r, batch)) {
+                b.append("<section><h2>Batch ").append(batch).append(", ε ").append(epsText(eps)).append("</h2>\n<table>")
+                        .append("<tr><th>user</th><th>batch (first images)</th>");
+                List<String> priors = priorsOf(r);
+                for (String p : priors) {
+                    b.append("<th>recovered, prior ").append(esc(p)).append("</th>");
+                }
+                b.append("</tr>\n");
+                for (InversionResults.UserBatch u : e.getValue()) {
+                    b.append("<tr><td>").append(u.user()).append("<br>").append(esc(FederatedSetting.FINE_NAMES[u.attribute()]))
+                            .append("</td><td>").append(img(u.thumbnails(), u.count(), r.channels(), r.size())).append("</td>");
+                    for (String p : priors) {
+                        UserOutcome o = find(r, batch, eps, p, u.user());
+                        b.append("<td>");
+                        if (o != null) {
+                            String cls = o.attributeCorrect() ? "ok" : "bad";
+                            b.append(img(o.recovered(), 1, r.channels(), r.size())).append(String.format(Locale.ROOT,
+                                    "<br><span class=\"%s\">%s</span> · cos %.2f%s", cls,
+                                    esc(FederatedSetting.FINE_NAMES[o.predictedAttribute()]), o.similarity().cosineMean(),
+                                    o.similarity().ownClosest() ? " · own closest" : ""));
+                        }
+                        b.append("</td>");
+                    }
+                    b.append("</tr>\n");
+                }
+                b.append("</table></section>\n");
+            }
+        }
+        b.append("<section class=\"note\"><h2>Settings</h2><pre>").append(esc(Json.toJson(r.settings())))
+                .append("</pre></section>\n</main></body></html>\n");
+        return b.toString();
+    }
+
+    private static List<Double> epsilonsOf(InversionResults r, int batch) {
+        return r.outcomes().stream().filter(o -> o.batchSize() == batch).map(UserOutcome::epsilon).distinct().toList();
+    }
+
+    private static List<String> priorsOf(InversionResults r) {
+        return r.outcomes().stream().map(UserOutcome::prior).distinct().toList();
+    }
+
+    private static UserOutcome find(InversionResults r, int batch, double eps, String prior, int user) {
+        for (UserOutcome o : r.outcomes()) {
+            if (o.batchSize() == batch && o.epsilon() == eps && o.prior().equals(prior) && o.user() == user) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    private static String epsText(double e) {
+        return Double.isInfinite(e) ? "∞" : String.format(Locale.ROOT, "%g", e);
+    }
+
+    private static String img(float[] pixels, int n, int channels, int size) {
+        BufferedImage grid = ImageGrid.render(pixels, n, channels, size, size, n, 1);
+        BufferedImage big = new BufferedImage(grid.getWidth() * ZOOM, grid.getHeight() * ZOOM, grid.getType());
+        Graphics2D g = big.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        g.drawImage(grid, 0, 0, big.getWidth(), big.getHeight(), null);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(big, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "<img alt=\"\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray()) + "\">";
+    }
+}
