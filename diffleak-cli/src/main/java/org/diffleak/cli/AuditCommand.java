@@ -17,6 +17,7 @@ import org.diffleak.core.config.AuditConfig;
 import org.diffleak.core.report.Ablation;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
+import org.diffleak.core.report.GradientInversionReportWriter;
 import org.diffleak.core.report.PrivacyRow;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.Json;
@@ -24,6 +25,7 @@ import org.diffleak.core.util.Provenance;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.Audit;
 import org.diffleak.torch.audit.ReconstructionSection;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,12 +54,25 @@ final class AuditCommand implements Callable<Integer> {
             description = "models and signals cached by content hash (default ${DEFAULT-VALUE})")
     Path cache;
 
+    @Option(names = "--gradient-inversion",
+            description = "also run user-level gradient inversion (diffleak invert, the base model as diffusion prior);"
+                    + " report in OUT/gradient-inversion, summary in the audit page")
+    boolean gradientInversion;
+
+    @Option(names = "--invert-users", defaultValue = "20",
+            description = "users of the gradient-inversion section (default ${DEFAULT-VALUE})")
+    int invertUsers;
+
     @Override
     public Integer call() {
         PrintWriter log = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         AuditConfig c = config != null ? AuditConfig.read(config) : AuditConfig.preset(preset);
         Path dir = out != null ? out : Path.of("runs", "audit-" + c.name());
+        String prior = gradientInversion ? requireBase(c, "--gradient-inversion") : null;
+        if (invertUsers < 1) {
+            throw new IllegalArgumentException("--invert-users must be ≥ 1, got " + invertUsers);
+        }
         TorchRuntime.init();
         log.printf("audit %s: %s scenario, %d candidates per side, %d shadow(s); cache %s%n", c.name(), c.scenario(),
                 c.candidates(), c.shadows(), cache);
@@ -80,6 +95,15 @@ final class AuditCommand implements Callable<Integer> {
             report = report.withSections(List.of(new ReconstructionSection(c, cache, log,
                     task -> ConsoleProgress.forConsole(log)).run(dir)));
         }
+        if (gradientInversion) {
+            Path sub = dir.resolve("gradient-inversion");
+            subcommand(new InvertCommand(), "gradient-inversion", "--model", prior,
+                    "--users", Integer.toString(invertUsers), "--out", sub.toString(), "--cache",
+                    cache.resolve("invert").toString());
+            report = report.withSections(List.of(GradientInversionReportWriter.section(
+                    sub.resolve(GradientInversionReportWriter.RESULTS), "gradient-inversion/"
+                            + GradientInversionReportWriter.HTML)));
+        }
         ReportWriter.write(report, dir);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("config", c);
@@ -92,6 +116,26 @@ final class AuditCommand implements Callable<Integer> {
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
                 dir.resolve(ReportWriter.HTML).toAbsolutePath());
         return 0;
+    }
+
+    private static String requireBase(AuditConfig c, String option) {
+        if (c.base() == null) {
+            throw new IllegalArgumentException(option + " needs the fine-tune scenario: its public base model is the"
+                    + " attacker's prior");
+        }
+        return c.base();
+    }
+
+    /** Runs another diffleak command as one of the audit's sections, with this command's output and errors. */
+    private void subcommand(Object command, String section, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        cl.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
+        int code = cl.execute(args);
+        if (code != 0) {
+            throw new IllegalStateException("the " + section + " section failed (exit " + code + ")");
+        }
     }
 
     private AuditSignals run(AuditConfig c, PrintWriter log) {

@@ -160,6 +160,16 @@ class AuditCommandTest {
     }
 
     @Test
+    void aSectionThatNeedsABaseModelIsRefusedBeforeAnyTraining() throws IOException {
+        Path cfg = config("no-base", false, 12, 10, "");
+        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--gradient-inversion", "--out",
+                dir.resolve("no-base-report").toString(), "--cache", dir.resolve("no-base-cache").toString());
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains("--gradient-inversion needs the fine-tune scenario");
+        assertThat(run.out()).doesNotContain("training");
+    }
+
+    @Test
     void theNullPresetKeepsEveryAucWithinItsNullTolerance() throws IOException {
         int n = 60;
         Path cfg = config("null-check", true, n, 20);

@@ -2,6 +2,7 @@ package org.diffleak.core.report;
 
 import static org.diffleak.core.report.Fmt.esc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -93,6 +94,35 @@ public final class GradientInversionReportWriter {
         }
         root.put("outcomes", users);
         return root;
+    }
+
+    /**
+     * The audit page's section from a written results.json: one row per (batch size, ε, prior) cell, linking to
+     * the full report at `href`.
+     */
+    public static LinkedSection section(Path resultsJson, String href) {
+        JsonNode root = Json.read(resultsJson, JsonNode.class);
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode c : root.path("summaries")) {
+            String e = c.path("epsilon").asText();
+            rows.add(List.of(c.path("batchSize").asText(), e.equals("inf") ? "∞" : e, c.path("prior").asText(),
+                    c.path("users").asText(), pct(c.path("labelAccuracy").asDouble()),
+                    pct(c.path("attributeAccuracy").asDouble()), pct(c.path("groupBaseline").asDouble()),
+                    pct(c.path("ownClosestRate").asDouble()),
+                    String.format(Locale.ROOT, "%.3f", c.path("encoderCosineMean").asDouble()),
+                    String.format(Locale.ROOT, "%.1f", c.path("secondsPerAttack").asDouble())));
+        }
+        return new LinkedSection("gradient-inversion", "User-level gradient inversion",
+                "What an honest-but-curious federated server learns from one client's gradient: the batch's labels,"
+                        + " a representative image recovered by gradient matching with and without a diffusion prior,"
+                        + " and the user's private fine category predicted from that image.",
+                href, List.of("batch", "DP ε", "prior", "users", "label inference", "attribute inference",
+                        "guessing within the group", "own batch closest", "encoder cosine to own batch",
+                        "s per attack"), rows);
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * v);
     }
 
     private static Object eps(double e) {

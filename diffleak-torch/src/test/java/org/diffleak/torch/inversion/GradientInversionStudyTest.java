@@ -106,6 +106,12 @@ class GradientInversionStudyTest extends NativeTest {
             GradientInversionReportWriter.write(r, out);
             assertThat(Files.readString(out.resolve("index.html"))).contains("<img").contains("Batch 4, ε ∞");
             assertThat(Files.readString(out.resolve("results.json"))).contains("\"attributeAccuracy\"");
+            var section = GradientInversionReportWriter.section(out.resolve("results.json"), "gi/index.html");
+            assertThat(section.rows()).hasSize(r.summaries().size());
+            InversionSummary first = r.summaries().get(0);
+            assertThat(section.rows().get(0).get(0)).isEqualTo(Integer.toString(first.batchSize()));
+            assertThat(section.rows().get(0).get(5))
+                    .isEqualTo(String.format(java.util.Locale.ROOT, "%.0f%%", 100 * first.attributeAccuracy()));
         }
     }
 }
