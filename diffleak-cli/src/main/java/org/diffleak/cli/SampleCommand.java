@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.diffleak.core.io.ImageGrid;
+import org.diffleak.core.property.BinaryProperty;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
@@ -16,9 +18,11 @@ import org.diffleak.torch.diffusion.DdpmSampler;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.GuidedDenoiser;
 import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.diffusion.PrivatePropertySampler;
 import org.diffleak.torch.diffusion.Sampler;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
+import org.diffleak.torch.train.NoiseAwareClassifierTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,6 +48,31 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--raw-weights", description = "DiffLeak models: use the raw weights instead of their EMA") boolean raw;
     @Option(names = "--batch", defaultValue = "256", description = "images per forward pass") int batch;
     @Option(names = "--columns", defaultValue = "8") int columns;
+    @Option(names = "--private-property", description = "private sampler: steer the release to --target-share of this"
+            + " property (footwear, tops, 5,7,9, ...)") String privateProperty;
+    @Option(names = "--target-share", defaultValue = "0.5", description = "private sampler: p* (default ${DEFAULT-VALUE})") double targetShare;
+    @Option(names = "--property-classifier", description = "private sampler: noise-aware classifier directory"
+            + " (from diffleak property: CACHE/classifiers/guide-*)") Path propertyClassifier;
+    @Option(names = "--property-guidance", defaultValue = "4", description = "private sampler: guidance scale s"
+            + " (default ${DEFAULT-VALUE})") double propertyGuidance;
+
+    private NoiseAwareClassifierTrainer.Trained guide(NDManager manager) {
+        if (propertyClassifier == null) {
+            throw new IllegalArgumentException("--private-property needs --property-classifier DIR (a noise-aware"
+                    + " classifier of that property)");
+        }
+        if (label != null) {
+            throw new IllegalArgumentException("--private-property and --label cannot be combined");
+        }
+        String name = BinaryProperty.parse(privateProperty).name();
+        NoiseAwareClassifierTrainer.Trained g = NoiseAwareClassifierTrainer.load(propertyClassifier, manager);
+        if (!g.card().property().equals(name)) {
+            g.close();
+            throw new IllegalArgumentException(propertyClassifier + " classifies '" + g.card().property()
+                    + "', not '" + name + "'");
+        }
+        return g;
+    }
 
     @Override
     public Integer call() {
@@ -61,6 +90,10 @@ final class SampleCommand implements Callable<Integer> {
             if (guidance != 1.0 && label != null) {
                 d = new GuidedDenoiser(d, guidance);
             }
+            NoiseAwareClassifierTrainer.Trained guide = privateProperty == null ? null : guide(manager);
+            PrivatePropertySampler privateSampler = guide == null ? null
+                    : new PrivatePropertySampler(guide, targetShare, propertyGuidance);
+            boolean[] targets = guide == null ? null : privateSampler.assign(count, Seeds.of(seed).child("assign").random());
             NoiseSchedule s = d.schedule();
             Sampler smp = switch (sampler) {
                 case "ddim" -> DdimSampler.of(s, steps, eta, true);
@@ -79,7 +112,9 @@ final class SampleCommand implements Callable<Integer> {
                     var rng = seeds.child(b).random();
                     NDArray xT = Noise.gaussian(sm, new Shape(n, c, size, size), rng);
                     NDArray y = label == null ? null : sm.full(new Shape(n), label, DataType.INT64);
-                    NDArray x0 = smp.sample(d, xT, y, rng, ProgressListener.NONE);
+                    NDArray x0 = privateSampler == null ? smp.sample(d, xT, y, rng, ProgressListener.NONE)
+                            : privateSampler.sample(d, smp, xT, Arrays.copyOfRange(targets, start, start + n), rng,
+                                    ProgressListener.NONE);
                     float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
                     System.arraycopy(px, 0, all, start * c * size * size, px.length);
                 }
@@ -87,6 +122,14 @@ final class SampleCommand implements Callable<Integer> {
             }
             ImageGrid.writePng(out, all, count, c, size, size, columns);
             log.println("wrote " + count + " samples to " + out);
+            if (guide != null) {
+                int k = 0;
+                for (boolean b : targets) {
+                    k += b ? 1 : 0;
+                }
+                log.printf("private sampler: %d of %d samples steered towards %s (p* = %s, guidance %s)%n", k, count,
+                        privateProperty, targetShare, propertyGuidance);
+            }
         }
         return 0;
     }

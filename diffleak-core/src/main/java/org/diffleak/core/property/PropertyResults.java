@@ -12,15 +12,24 @@ import java.util.Map;
  * @param attackerFpr FPR of the same
  * @param judgeAccuracy accuracy of the held-out judge (a separate clean classifier) on real held-out images
  * @param rows one per (setting, model)
+ * @param channels image channels of the sample grids
+ * @param side image side of the sample grids
  * @param seconds wall time of the whole study
  */
 public record PropertyResults(String property, Map<String, Object> settings, double attackerTpr,
-        double attackerFpr, double judgeAccuracy, List<Row> rows, double seconds) {
+        double attackerFpr, double judgeAccuracy, List<Row> rows, int channels, int side, double seconds) {
 
     /** The groups of rows, in the order the report shows them. */
     public static final String UNDEFENDED = "undefended";
     public static final String PRIVATE = "private sampler";
     public static final String DP = "DP-SGD";
+
+    /** Mean |estimate − true share| over the rows of a setting (NaN if none), for classifier counting or shadows. */
+    public double meanAbsoluteError(String setting, boolean shadow) {
+        return rows.stream().filter(r -> r.setting().equals(setting))
+                .mapToDouble(r -> (shadow ? r.shadow() : r.classifierCount()).error(r.trueShare()))
+                .average().orElse(Double.NaN);
+    }
 
     /**
      * One model's release and what the attacker learns from it.

@@ -225,8 +225,8 @@ public final class PropertyStudy {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new PropertyResults(prop.name(), s.asMap(), counter.tpr(), counter.fpr(), judgeAccuracy, rows,
-                    seconds);
+            return new PropertyResults(prop.name(), s.asMap(), counter.tpr(), counter.fpr(), judgeAccuracy, rows, c,
+                    size, seconds);
         }
     }
 
