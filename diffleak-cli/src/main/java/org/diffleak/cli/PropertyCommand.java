@@ -17,6 +17,7 @@ import org.diffleak.core.property.PropertyResults;
 import org.diffleak.core.report.PropertyReportWriter;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.diffusion.ClassifierGuidance;
 import org.diffleak.torch.property.PropertyStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +46,10 @@ final class PropertyCommand implements Callable<Integer> {
     @Option(names = "--ddim-steps", defaultValue = "25", description = "DDIM steps (default ${DEFAULT-VALUE})") int ddimSteps;
     @Option(names = "--target-share", defaultValue = "0.5", description = "private sampler's p* (default ${DEFAULT-VALUE})") double targetShare;
     @Option(names = "--guidance", defaultValue = "4", description = "private sampler's guidance scale (default ${DEFAULT-VALUE})") double guidance;
+    @Option(names = "--guidance-input", defaultValue = "noisy",
+            description = "what the guide judges: noisy (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
+    @Option(names = "--max-attempts", defaultValue = "1",
+            description = "private sampler: draws per sample until the owner's check classifier agrees (default ${DEFAULT-VALUE})") int maxAttempts;
     @Option(names = "--dp-epsilons", defaultValue = "1,8", description = "ε of DP-SGD targets, empty for none (default ${DEFAULT-VALUE})") String dpEpsilons;
     @Option(names = "--dp-share", defaultValue = "0.9", description = "share of the DP-SGD targets (default ${DEFAULT-VALUE})") double dpShare;
     @Option(names = "--classifier-steps", defaultValue = "600", description = "steps of each clean classifier (default ${DEFAULT-VALUE})") int classifierSteps;
@@ -64,7 +69,7 @@ final class PropertyCommand implements Callable<Integer> {
         BinaryProperty prop = BinaryProperty.parse(property);
         var settings = new PropertyStudy.Settings(prop, base, parseShares("--shares", shares),
                 parseShares("--shadow-shares", shadowShares), targetSize, steps, batch, lr, samples, ddimSteps, targetShare,
-                guidance, dpEpsilons.isBlank() ? new double[0] : ReconstructCommand.parseEpsilons(dpEpsilons), dpShare,
+                guidance, guidanceMode(guidanceInput), maxAttempts, dpEpsilons.isBlank() ? new double[0] : ReconstructCommand.parseEpsilons(dpEpsilons), dpShare,
                 classifierSteps, guideSteps, calibration, heldOut, bootstrap, grid, seed);
         Path splitsFile = base.resolve("splits.json");
         if (!Files.isRegularFile(splitsFile)) {
@@ -85,7 +90,7 @@ final class PropertyCommand implements Callable<Integer> {
                 test.subset(Arrays.copyOfRange(perm, 0, pool), "fashion-mnist:test:private"),
                 test.subset(Arrays.copyOfRange(perm, pool, test.size()), "fashion-mnist:test:held-out"));
         log.printf(Locale.ROOT, "property %s %s: targets at %s, shadows at %s, %d samples each; private sampler p* = %s,"
-                + " guidance %s%n", prop.name(), prop.classes(), shares, shadowShares, samples, targetShare, guidance);
+                + " guidance %s%n", prop.name(), new java.util.TreeSet<>(prop.classes()), shares, shadowShares, samples, targetShare, guidance);
         PropertyResults r;
         try (NDManager m = TorchRuntime.newManager()) {
             r = new PropertyStudy(settings, cache, log, task -> ConsoleProgress.forConsole(log)).run(data, m);
@@ -93,6 +98,14 @@ final class PropertyCommand implements Callable<Integer> {
         PropertyReportWriter.write(r, out);
         log.printf("report: %s%n", out.resolve(PropertyReportWriter.HTML));
         return 0;
+    }
+
+    static ClassifierGuidance.Mode guidanceMode(String input) {
+        return switch (input) {
+            case "noisy" -> ClassifierGuidance.Mode.NOISY;
+            case "x0" -> ClassifierGuidance.Mode.PREDICTED_X0;
+            default -> throw new IllegalArgumentException("--guidance-input must be noisy or x0, got " + input);
+        };
     }
 
     static double[] parseShares(String option, String list) {

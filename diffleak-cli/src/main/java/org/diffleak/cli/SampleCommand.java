@@ -55,6 +55,8 @@ final class SampleCommand implements Callable<Integer> {
             + " (from diffleak property: CACHE/classifiers/guide-*)") Path propertyClassifier;
     @Option(names = "--property-guidance", defaultValue = "4", description = "private sampler: guidance scale s"
             + " (default ${DEFAULT-VALUE})") double propertyGuidance;
+    @Option(names = "--guidance-input", defaultValue = "noisy", description = "private sampler: the guide judges noisy"
+            + " (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
 
     private NoiseAwareClassifierTrainer.Trained guide(NDManager manager) {
         if (propertyClassifier == null) {
@@ -92,7 +94,8 @@ final class SampleCommand implements Callable<Integer> {
             }
             NoiseAwareClassifierTrainer.Trained guide = privateProperty == null ? null : guide(manager);
             PrivatePropertySampler privateSampler = guide == null ? null
-                    : new PrivatePropertySampler(guide, targetShare, propertyGuidance);
+                    : new PrivatePropertySampler(guide, targetShare, propertyGuidance,
+                    PropertyCommand.guidanceMode(guidanceInput));
             boolean[] targets = guide == null ? null : privateSampler.assign(count, Seeds.of(seed).child("assign").random());
             NoiseSchedule s = d.schedule();
             Sampler smp = switch (sampler) {

@@ -44,10 +44,11 @@ public record PropertyResults(String property, Map<String, Object> settings, dou
      * @param frechet Fréchet distance between encoder features of the samples and held-out real images
      * @param confidence mean max(q, 1 − q) of the attacker's property classifier over the samples
      * @param targetHitRate private sampler: share of samples the judge gives their assigned value; NaN otherwise
+     * @param drawsPerSample reverse runs per released sample (above 1 when the private sampler redraws)
      * @param grid the first samples, pixels in [0, 1]
      * @param gridCount images in grid
      */
     public record Row(String setting, String label, double trueShare, double epsilon, double judgeShare,
             ShareEstimate classifierCount, ShareEstimate shadow, double frechet, double confidence,
-            double targetHitRate, float[] grid, int gridCount) {}
+            double targetHitRate, double drawsPerSample, float[] grid, int gridCount) {}
 }

@@ -101,6 +101,7 @@ public final class PropertyReportWriter {
             if (!Double.isNaN(row.targetHitRate())) {
                 m.put("assigned_value_reached", row.targetHitRate());
             }
+            m.put("draws_per_sample", row.drawsPerSample());
             rows.add(m);
         }
         root.put("rows", rows);
@@ -212,7 +213,7 @@ public final class PropertyReportWriter {
         b.append("<section>\n<h2>Every release</h2>\n<table>\n<thead><tr><th>setting</th><th>model</th>")
                 .append("<th>true p</th><th>judge share</th><th>classifier count [95% CI]</th>")
                 .append("<th>shadow regression [95% CI]</th><th>Fréchet</th><th>confidence</th>")
-                .append("<th>assigned value reached</th></tr></thead>\n<tbody>\n");
+                .append("<th>assigned value reached</th><th>draws per sample</th></tr></thead>\n<tbody>\n");
         for (Row row : r.rows()) {
             b.append("<tr><td>").append(esc(row.setting())).append("</td><td>").append(esc(row.label()))
                     .append("</td><td>").append(Fmt.dec(row.trueShare())).append("</td><td>")
@@ -220,6 +221,7 @@ public final class PropertyReportWriter {
                     .append("</td><td>").append(est(row.shadow())).append("</td><td>").append(Fmt.dec(row.frechet()))
                     .append("</td><td>").append(Fmt.dec(row.confidence())).append("</td><td>")
                     .append(Double.isNaN(row.targetHitRate()) ? Fmt.MISSING : Fmt.dec(row.targetHitRate()))
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", row.drawsPerSample()))
                     .append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n</section>\n");

@@ -20,7 +20,7 @@ class PropertyReportWriterTest {
     private static Row row(String setting, double p, double cc, double sh, double fd) {
         return new Row(setting, "p = " + p, p, Double.POSITIVE_INFINITY, cc, new ShareEstimate(cc, cc, cc - 0.02, cc + 0.02),
                 new ShareEstimate(sh, sh, sh - 0.05, sh + 0.05), fd, 0.97,
-                setting.equals(PropertyResults.PRIVATE) ? 0.96 : Double.NaN, new float[4 * 16], 4);
+                setting.equals(PropertyResults.PRIVATE) ? 0.96 : Double.NaN, 1.0, new float[4 * 16], 4);
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.diffleak.core.util.Provenance;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.CnnEncoder;
+import org.diffleak.torch.diffusion.ClassifierGuidance;
 import org.diffleak.torch.diffusion.DdimSampler;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.diffusion.PrivatePropertySampler;
@@ -74,7 +75,8 @@ public final class PropertyStudy {
      */
     public record Settings(BinaryProperty property, Path base, double[] targetShares, double[] shadowShares,
             int targetSize, int fineTuneSteps, int batchSize, double learningRate, int samples, int ddimSteps,
-            double privateShare, double guidanceScale, double[] dpEpsilons, double dpShare, int classifierSteps,
+            double privateShare, double guidanceScale, ClassifierGuidance.Mode guidanceMode, int maxAttempts,
+            double[] dpEpsilons, double dpShare, int classifierSteps,
             int guideSteps, int calibration, int heldOutReal, int bootstrap, int gridImages, long seed) {
 
         public Settings {
@@ -89,6 +91,9 @@ public final class PropertyStudy {
             if (targetSize < 1 || fineTuneSteps < 1 || batchSize < 1 || samples < 2 || ddimSteps < 1
                     || classifierSteps < 1 || guideSteps < 1 || calibration < 2 || heldOutReal < 2 || bootstrap < 1) {
                 throw new IllegalArgumentException("sizes and step counts must be positive (samples ≥ 2)");
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("the private sampler needs at least 1 attempt per sample");
             }
             if (!(guidanceScale >= 0)) {
                 throw new IllegalArgumentException("guidance scale must be ≥ 0, got " + guidanceScale);
@@ -108,6 +113,8 @@ public final class PropertyStudy {
             m.put("ddim_steps", ddimSteps);
             m.put("private_share", privateShare);
             m.put("guidance_scale", guidanceScale);
+            m.put("guidance_input", guidanceMode == ClassifierGuidance.Mode.NOISY ? "x_t" : "predicted x0");
+            m.put("max_attempts", maxAttempts);
             m.put("dp_epsilons", dpEpsilons);
             m.put("dp_share", dpShare);
             m.put("classifier_steps", classifierSteps);
@@ -148,7 +155,10 @@ public final class PropertyStudy {
     private record Role(String setting, String name, double share, double epsilon, boolean shadow) {}
 
     /** Classifier outputs on one set of samples. */
-    private record Scored(float[] pixels, double[] attackerProb, double[][] features, boolean[] judge) {}
+    private record Scored(float[] pixels, double[] attackerProb, double[][] features, boolean[] judge, double draws) {}
+
+    /** Samples in [0, 1] and reverse runs per sample. */
+    private record Drawn(float[] pixels, double draws) {}
 
     public PropertyResults run(Data data, NDManager m) {
         long start = System.nanoTime();
@@ -173,6 +183,8 @@ public final class PropertyStudy {
                     CnnConfig.defaultFor(c, size, 2), prop.relabel(attackerTrain), seeds.child("attacker"), m);
                 ClassifierTrainer.Trained judge = classifier("judge-" + prop.name(), CnnConfig.defaultFor(c, size, 2),
                     prop.relabel(owner), seeds.child("judge"), m);
+                ClassifierTrainer.Trained check = classifier("check-" + prop.name(), CnnConfig.defaultFor(c, size, 2),
+                    prop.relabel(owner), seeds.child("check"), m);
                 NoiseAwareClassifierTrainer.Trained guide = guide(prop.relabel(owner), seeds.child("guide"), m)) {
             CnnEncoder enc = new CnnEncoder(encoder.net(), encoder.params());
             boolean[] calTruth = prop.of(calibration);
@@ -219,7 +231,7 @@ public final class PropertyStudy {
                 rows.add(row(r.setting(), r, undefended.get(r), null, counter, regression, realFeatures, seeds));
                 if (r.setting().equals(PropertyResults.UNDEFENDED)) {
                     Role pr = new Role(PropertyResults.PRIVATE, r.name(), r.share(), r.epsilon(), false);
-                    Scored sc = score(sample(pr, models.get(r), guide, seeds, m), attackerClf, enc, judge);
+                    Scored sc = score(sample(pr, models.get(r), new Defense(guide, check), seeds, m), attackerClf, enc, judge);
                     boolean[] targets = assignment(pr, seeds);
                     rows.add(row(PropertyResults.PRIVATE, pr, sc, targets, counter, regression, realFeatures, seeds));
                 }
@@ -272,13 +284,12 @@ public final class PropertyStudy {
                 sh.share(), sh.lower(), sh.upper(), fd, Double.isNaN(hit) ? "" : String.format(Locale.ROOT,
                         ", assigned value reached %.3f", hit));
         log.flush();
-        return new Row(setting, label, r.share(), r.epsilon(), judgeShare, cc, sh, fd, conf, hit,
+        return new Row(setting, label, r.share(), r.epsilon(), judgeShare, cc, sh, fd, conf, hit, sc.draws(),
                 Arrays.copyOf(sc.pixels(), g * d), g);
     }
 
     private boolean[] assignment(Role r, Seeds seeds) {
-        return new PrivatePropertySampler(null, s.privateShare(), s.guidanceScale())
-                .assign(s.samples(), seeds.child("assign").child(r.name()).random());
+        return ExactShareSubset.assignment(s.samples(), s.privateShare(), seeds.child("assign").child(r.name()).random());
     }
 
     // ---- classifiers
@@ -381,57 +392,84 @@ public final class PropertyStudy {
         return modelDir;
     }
 
+    /** The owner's defense tools: the noise-aware guide and a separate clean classifier checking finished samples. */
+    private record Defense(NoiseAwareClassifierTrainer.Trained guide, ClassifierTrainer.Trained check) {}
+
     /**
-     * N samples in [0, 1] of the model, undefended (DDIM η = 0, guide null) or through the private sampler
-     * steered by the guide; cached.
+     * N samples in [0, 1] of the model, undefended (DDIM η = 0, defense null) or through the private sampler
+     * (guided, with redraws of samples failing the owner's check); cached with their draw count.
      */
-    private float[] sample(Role r, Path modelDir, NoiseAwareClassifierTrainer.Trained guide, Seeds seeds,
-            NDManager m) {
-        boolean defended = guide != null;
-        String key = r.name() + (defended ? "-private-" + fmt(s.privateShare()) + "-s" + fmt(s.guidanceScale()) : "")
+    private Drawn sample(Role r, Path modelDir, Defense defense, Seeds seeds, NDManager m) {
+        boolean defended = defense != null;
+        String key = r.name() + (defended ? "-private-" + fmt(s.privateShare()) + "-s" + fmt(s.guidanceScale())
+                + (s.guidanceMode() == ClassifierGuidance.Mode.NOISY ? "" : "-x0") + "-a" + s.maxAttempts() : "")
                 + "-n" + s.samples() + "-ddim" + s.ddimSteps() + "-" + Long.toHexString(seeds.seed());
         Path file = cache.resolve("samples").resolve(key + ".f32");
-        if (Files.isRegularFile(file)) {
-            return readFloats(file);
+        Path drawsFile = cache.resolve("samples").resolve(key + ".draws");
+        if (Files.isRegularFile(file) && Files.isRegularFile(drawsFile)) {
+            try {
+                return new Drawn(readFloats(file), Double.parseDouble(Files.readString(drawsFile).strip()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         long t0 = System.nanoTime();
         float[] out;
+        double draws = 1;
         try (NDManager sm = m.newSubManager(); ModelStore.Loaded model = ModelStore.load(modelDir, true, sm)) {
             UNetDenoiser d = model.denoiser();
             int c = d.channels();
             int size = d.imageSize();
             int dim = c * size * size;
-            out = new float[s.samples() * dim];
             DdimSampler ddim = DdimSampler.of(d.schedule(), s.ddimSteps(), 0, true);
-            boolean[] targets = defended ? assignment(r, seeds) : null;
             Seeds draw = seeds.child("sample").child(r.name());
             ProgressListener p = progress.apply(r.name() + (defended ? " (private)" : ""));
-            p.start("sampling", s.samples());
-            for (int from = 0, b = 0; from < s.samples(); from += BATCH, b++) {
-                int n = Math.min(BATCH, s.samples() - from);
-                try (NDManager bm = sm.newSubManager()) {
-                    SplittableRandom rng = draw.child(b).random();
-                    NDArray xT = Noise.gaussian(bm, new Shape(n, c, size, size), rng);
-                    NDArray x0 = defended
-                            ? new PrivatePropertySampler(guide, s.privateShare(), s.guidanceScale()).sample(d, ddim, xT,
-                                    Arrays.copyOfRange(targets, from, from + n), rng, ProgressListener.NONE)
-                            : ddim.sample(d, xT, null, rng, ProgressListener.NONE);
-                    float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
-                    System.arraycopy(px, 0, out, from * dim, px.length);
+            if (defended) {
+                ClassifierTrainer.Trained ck = defense.check();
+                PrivatePropertySampler.Checked checked = new PrivatePropertySampler(defense.guide(), s.privateShare(),
+                        s.guidanceScale(), s.guidanceMode()).sampleChecked(d, ddim, sm,
+                        new Shape(s.samples(), c, size, size), assignment(r, seeds), draw, x0 -> decisions(
+                                ck.net().logits(ck.params(), x0).softmax(1).get(":, 1").toFloatArray()),
+                        s.maxAttempts(), BATCH, p);
+                out = checked.samples().add(1).div(2).clip(0, 1).toFloatArray();
+                draws = (double) checked.draws() / s.samples();
+            } else {
+                out = new float[s.samples() * dim];
+                p.start("sampling", s.samples());
+                for (int from = 0, b = 0; from < s.samples(); from += BATCH, b++) {
+                    int n = Math.min(BATCH, s.samples() - from);
+                    try (NDManager bm = sm.newSubManager()) {
+                        SplittableRandom rng = draw.child(b).random();
+                        NDArray xT = Noise.gaussian(bm, new Shape(n, c, size, size), rng);
+                        float[] px = ddim.sample(d, xT, null, rng, ProgressListener.NONE).add(1).div(2).clip(0, 1)
+                                .toFloatArray();
+                        System.arraycopy(px, 0, out, from * dim, px.length);
+                    }
+                    p.update(from + n, "");
                 }
-                p.update(from + n, "");
+                p.finish(String.format(Locale.ROOT, "%d samples in %.1f s", s.samples(),
+                        (System.nanoTime() - t0) / 1e9));
             }
-            p.finish(String.format(Locale.ROOT, "%d samples in %.1f s", s.samples(), (System.nanoTime() - t0) / 1e9));
         }
         writeFloats(file, out);
+        AtomicFiles.writeString(drawsFile, Double.toString(draws));
+        return new Drawn(out, draws);
+    }
+
+    static boolean[] decisions(float[] probabilities) {
+        boolean[] out = new boolean[probabilities.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = probabilities[i] > 0.5;
+        }
         return out;
     }
 
-    private Scored score(float[] pixels, ClassifierTrainer.Trained attackerClf, CnnEncoder enc,
+    private Scored score(Drawn drawn, ClassifierTrainer.Trained attackerClf, CnnEncoder enc,
             ClassifierTrainer.Trained judge) {
         int n = s.samples();
-        double[][] f = FrechetDistance.toDouble(enc.encode(pixels, n));
-        return new Scored(pixels, probabilities(attackerClf, pixels, n), f, decisions(probabilities(judge, pixels, n)));
+        double[][] f = FrechetDistance.toDouble(enc.encode(drawn.pixels(), n));
+        return new Scored(drawn.pixels(), probabilities(attackerClf, drawn.pixels(), n), f,
+                decisions(probabilities(judge, drawn.pixels(), n)), drawn.draws());
     }
 
     private static void writeFloats(Path file, float[] v) {

@@ -112,6 +112,36 @@ class PrivatePropertySamplerTest extends NativeTest {
         assertThat(BinaryProperty.share(fast.judge(ddpm))).isCloseTo(0.5, within(0.05));
     }
 
+    /** Guidance through x̂₀ (the classifier at t = 0 on the predicted clean image) steers as well. */
+    @Test
+    void predictedX0GuidanceSteers() {
+        TwoTemplateMixture mix = mixture(0.9);
+        PrivatePropertySampler sampler = new PrivatePropertySampler(mix, 0.5, 1e-3, ClassifierGuidance.Mode.PREDICTED_X0);
+        float[] x0 = sampler.sample(mix, DdimSampler.of(S, 20, 0, true), noise(5),
+                sampler.assign(N, new SplittableRandom(11)), new SplittableRandom(6), ProgressListener.NONE).toFloatArray();
+        assertThat(BinaryProperty.share(mix.judge(x0))).isCloseTo(0.5, within(0.05));
+    }
+
+    /** Unguided draws redrawn until the check agrees: the share is exact, and the release replays per seed. */
+    @Test
+    void redrawsUntilTheCheckAgreesAndReplays() {
+        TwoTemplateMixture mix = mixture(0.7);
+        PrivatePropertySampler sampler = new PrivatePropertySampler(mix, 0.5, 0);
+        boolean[] targets = sampler.assign(N, new SplittableRandom(11));
+        PropertyCheck check = x -> mix.judge(x.toFloatArray());
+        PrivatePropertySampler.Checked one = sampler.sampleChecked(mix, DdimSampler.of(S, 10, 0, true), manager,
+                new Shape(N, 1, SIDE, SIDE), targets, org.diffleak.core.util.Seeds.of(3), check, 30, 32,
+                ProgressListener.NONE);
+        assertThat(one.accepted()).isEqualTo(N);
+        assertThat(one.draws()).isGreaterThan(N);
+        assertThat(mix.judge(one.samples().toFloatArray())).containsExactly(targets);
+        PrivatePropertySampler.Checked two = sampler.sampleChecked(mix, DdimSampler.of(S, 10, 0, true), manager,
+                new Shape(N, 1, SIDE, SIDE), targets, org.diffleak.core.util.Seeds.of(3), check, 30, 32,
+                ProgressListener.NONE);
+        assertThat(two.samples().toFloatArray()).containsExactly(one.samples().toFloatArray());
+        assertThat(two.draws()).isEqualTo(one.draws());
+    }
+
     @Test
     void rejectsBadInput() {
         assertThatThrownBy(() -> new PrivatePropertySampler(mixture(0.5), 1.5, 1))
