@@ -23,6 +23,7 @@ import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Provenance;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.Audit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,6 +51,11 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--cache", defaultValue = "runs/cache",
             description = "models and signals cached by content hash (default ${DEFAULT-VALUE})")
     Path cache;
+
+    @Option(names = "--property",
+            description = "also run property inference and the private sampler for this property (footwear, 5,7,9, ...)"
+                    + " on the fine-tune scenario's base model; report in OUT/property")
+    String property;
 
     @Override
     public Integer call() {
@@ -84,9 +90,28 @@ final class AuditCommand implements Callable<Integer> {
         Json.write(dir.resolve("manifest.json"), manifest);
         print(log, outcomes);
         printPrivacy(log, privacy);
+        if (property != null) {
+            propertySection(c, dir, log);
+        }
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
                 dir.resolve(ReportWriter.HTML).toAbsolutePath());
         return 0;
+    }
+
+    /** The property section: diffleak property with its defaults on the audit's base model, into DIR/property. */
+    private void propertySection(AuditConfig c, Path dir, PrintWriter log) {
+        if (c.base() == null) {
+            throw new IllegalArgumentException("--property needs the fine-tune scenario (a base model to fine-tune)");
+        }
+        CommandLine cl = new CommandLine(new PropertyCommand());
+        cl.setOut(log);
+        cl.setErr(spec.commandLine().getErr());
+        cl.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
+        int code = cl.execute("--property", property, "--base", c.base(), "--out", dir.resolve("property").toString(),
+                "--cache", cache.resolve("property").toString());
+        if (code != 0) {
+            throw new IllegalStateException("the property section failed (exit " + code + ")");
+        }
     }
 
     private AuditSignals run(AuditConfig c, PrintWriter log) {
