@@ -22,6 +22,7 @@ import org.diffleak.torch.diffusion.PrivatePropertySampler;
 import org.diffleak.torch.diffusion.Sampler;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
+import org.diffleak.torch.train.ClassifierTrainer;
 import org.diffleak.torch.train.NoiseAwareClassifierTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,10 +54,15 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--target-share", defaultValue = "0.5", description = "private sampler: p* (default ${DEFAULT-VALUE})") double targetShare;
     @Option(names = "--property-classifier", description = "private sampler: noise-aware classifier directory"
             + " (from diffleak property: CACHE/classifiers/guide-*)") Path propertyClassifier;
-    @Option(names = "--property-guidance", defaultValue = "4", description = "private sampler: guidance scale s"
+    @Option(names = "--property-guidance", defaultValue = "1", description = "private sampler: guidance scale s"
             + " (default ${DEFAULT-VALUE})") double propertyGuidance;
-    @Option(names = "--guidance-input", defaultValue = "noisy", description = "private sampler: the guide judges noisy"
+    @Option(names = "--guidance-input", defaultValue = "x0", description = "private sampler: the guide judges noisy"
             + " (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
+    @Option(names = "--check-classifier", description = "private sampler: a clean property classifier directory (not"
+            + " the guide) whose disagreeing samples are redrawn (from diffleak property: CACHE/classifiers/check-*)")
+    Path checkClassifier;
+    @Option(names = "--max-attempts", defaultValue = "6", description = "private sampler with --check-classifier:"
+            + " draws per sample (default ${DEFAULT-VALUE})") int maxAttempts;
 
     private NoiseAwareClassifierTrainer.Trained guide(NDManager manager) {
         if (propertyClassifier == null) {
@@ -108,20 +114,39 @@ final class SampleCommand implements Callable<Integer> {
             float[] all = new float[count * c * size * size];
             Seeds seeds = Seeds.of(seed).child("sample");
             ConsoleProgress progress = ConsoleProgress.forConsole(log);
-            progress.start("sampling", count);
-            for (int start = 0, b = 0; start < count; start += batch, b++) {
-                int n = Math.min(batch, count - start);
-                try (NDManager sm = manager.newSubManager()) {
-                    var rng = seeds.child(b).random();
-                    NDArray xT = Noise.gaussian(sm, new Shape(n, c, size, size), rng);
-                    NDArray y = label == null ? null : sm.full(new Shape(n), label, DataType.INT64);
-                    NDArray x0 = privateSampler == null ? smp.sample(d, xT, y, rng, ProgressListener.NONE)
-                            : privateSampler.sample(d, smp, xT, Arrays.copyOfRange(targets, start, start + n), rng,
-                                    ProgressListener.NONE);
-                    float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
-                    System.arraycopy(px, 0, all, start * c * size * size, px.length);
+            if (checkClassifier != null) {
+                if (privateSampler == null) {
+                    throw new IllegalArgumentException("--check-classifier needs --private-property");
                 }
-                progress.update(start + n, "");
+                ClassifierTrainer.Trained ck = ClassifierTrainer.load(checkClassifier, manager);
+                PrivatePropertySampler.Checked checked = privateSampler.sampleChecked(d, smp, manager,
+                        new Shape(count, c, size, size), targets, seeds, x -> {
+                            float[] p = ck.net().logits(ck.params(), x).softmax(1).get(":, 1").toFloatArray();
+                            boolean[] has = new boolean[p.length];
+                            for (int i = 0; i < p.length; i++) {
+                                has[i] = p[i] > 0.5;
+                            }
+                            return has;
+                        }, maxAttempts, batch, progress);
+                all = checked.samples().add(1).div(2).clip(0, 1).toFloatArray();
+                log.printf("private sampler: %d of %d samples pass the check after %d draws%n", checked.accepted(),
+                        count, checked.draws());
+            } else {
+                progress.start("sampling", count);
+                for (int start = 0, b = 0; start < count; start += batch, b++) {
+                    int n = Math.min(batch, count - start);
+                    try (NDManager sm = manager.newSubManager()) {
+                        var rng = seeds.child(b).random();
+                        NDArray xT = Noise.gaussian(sm, new Shape(n, c, size, size), rng);
+                        NDArray y = label == null ? null : sm.full(new Shape(n), label, DataType.INT64);
+                        NDArray x0 = privateSampler == null ? smp.sample(d, xT, y, rng, ProgressListener.NONE)
+                                : privateSampler.sample(d, smp, xT, Arrays.copyOfRange(targets, start, start + n), rng,
+                                        ProgressListener.NONE);
+                        float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
+                        System.arraycopy(px, 0, all, start * c * size * size, px.length);
+                    }
+                    progress.update(start + n, "");
+                }
             }
             ImageGrid.writePng(out, all, count, c, size, size, columns);
             log.println("wrote " + count + " samples to " + out);

@@ -11,6 +11,7 @@ import org.diffleak.core.config.ScheduleConfig;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.NoiseAwareClassifier;
 import org.diffleak.torch.train.ClassifierTrainer;
 import org.diffleak.torch.train.NoiseAwareClassifierTrainer;
@@ -45,6 +46,7 @@ class PropertyCommandTest {
         CliTest.Run t = CliTest.run("train", "--config", job.toString(), "--out", runDir.toString());
         assertThat(t.code()).as(t.err()).isZero();
         Path guide = dir.resolve("guide");
+        Path check = dir.resolve("check");
         try (NDManager m = TorchRuntime.newManager()) {
             float[] px = new float[8 * 64];
             int[] y = new int[8];
@@ -55,8 +57,13 @@ class PropertyCommandTest {
             var trainer = new NoiseAwareClassifierTrainer(new NoiseAwareClassifier(
                     new CnnConfig(1, 8, List.of(8), 8, 2, 4), 1000), new ScheduleConfig("linear", 1000, 1e-4, 0.02),
                     new ClassifierTrainer.Recipe(3, 8, 1e-3, 0, 1));
-            try (var c = trainer.train(ImageDataset.of("flat", 1, 8, 8, px, y), "footwear", m, ProgressListener.NONE)) {
+            ImageDataset flat = ImageDataset.of("flat", 1, 8, 8, px, y);
+            try (var c = trainer.train(flat, "footwear", m, ProgressListener.NONE)) {
                 NoiseAwareClassifierTrainer.save(guide, c);
+            }
+            try (var c = new ClassifierTrainer(new CnnClassifier(new CnnConfig(1, 8, List.of(8), 8, 2, 4)),
+                    new ClassifierTrainer.Recipe(3, 8, 1e-3, 0, 2)).train(flat, m, ProgressListener.NONE)) {
+                ClassifierTrainer.save(check, c);
             }
         }
         String model = runDir.resolve("model").toString();
@@ -70,6 +77,11 @@ class PropertyCommandTest {
                 "--private-property", "footwear", "--target-share", "0.5", "--property-classifier", guide.toString());
         assertThat(rb.code()).isZero();
         assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        CliTest.Run rc = CliTest.run("sample", "-m", model, "-n", "6", "--steps", "3", "--seed", "4", "-o",
+                dir.resolve("c.png").toString(), "--private-property", "footwear", "--property-classifier",
+                guide.toString(), "--check-classifier", check.toString(), "--max-attempts", "2");
+        assertThat(rc.code()).as(rc.err()).isZero();
+        assertThat(rc.out()).containsPattern("private sampler: \\d of 6 samples pass the check after \\d+ draws");
         for (String[] args : new String[][] {
             {"sample", "-m", model, "--private-property", "footwear"},
             {"sample", "-m", model, "--private-property", "tops", "--property-classifier", guide.toString()},
