@@ -42,6 +42,8 @@ public record PropertyResults(String property, Map<String, Object> settings, dou
      * @param classifierCount the classifier-count estimate
      * @param shadow the shadow-regression estimate
      * @param frechet Fréchet distance between encoder features of the samples and held-out real images
+     * @param frechetMatched the same against held-out real images at the release's intended share (the
+     *     training share p; p* for the private sampler), so a shift of the class mix alone does not count
      * @param confidence mean max(q, 1 − q) of the attacker's property classifier over the samples
      * @param targetHitRate private sampler: share of samples the judge gives their assigned value; NaN otherwise
      * @param drawsPerSample reverse runs per released sample (above 1 when the private sampler redraws)
@@ -49,6 +51,6 @@ public record PropertyResults(String property, Map<String, Object> settings, dou
      * @param gridCount images in grid
      */
     public record Row(String setting, String label, double trueShare, double epsilon, double judgeShare,
-            ShareEstimate classifierCount, ShareEstimate shadow, double frechet, double confidence,
+            ShareEstimate classifierCount, ShareEstimate shadow, double frechet, double frechetMatched, double confidence,
             double targetHitRate, double drawsPerSample, float[] grid, int gridCount) {}
 }

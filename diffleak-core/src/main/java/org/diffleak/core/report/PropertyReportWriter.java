@@ -97,6 +97,7 @@ public final class PropertyReportWriter {
             m.put("classifier_count", estimate(row.classifierCount(), row.trueShare()));
             m.put("shadow_regression", estimate(row.shadow(), row.trueShare()));
             m.put("frechet_distance", row.frechet());
+            m.put("frechet_distance_matched_share", row.frechetMatched());
             m.put("classifier_confidence", row.confidence());
             if (!Double.isNaN(row.targetHitRate())) {
                 m.put("assigned_value_reached", row.targetHitRate());
@@ -128,8 +129,10 @@ public final class PropertyReportWriter {
                 .append(sharePlot(r, false)).append(sharePlot(r, true)).append(tradeOffPlot(r))
                 .append("</div>\n<p class=\"note\">Error bars: 95% percentile-bootstrap intervals. Dashed: the")
                 .append(" diagonal (a perfect attacker) and the private sampler's p*. Fréchet distance between")
-                .append(" features of the project's own CNN encoder on samples and on held-out real images; it is")
-                .append(" not Inception FID.</p>\n</section>\n");
+                .append(" features of the project's own CNN encoder on samples and on held-out real images (it is")
+                .append(" not Inception FID); 'matched share' compares with held-out real images at the release's")
+                .append(" intended share (p, or p* for the private sampler), so a changed class mix alone does not")
+                .append(" count as lost utility.</p>\n</section>\n");
         table(b, r);
         grids(b, r);
         b.append("</main>\n</body>\n</html>\n");
@@ -142,7 +145,7 @@ public final class PropertyReportWriter {
                 .append(". Held-out judge accuracy on real images: ").append(Fmt.dec(r.judgeAccuracy()))
                 .append(". Study time: ").append(esc(Fmt.seconds(r.seconds()))).append(".</p>\n<table>\n<thead><tr>")
                 .append("<th>setting</th><th>models</th><th>MAE classifier count</th><th>MAE shadow regression</th>")
-                .append("<th>mean Fréchet distance</th></tr></thead>\n<tbody>\n");
+                .append("<th>mean Fréchet distance</th><th>mean Fréchet, matched share</th></tr></thead>\n<tbody>\n");
         for (String s : SETTINGS) {
             List<Row> rows = r.rows().stream().filter(x -> x.setting().equals(s)).toList();
             if (rows.isEmpty()) {
@@ -152,6 +155,8 @@ public final class PropertyReportWriter {
                     .append(Fmt.dec(r.meanAbsoluteError(s, false))).append("</td><td>")
                     .append(Fmt.dec(r.meanAbsoluteError(s, true))).append("</td><td>")
                     .append(Fmt.dec(rows.stream().mapToDouble(Row::frechet).average().orElse(Double.NaN)))
+                    .append("</td><td>")
+                    .append(Fmt.dec(rows.stream().mapToDouble(Row::frechetMatched).average().orElse(Double.NaN)))
                     .append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n</section>\n");
@@ -189,17 +194,17 @@ public final class PropertyReportWriter {
         double maxFd = 0;
         for (Row row : r.rows()) {
             maxErr = Math.max(maxErr, row.classifierCount().error(row.trueShare()));
-            maxFd = Math.max(maxFd, row.frechet());
+            maxFd = Math.max(maxFd, row.frechetMatched());
         }
         SvgPlot p = new SvgPlot("tradeoff", "Utility vs protection (classifier count)", 360, 260,
                 SvgPlot.Axis.linearNice("attacker error |p̂ − p|", 0, maxErr),
-                SvgPlot.Axis.linearNice("Fréchet distance (own encoder)", 0, maxFd));
+                SvgPlot.Axis.linearNice("Fréchet distance, matched share", 0, maxFd));
         List<SvgPlot.Legend> legend = new ArrayList<>();
         for (int s = 0; s < SETTINGS.size(); s++) {
             String setting = SETTINGS.get(s);
             List<Row> rows = r.rows().stream().filter(x -> x.setting().equals(setting)).toList();
             for (Row row : rows) {
-                p.line(new double[] {row.classifierCount().error(row.trueShare())}, new double[] {row.frechet()},
+                p.line(new double[] {row.classifierCount().error(row.trueShare())}, new double[] {row.frechetMatched()},
                         COLORS[s], "curve", setting + " " + row.label(), true);
             }
             if (!rows.isEmpty()) {
@@ -212,13 +217,15 @@ public final class PropertyReportWriter {
     private static void table(StringBuilder b, PropertyResults r) {
         b.append("<section>\n<h2>Every release</h2>\n<table>\n<thead><tr><th>setting</th><th>model</th>")
                 .append("<th>true p</th><th>judge share</th><th>classifier count [95% CI]</th>")
-                .append("<th>shadow regression [95% CI]</th><th>Fréchet</th><th>confidence</th>")
+                .append("<th>shadow regression [95% CI]</th><th>Fréchet</th><th>Fréchet, matched share</th>")
+                .append("<th>confidence</th>")
                 .append("<th>assigned value reached</th><th>draws per sample</th></tr></thead>\n<tbody>\n");
         for (Row row : r.rows()) {
             b.append("<tr><td>").append(esc(row.setting())).append("</td><td>").append(esc(row.label()))
                     .append("</td><td>").append(Fmt.dec(row.trueShare())).append("</td><td>")
                     .append(Fmt.dec(row.judgeShare())).append("</td><td>").append(est(row.classifierCount()))
                     .append("</td><td>").append(est(row.shadow())).append("</td><td>").append(Fmt.dec(row.frechet()))
+                    .append("</td><td>").append(Fmt.dec(row.frechetMatched()))
                     .append("</td><td>").append(Fmt.dec(row.confidence())).append("</td><td>")
                     .append(Double.isNaN(row.targetHitRate()) ? Fmt.MISSING : Fmt.dec(row.targetHitRate()))
                     .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", row.drawsPerSample()))

@@ -19,7 +19,7 @@ class PropertyReportWriterTest {
 
     private static Row row(String setting, double p, double cc, double sh, double fd) {
         return new Row(setting, "p = " + p, p, Double.POSITIVE_INFINITY, cc, new ShareEstimate(cc, cc, cc - 0.02, cc + 0.02),
-                new ShareEstimate(sh, sh, sh - 0.05, sh + 0.05), fd, 0.97,
+                new ShareEstimate(sh, sh, sh - 0.05, sh + 0.05), fd, fd + 0.5, 0.97,
                 setting.equals(PropertyResults.PRIVATE) ? 0.96 : Double.NaN, 1.0, new float[4 * 16], 4);
     }
 
@@ -39,6 +39,7 @@ class PropertyReportWriterTest {
                 .isCloseTo(0.405, within(1e-12));
         assertThat(json.at("/mean_absolute_error/undefended/shadow_regression").asDouble()).isCloseTo(0.1, within(1e-12));
         assertThat(json.at("/rows/2/assigned_value_reached").asDouble()).isEqualTo(0.96);
+        assertThat(json.at("/rows/3/frechet_distance_matched_share").asDouble()).isEqualTo(2.1);
         assertThat(json.at("/rows/0/assigned_value_reached").isMissingNode()).isTrue();
         assertThat(json.at("/rows/1/classifier_count/ci95/1").asDouble()).isCloseTo(0.88, within(1e-12));
         String html = Files.readString(dir.resolve(PropertyReportWriter.HTML));

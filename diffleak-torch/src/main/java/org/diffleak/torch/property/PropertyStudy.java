@@ -201,6 +201,9 @@ public final class PropertyStudy {
             double judgeAccuracy = (double) agree / heldTruth.length;
             log.printf(Locale.ROOT, "held-out judge accuracy on %d real images: %.4f%n", heldTruth.length, judgeAccuracy);
             double[][] realFeatures = FrechetDistance.toDouble(enc.encode(heldOut.pixels(), heldOut.size()));
+            ImageDataset all = data.heldOut();
+            Reference reference = new Reference(prop.of(all), FrechetDistance.toDouble(enc.encode(all.pixels(), all.size())),
+                    seeds.child("reference"));
 
             List<Role> roles = roles();
             Map<Role, Path> models = new LinkedHashMap<>();
@@ -228,17 +231,54 @@ public final class PropertyStudy {
                 if (r.shadow()) {
                     continue;
                 }
-                rows.add(row(r.setting(), r, undefended.get(r), null, counter, regression, realFeatures, seeds));
+                rows.add(row(r.setting(), r, undefended.get(r), null, counter, regression, realFeatures,
+                        reference.at(r.share()), seeds));
                 if (r.setting().equals(PropertyResults.UNDEFENDED)) {
                     Role pr = new Role(PropertyResults.PRIVATE, r.name(), r.share(), r.epsilon(), false);
                     Scored sc = score(sample(pr, models.get(r), new Defense(guide, check), seeds, m), attackerClf, enc, judge);
                     boolean[] targets = assignment(pr, seeds);
-                    rows.add(row(PropertyResults.PRIVATE, pr, sc, targets, counter, regression, realFeatures, seeds));
+                    rows.add(row(PropertyResults.PRIVATE, pr, sc, targets, counter, regression, realFeatures,
+                            reference.at(s.privateShare()), seeds));
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return new PropertyResults(prop.name(), s.asMap(), counter.tpr(), counter.fpr(), judgeAccuracy, rows, c,
                     size, seconds);
+        }
+    }
+
+    /**
+     * Encoder features of the held-out real images, from which a reference at any intended share q is drawn:
+     * the largest exact-share subset (at most heldOutReal images) the held-out set allows.
+     */
+    private final class Reference {
+
+        private final boolean[] has;
+        private final double[][] features;
+        private final Seeds seeds;
+
+        Reference(boolean[] has, double[][] features, Seeds seeds) {
+            this.has = has;
+            this.features = features;
+            this.seeds = seeds;
+        }
+
+        double[][] at(double q) {
+            int pos = (int) Math.round(BinaryProperty.share(has) * has.length);
+            int neg = has.length - pos;
+            int n = s.heldOutReal();
+            if (q > 0) {
+                n = Math.min(n, (int) Math.floor(pos / q));
+            }
+            if (q < 1) {
+                n = Math.min(n, (int) Math.floor(neg / (1 - q)));
+            }
+            int[] idx = ExactShareSubset.select(has, Math.max(2, n), q, seeds.child(fmt(q)).random());
+            double[][] out = new double[idx.length][];
+            for (int i = 0; i < idx.length; i++) {
+                out[i] = features[idx[i]];
+            }
+            return out;
         }
     }
 
@@ -257,12 +297,13 @@ public final class PropertyStudy {
     }
 
     private Row row(String setting, Role r, Scored sc, boolean[] targets, ClassifierCountEstimator counter,
-            ShadowRegression regression, double[][] real, Seeds seeds) {
+            ShadowRegression regression, double[][] real, double[][] matched, Seeds seeds) {
         Seeds rs = seeds.child("bootstrap").child(setting + "/" + r.name());
         ShareEstimate cc = counter.estimate(decisions(sc.attackerProb()), s.bootstrap(), rs.child("count").random());
         ShareEstimate sh = regression.estimate(sc.attackerProb(), sc.features(), s.bootstrap(),
                 rs.child("shadow").random());
         double fd = FrechetDistance.of(sc.features(), real);
+        double fdMatched = FrechetDistance.of(sc.features(), matched);
         double conf = 0;
         for (double q : sc.attackerProb()) {
             conf += Math.max(q, 1 - q) / sc.attackerProb().length;
@@ -284,7 +325,7 @@ public final class PropertyStudy {
                 sh.share(), sh.lower(), sh.upper(), fd, Double.isNaN(hit) ? "" : String.format(Locale.ROOT,
                         ", assigned value reached %.3f", hit));
         log.flush();
-        return new Row(setting, label, r.share(), r.epsilon(), judgeShare, cc, sh, fd, conf, hit, sc.draws(),
+        return new Row(setting, label, r.share(), r.epsilon(), judgeShare, cc, sh, fd, fdMatched, conf, hit, sc.draws(),
                 Arrays.copyOf(sc.pixels(), g * d), g);
     }
 
