@@ -211,7 +211,7 @@ public final class PropertyReportWriter {
                 legend.add(new SvgPlot.Legend(setting, COLORS[s], false));
             }
         }
-        return p.legend(legend, SvgPlot.Corner.TOP_RIGHT).render();
+        return p.legend(legend, SvgPlot.Corner.TOP_LEFT).render();
     }
 
     private static void table(StringBuilder b, PropertyResults r) {
