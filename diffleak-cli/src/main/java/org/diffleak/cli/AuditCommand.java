@@ -19,6 +19,7 @@ import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.GradientInversionReportWriter;
 import org.diffleak.core.report.PrivacyRow;
+import org.diffleak.core.report.PropertyReportWriter;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Provenance;
@@ -54,6 +55,11 @@ final class AuditCommand implements Callable<Integer> {
             description = "models and signals cached by content hash (default ${DEFAULT-VALUE})")
     Path cache;
 
+    @Option(names = "--property",
+            description = "also run property inference and the private sampler for this property (footwear, 5,7,9, ...)"
+                    + " on the base model; report in OUT/property, summary in the audit page")
+    String property;
+
     @Option(names = "--gradient-inversion",
             description = "also run user-level gradient inversion (diffleak invert, the base model as diffusion prior);"
                     + " report in OUT/gradient-inversion, summary in the audit page")
@@ -70,6 +76,7 @@ final class AuditCommand implements Callable<Integer> {
         AuditConfig c = config != null ? AuditConfig.read(config) : AuditConfig.preset(preset);
         Path dir = out != null ? out : Path.of("runs", "audit-" + c.name());
         String prior = gradientInversion ? requireBase(c, "--gradient-inversion") : null;
+        String base = property != null ? requireBase(c, "--property") : null;
         if (invertUsers < 1) {
             throw new IllegalArgumentException("--invert-users must be ≥ 1, got " + invertUsers);
         }
@@ -94,6 +101,13 @@ final class AuditCommand implements Callable<Integer> {
         if (c.reconstruction() != null) {
             report = report.withSections(List.of(new ReconstructionSection(c, cache, log,
                     task -> ConsoleProgress.forConsole(log)).run(dir)));
+        }
+        if (property != null) {
+            Path sub = dir.resolve("property");
+            subcommand(new PropertyCommand(), "property", "--property", property, "--base", base, "--out",
+                    sub.toString(), "--cache", cache.resolve("property").toString());
+            report = report.withSections(List.of(PropertyReportWriter.section(sub.resolve(PropertyReportWriter.RESULTS),
+                    "property/" + PropertyReportWriter.HTML)));
         }
         if (gradientInversion) {
             Path sub = dir.resolve("gradient-inversion");

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "diffleak", mixinStandardHelpOptions = true, version = "diffleak 0.1.0",
         description = "Measures what diffusion models leak about their training data.",
         subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, InfoCommand.class,
+            PropertyCommand.class,
             DemoCommand.class, EpsilonCommand.class, NoiseCommand.class, RocCommand.class, AttackCommand.class, AuditCommand.class,
             BenchCommand.class, ServeCommand.class, ReRoCommand.class, ReconstructCommand.class, InvertCommand.class})
 public final class Main implements Runnable {

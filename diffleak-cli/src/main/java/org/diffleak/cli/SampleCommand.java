@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.diffleak.core.io.ImageGrid;
+import org.diffleak.core.property.BinaryProperty;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
@@ -16,9 +18,12 @@ import org.diffleak.torch.diffusion.DdpmSampler;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.GuidedDenoiser;
 import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.diffusion.PrivatePropertySampler;
 import org.diffleak.torch.diffusion.Sampler;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
+import org.diffleak.torch.train.ClassifierTrainer;
+import org.diffleak.torch.train.NoiseAwareClassifierTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,6 +49,38 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--raw-weights", description = "DiffLeak models: use the raw weights instead of their EMA") boolean raw;
     @Option(names = "--batch", defaultValue = "256", description = "images per forward pass") int batch;
     @Option(names = "--columns", defaultValue = "8") int columns;
+    @Option(names = "--private-property", description = "private sampler: steer the release to --target-share of this"
+            + " property (footwear, tops, 5,7,9, ...)") String privateProperty;
+    @Option(names = "--target-share", defaultValue = "0.5", description = "private sampler: p* (default ${DEFAULT-VALUE})") double targetShare;
+    @Option(names = "--property-classifier", description = "private sampler: noise-aware classifier directory"
+            + " (from diffleak property: CACHE/classifiers/guide-*)") Path propertyClassifier;
+    @Option(names = "--property-guidance", defaultValue = "1", description = "private sampler: guidance scale s"
+            + " (default ${DEFAULT-VALUE})") double propertyGuidance;
+    @Option(names = "--guidance-input", defaultValue = "x0", description = "private sampler: the guide judges noisy"
+            + " (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
+    @Option(names = "--check-classifier", description = "private sampler: a clean property classifier directory (not"
+            + " the guide) whose disagreeing samples are redrawn (from diffleak property: CACHE/classifiers/check-*)")
+    Path checkClassifier;
+    @Option(names = "--max-attempts", defaultValue = "6", description = "private sampler with --check-classifier:"
+            + " draws per sample (default ${DEFAULT-VALUE})") int maxAttempts;
+
+    private NoiseAwareClassifierTrainer.Trained guide(NDManager manager) {
+        if (propertyClassifier == null) {
+            throw new IllegalArgumentException("--private-property needs --property-classifier DIR (a noise-aware"
+                    + " classifier of that property)");
+        }
+        if (label != null) {
+            throw new IllegalArgumentException("--private-property and --label cannot be combined");
+        }
+        String name = BinaryProperty.parse(privateProperty).name();
+        NoiseAwareClassifierTrainer.Trained g = NoiseAwareClassifierTrainer.load(propertyClassifier, manager);
+        if (!g.card().property().equals(name)) {
+            g.close();
+            throw new IllegalArgumentException(propertyClassifier + " classifies '" + g.card().property()
+                    + "', not '" + name + "'");
+        }
+        return g;
+    }
 
     @Override
     public Integer call() {
@@ -61,6 +98,11 @@ final class SampleCommand implements Callable<Integer> {
             if (guidance != 1.0 && label != null) {
                 d = new GuidedDenoiser(d, guidance);
             }
+            NoiseAwareClassifierTrainer.Trained guide = privateProperty == null ? null : guide(manager);
+            PrivatePropertySampler privateSampler = guide == null ? null
+                    : new PrivatePropertySampler(guide, targetShare, propertyGuidance,
+                    PropertyCommand.guidanceMode(guidanceInput));
+            boolean[] targets = guide == null ? null : privateSampler.assign(count, Seeds.of(seed).child("assign").random());
             NoiseSchedule s = d.schedule();
             Sampler smp = switch (sampler) {
                 case "ddim" -> DdimSampler.of(s, steps, eta, true);
@@ -72,21 +114,50 @@ final class SampleCommand implements Callable<Integer> {
             float[] all = new float[count * c * size * size];
             Seeds seeds = Seeds.of(seed).child("sample");
             ConsoleProgress progress = ConsoleProgress.forConsole(log);
-            progress.start("sampling", count);
-            for (int start = 0, b = 0; start < count; start += batch, b++) {
-                int n = Math.min(batch, count - start);
-                try (NDManager sm = manager.newSubManager()) {
-                    var rng = seeds.child(b).random();
-                    NDArray xT = Noise.gaussian(sm, new Shape(n, c, size, size), rng);
-                    NDArray y = label == null ? null : sm.full(new Shape(n), label, DataType.INT64);
-                    NDArray x0 = smp.sample(d, xT, y, rng, ProgressListener.NONE);
-                    float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
-                    System.arraycopy(px, 0, all, start * c * size * size, px.length);
+            if (checkClassifier != null) {
+                if (privateSampler == null) {
+                    throw new IllegalArgumentException("--check-classifier needs --private-property");
                 }
-                progress.update(start + n, "");
+                ClassifierTrainer.Trained ck = ClassifierTrainer.load(checkClassifier, manager);
+                PrivatePropertySampler.Checked checked = privateSampler.sampleChecked(d, smp, manager,
+                        new Shape(count, c, size, size), targets, seeds, x -> {
+                            float[] p = ck.net().logits(ck.params(), x).softmax(1).get(":, 1").toFloatArray();
+                            boolean[] has = new boolean[p.length];
+                            for (int i = 0; i < p.length; i++) {
+                                has[i] = p[i] > 0.5;
+                            }
+                            return has;
+                        }, maxAttempts, batch, progress);
+                all = checked.samples().add(1).div(2).clip(0, 1).toFloatArray();
+                log.printf("private sampler: %d of %d samples pass the check after %d draws%n", checked.accepted(),
+                        count, checked.draws());
+            } else {
+                progress.start("sampling", count);
+                for (int start = 0, b = 0; start < count; start += batch, b++) {
+                    int n = Math.min(batch, count - start);
+                    try (NDManager sm = manager.newSubManager()) {
+                        var rng = seeds.child(b).random();
+                        NDArray xT = Noise.gaussian(sm, new Shape(n, c, size, size), rng);
+                        NDArray y = label == null ? null : sm.full(new Shape(n), label, DataType.INT64);
+                        NDArray x0 = privateSampler == null ? smp.sample(d, xT, y, rng, ProgressListener.NONE)
+                                : privateSampler.sample(d, smp, xT, Arrays.copyOfRange(targets, start, start + n), rng,
+                                        ProgressListener.NONE);
+                        float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
+                        System.arraycopy(px, 0, all, start * c * size * size, px.length);
+                    }
+                    progress.update(start + n, "");
+                }
             }
             ImageGrid.writePng(out, all, count, c, size, size, columns);
             log.println("wrote " + count + " samples to " + out);
+            if (guide != null) {
+                int k = 0;
+                for (boolean b : targets) {
+                    k += b ? 1 : 0;
+                }
+                log.printf("private sampler: %d of %d samples steered towards %s (p* = %s, guidance %s)%n", k, count,
+                        privateProperty, targetShare, propertyGuidance);
+            }
         }
         return 0;
     }

@@ -1,0 +1,126 @@
+package org.diffleak.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.DataFetcher;
+import org.diffleak.core.data.IdxReader;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.data.Splits;
+import org.diffleak.core.property.BinaryProperty;
+import org.diffleak.core.property.PropertyResults;
+import org.diffleak.core.report.PropertyReportWriter;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.diffusion.ClassifierGuidance;
+import org.diffleak.torch.property.PropertyStudy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "property", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Property inference from synthetic data: fine-tunes targets at chosen property shares, estimates"
+                + " each share from the target's samples (classifier count, shadow regression), then releases the same"
+                + " targets through the private sampler and DP-SGD, and writes a report directory.")
+final class PropertyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--property", defaultValue = "footwear",
+            description = "footwear, tops, trouser, dress, bag, or class labels like 5,7,9 (default ${DEFAULT-VALUE})") String property;
+    @Option(names = "--base", defaultValue = "models/base", description = "base model (default ${DEFAULT-VALUE})") Path base;
+    @Option(names = "--shares", defaultValue = "0.1,0.3,0.5,0.7,0.9", description = "targets' shares (default ${DEFAULT-VALUE})") String shares;
+    @Option(names = "--shadow-shares", defaultValue = "0.1,0.5,0.9", description = "shadows' shares (default ${DEFAULT-VALUE})") String shadowShares;
+    @Option(names = "--target-size", defaultValue = "1000", description = "images per target and shadow (default ${DEFAULT-VALUE})") int targetSize;
+    @Option(names = "--steps", defaultValue = "300", description = "fine-tuning steps (default ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--batch", defaultValue = "32", description = "fine-tuning batch (default ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--lr", defaultValue = "1e-3", description = "fine-tuning learning rate (default ${DEFAULT-VALUE})") double lr;
+    @Option(names = {"-n", "--samples"}, defaultValue = "200", description = "samples per model (default ${DEFAULT-VALUE})") int samples;
+    @Option(names = "--ddim-steps", defaultValue = "20", description = "DDIM steps (default ${DEFAULT-VALUE})") int ddimSteps;
+    @Option(names = "--target-share", defaultValue = "0.5", description = "private sampler's p* (default ${DEFAULT-VALUE})") double targetShare;
+    @Option(names = "--guidance", defaultValue = "1", description = "private sampler's guidance scale (default ${DEFAULT-VALUE})") double guidance;
+    @Option(names = "--guidance-input", defaultValue = "x0",
+            description = "what the guide judges: noisy (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
+    @Option(names = "--max-attempts", defaultValue = "6",
+            description = "private sampler: draws per sample until the owner's check classifier agrees (default ${DEFAULT-VALUE})") int maxAttempts;
+    @Option(names = "--dp-epsilons", defaultValue = "1", description = "ε of DP-SGD targets, empty for none (default ${DEFAULT-VALUE})") String dpEpsilons;
+    @Option(names = "--dp-share", defaultValue = "0.9", description = "share of the DP-SGD targets (default ${DEFAULT-VALUE})") double dpShare;
+    @Option(names = "--classifier-steps", defaultValue = "600", description = "steps of each clean classifier (default ${DEFAULT-VALUE})") int classifierSteps;
+    @Option(names = "--guide-steps", defaultValue = "1500", description = "steps of the noise-aware classifier (default ${DEFAULT-VALUE})") int guideSteps;
+    @Option(names = "--calibration", defaultValue = "2000", description = "attacker images measuring TPR/FPR (default ${DEFAULT-VALUE})") int calibration;
+    @Option(names = "--held-out", defaultValue = "1000", description = "real images for the Fréchet distance (default ${DEFAULT-VALUE})") int heldOut;
+    @Option(names = "--bootstrap", defaultValue = "500", description = "bootstrap replicates (default ${DEFAULT-VALUE})") int bootstrap;
+    @Option(names = "--grid", defaultValue = "32", description = "samples shown per setting (default ${DEFAULT-VALUE})") int grid;
+    @Option(names = "--data-dir", description = "Fashion-MNIST IDX directory (default: the Debian package's)") Path dataDir;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--cache", defaultValue = "runs/property-cache", description = "models and samples (default ${DEFAULT-VALUE})") Path cache;
+    @Option(names = {"-o", "--out"}, defaultValue = "runs/property", description = "report directory (default ${DEFAULT-VALUE})") Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter log = spec.commandLine().getOut();
+        BinaryProperty prop = BinaryProperty.parse(property);
+        var settings = new PropertyStudy.Settings(prop, base, parseShares("--shares", shares),
+                parseShares("--shadow-shares", shadowShares), targetSize, steps, batch, lr, samples, ddimSteps, targetShare,
+                guidance, guidanceMode(guidanceInput), maxAttempts, dpEpsilons.isBlank() ? new double[0] : ReconstructCommand.parseEpsilons(dpEpsilons), dpShare,
+                classifierSteps, guideSteps, calibration, heldOut, bootstrap, grid, seed);
+        Path splitsFile = base.resolve("splits.json");
+        if (!Files.isRegularFile(splitsFile)) {
+            throw new DataException(base + ": no splits.json beside the base model (its public split is the shared data)");
+        }
+        Splits splits = Splits.load(splitsFile);
+        Path dir = dataDir != null ? dataDir : IdxReader.hasFashionMnist(IdxReader.DEFAULT_FASHION_MNIST_DIR)
+                ? IdxReader.DEFAULT_FASHION_MNIST_DIR : DataFetcher.fetch("fashion-mnist", DataFetcher.defaultCacheDir(), log);
+        ImageDataset train = IdxReader.readFashionMnist(dir, true);
+        ImageDataset test = IdxReader.readFashionMnist(dir, false);
+        if (train.size() != splits.datasetSize()) {
+            throw new DataException(splitsFile + ": made for " + splits.datasetSize() + " images, the dataset has " + train.size());
+        }
+        // the owner's private pool and the held-out reference: disjoint parts of the test set, which the base never saw
+        int[] perm = Seeds.permutation(Seeds.of(seed).child("test-split").random(), test.size());
+        int pool = test.size() * 7 / 10;
+        var data = new PropertyStudy.Data(train.subset(splits.publicIdx(), "fashion-mnist:public"),
+                test.subset(Arrays.copyOfRange(perm, 0, pool), "fashion-mnist:test:private"),
+                test.subset(Arrays.copyOfRange(perm, pool, test.size()), "fashion-mnist:test:held-out"));
+        log.printf(Locale.ROOT, "property %s %s: targets at %s, shadows at %s, %d samples each; private sampler p* = %s,"
+                + " guidance %s%n", prop.name(), new java.util.TreeSet<>(prop.classes()), shares, shadowShares, samples, targetShare, guidance);
+        PropertyResults r;
+        try (NDManager m = TorchRuntime.newManager()) {
+            r = new PropertyStudy(settings, cache, log, task -> ConsoleProgress.forConsole(log)).run(data, m);
+        }
+        PropertyReportWriter.write(r, out);
+        log.printf("report: %s%n", out.resolve(PropertyReportWriter.HTML));
+        return 0;
+    }
+
+    static ClassifierGuidance.Mode guidanceMode(String input) {
+        return switch (input) {
+            case "noisy" -> ClassifierGuidance.Mode.NOISY;
+            case "x0" -> ClassifierGuidance.Mode.PREDICTED_X0;
+            default -> throw new IllegalArgumentException("--guidance-input must be noisy or x0, got " + input);
+        };
+    }
+
+    static double[] parseShares(String option, String list) {
+        String[] parts = list.split(",");
+        double[] v = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                v[i] = Double.parseDouble(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": not a number: '" + parts[i] + "'");
+            }
+            if (!(v[i] >= 0 && v[i] <= 1)) {
+                throw new IllegalArgumentException(option + ": each share must be in [0, 1], got " + parts[i]);
+            }
+        }
+        return v;
+    }
+}

@@ -1,0 +1,292 @@
+package org.diffleak.core.report;
+
+import static org.diffleak.core.report.Fmt.esc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.ImageGrid;
+import org.diffleak.core.property.PropertyResults;
+import org.diffleak.core.property.PropertyResults.Row;
+import org.diffleak.core.property.ShareEstimate;
+import org.diffleak.core.util.Json;
+
+/**
+ * The property study's directory, written atomically: results.json (every number in the page) and a
+ * self-contained index.html: true vs estimated share per estimator and setting with 95% bootstrap error
+ * bars, the utility-vs-protection plot (attacker error against Fréchet distance), the table, and sample
+ * grids per setting.
+ */
+public final class PropertyReportWriter {
+
+    public static final String HTML = "index.html";
+    public static final String RESULTS = "results.json";
+
+    private static final List<String> SETTINGS = List.of(PropertyResults.UNDEFENDED, PropertyResults.PRIVATE,
+            PropertyResults.DP);
+    private static final String[] COLORS = {"#0072b2", "#d55e00", "#009e73"};
+    private static final String DIAGONAL = "#868e96";
+
+    private static final String CSS = """
+            body { margin: 0; background: #f5f6f8; color: #1f2328;
+              font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+            main { max-width: 1180px; margin: 0 auto; padding: 24px; }
+            section { background: #fff; border: 1px solid #d8dee4; border-radius: 10px; padding: 16px 20px;
+              margin: 0 0 16px; }
+            h1 { font-size: 24px; margin: 0 0 12px; } h2 { font-size: 17px; margin: 0 0 10px; }
+            .note { color: #59636e; font-size: 12.5px; }
+            .plots { display: flex; flex-wrap: wrap; gap: 12px; }
+            table { border-collapse: collapse; font-size: 13px; }
+            th, td { border-bottom: 1px solid #d8dee4; padding: 4px 10px; text-align: right; }
+            th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
+            svg.plot { background: #fff; } .frame { fill: none; stroke: #59636e; }
+            .grid { stroke: #eaeef2; } .grid.minor { stroke: #f3f5f7; }
+            .tick, .axis-title, .title, .legend text { font-size: 11.5px; fill: #1f2328; }
+            .title { font-weight: 600; } .curve { fill: none; stroke-width: 2; }
+            .bound { fill: none; stroke-width: 1.4; stroke-dasharray: 6 4; }
+            .legend rect { fill: #fff; fill-opacity: .9; stroke: #d8dee4; } .swatch { stroke-width: 2; }
+            figure { display: inline-block; margin: 0 12px 8px 0; vertical-align: top; }
+            figcaption { font-size: 12px; color: #59636e; max-width: 300px; }
+            img { image-rendering: pixelated; }
+            """;
+
+    private PropertyReportWriter() {}
+
+    /**
+     * The audit page's section from a written results.json: per release (undefended target, private sampler, DP
+     * model) the true share, the attacker's two estimates and the Fréchet distance, linking to the full report.
+     */
+    public static LinkedSection section(Path resultsJson, String href) {
+        JsonNode root = Json.read(resultsJson, JsonNode.class);
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode r : root.path("rows")) {
+            rows.add(List.of(r.path("label").asText(), share(r.path("true_share")),
+                    share(r.path("classifier_count").path("estimate")), share(r.path("shadow_regression").path("estimate")),
+                    String.format(Locale.ROOT, "%.2f", r.path("frechet_distance").asDouble())));
+        }
+        return new LinkedSection("property", "Property inference from synthetic samples",
+                "From synthetic samples alone, the attacker estimates the share of the property \""
+                        + root.path("property").asText() + "\" in each model's private training set; the private"
+                        + " sampler and DP-SGD are the defenses. Fréchet distance on the project's own encoder"
+                        + " features, not Inception-FID.",
+                href, List.of("release", "true share", "classifier-count estimate", "shadow-regression estimate",
+                        "Fréchet distance"), rows);
+    }
+
+    private static String share(JsonNode v) {
+        return v.isNumber() ? String.format(Locale.ROOT, "%.3f", v.asDouble()) : "—";
+    }
+
+    public static void write(PropertyResults r, Path dir) {
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            Files.writeString(tmp.resolve(RESULTS), Json.toJson(json(r)), StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve(HTML), html(r), StandardCharsets.UTF_8);
+        });
+    }
+
+    static Map<String, Object> json(PropertyResults r) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("property", r.property());
+        root.put("settings", r.settings());
+        root.put("attacker_classifier", Map.of("tpr", r.attackerTpr(), "fpr", r.attackerFpr()));
+        root.put("judge_accuracy", r.judgeAccuracy());
+        root.put("frechet_note", "Fréchet distance between features of the project's own CNN encoder, not Inception FID");
+        Map<String, Object> mae = new LinkedHashMap<>();
+        for (String s : SETTINGS) {
+            if (r.rows().stream().anyMatch(x -> x.setting().equals(s))) {
+                mae.put(s, Map.of("classifier_count", r.meanAbsoluteError(s, false), "shadow_regression",
+                        r.meanAbsoluteError(s, true)));
+            }
+        }
+        root.put("mean_absolute_error", mae);
+        root.put("seconds", r.seconds());
+        List<Object> rows = new ArrayList<>();
+        for (Row row : r.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("setting", row.setting());
+            m.put("label", row.label());
+            m.put("true_share", row.trueShare());
+            m.put("epsilon", Double.isInfinite(row.epsilon()) ? "inf" : row.epsilon());
+            m.put("judge_share", row.judgeShare());
+            m.put("classifier_count", estimate(row.classifierCount(), row.trueShare()));
+            m.put("shadow_regression", estimate(row.shadow(), row.trueShare()));
+            m.put("frechet_distance", row.frechet());
+            m.put("frechet_distance_matched_share", row.frechetMatched());
+            m.put("classifier_confidence", row.confidence());
+            if (!Double.isNaN(row.targetHitRate())) {
+                m.put("assigned_value_reached", row.targetHitRate());
+            }
+            m.put("draws_per_sample", row.drawsPerSample());
+            rows.add(m);
+        }
+        root.put("rows", rows);
+        return root;
+    }
+
+    private static Map<String, Object> estimate(ShareEstimate e, double truth) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("raw", e.raw());
+        m.put("estimate", e.share());
+        m.put("ci95", List.of(e.lower(), e.upper()));
+        m.put("abs_error", e.error(truth));
+        return m;
+    }
+
+    static String html(PropertyResults r) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>DiffLeak property ")
+                .append("inference: ").append(esc(r.property())).append("</title>\n<style>\n").append(CSS)
+                .append("</style>\n</head>\n<body>\n<main>\n<h1>Property inference: share of ")
+                .append(esc(r.property())).append(" in the training set</h1>\n");
+        summary(b, r);
+        b.append("<section>\n<h2>True vs estimated share</h2>\n<div class=\"plots\">\n")
+                .append(sharePlot(r, false)).append(sharePlot(r, true)).append(tradeOffPlot(r))
+                .append("</div>\n<p class=\"note\">Error bars: 95% percentile-bootstrap intervals. Dashed: the")
+                .append(" diagonal (a perfect attacker) and the private sampler's p*. Fréchet distance between")
+                .append(" features of the project's own CNN encoder on samples and on held-out real images (it is")
+                .append(" not Inception FID); 'matched share' compares with held-out real images at the release's")
+                .append(" intended share (p, or p* for the private sampler), so a changed class mix alone does not")
+                .append(" count as lost utility.</p>\n</section>\n");
+        table(b, r);
+        grids(b, r);
+        b.append("</main>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static void summary(StringBuilder b, PropertyResults r) {
+        b.append("<section>\n<h2>Summary</h2>\n<p>Attacker's property classifier on held-out labelled images: TPR ")
+                .append(Fmt.dec(r.attackerTpr())).append(", FPR ").append(Fmt.dec(r.attackerFpr()))
+                .append(". Held-out judge accuracy on real images: ").append(Fmt.dec(r.judgeAccuracy()))
+                .append(". Study time: ").append(esc(Fmt.seconds(r.seconds()))).append(".</p>\n<table>\n<thead><tr>")
+                .append("<th>setting</th><th>models</th><th>MAE classifier count</th><th>MAE shadow regression</th>")
+                .append("<th>mean Fréchet distance</th><th>mean Fréchet, matched share</th></tr></thead>\n<tbody>\n");
+        for (String s : SETTINGS) {
+            List<Row> rows = r.rows().stream().filter(x -> x.setting().equals(s)).toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            b.append("<tr><td>").append(esc(s)).append("</td><td>").append(rows.size()).append("</td><td>")
+                    .append(Fmt.dec(r.meanAbsoluteError(s, false))).append("</td><td>")
+                    .append(Fmt.dec(r.meanAbsoluteError(s, true))).append("</td><td>")
+                    .append(Fmt.dec(rows.stream().mapToDouble(Row::frechet).average().orElse(Double.NaN)))
+                    .append("</td><td>")
+                    .append(Fmt.dec(rows.stream().mapToDouble(Row::frechetMatched).average().orElse(Double.NaN)))
+                    .append("</td></tr>\n");
+        }
+        b.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static String sharePlot(PropertyResults r, boolean shadow) {
+        SvgPlot p = new SvgPlot("share", (shadow ? "Shadow regression" : "Classifier count") + ": estimate vs truth",
+                360, 260, SvgPlot.Axis.linear("true share p", 0, 1), SvgPlot.Axis.linear("estimated share", 0, 1));
+        p.line(new double[] {0, 1}, new double[] {0, 1}, DIAGONAL, "bound", "diagonal", false);
+        Object pStar = r.settings().get("private_share");
+        if (pStar instanceof Number n) {
+            p.line(new double[] {0, 1}, new double[] {n.doubleValue(), n.doubleValue()}, COLORS[1], "bound", "p*", false);
+        }
+        List<SvgPlot.Legend> legend = new ArrayList<>();
+        for (int s = 0; s < SETTINGS.size(); s++) {
+            String setting = SETTINGS.get(s);
+            List<Row> rows = r.rows().stream().filter(x -> x.setting().equals(setting)).toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            double offset = (s - 1) * 0.012;
+            for (Row row : rows) {
+                ShareEstimate e = shadow ? row.shadow() : row.classifierCount();
+                double x = row.trueShare() + offset;
+                p.line(new double[] {x, x}, new double[] {e.lower(), e.upper()}, COLORS[s], "curve", setting, false);
+                p.line(new double[] {x}, new double[] {e.share()}, COLORS[s], "curve", setting, true);
+            }
+            legend.add(new SvgPlot.Legend(setting, COLORS[s], false));
+        }
+        return p.legend(legend, SvgPlot.Corner.TOP_LEFT).render();
+    }
+
+    private static String tradeOffPlot(PropertyResults r) {
+        double maxErr = 0.1;
+        double maxFd = 0;
+        for (Row row : r.rows()) {
+            maxErr = Math.max(maxErr, row.classifierCount().error(row.trueShare()));
+            maxFd = Math.max(maxFd, row.frechetMatched());
+        }
+        SvgPlot p = new SvgPlot("tradeoff", "Utility vs protection (classifier count)", 360, 260,
+                SvgPlot.Axis.linearNice("attacker error |p̂ − p|", 0, maxErr),
+                SvgPlot.Axis.linearNice("Fréchet distance, matched share", 0, maxFd));
+        List<SvgPlot.Legend> legend = new ArrayList<>();
+        for (int s = 0; s < SETTINGS.size(); s++) {
+            String setting = SETTINGS.get(s);
+            List<Row> rows = r.rows().stream().filter(x -> x.setting().equals(setting)).toList();
+            for (Row row : rows) {
+                p.line(new double[] {row.classifierCount().error(row.trueShare())}, new double[] {row.frechetMatched()},
+                        COLORS[s], "curve", setting + " " + row.label(), true);
+            }
+            if (!rows.isEmpty()) {
+                legend.add(new SvgPlot.Legend(setting, COLORS[s], false));
+            }
+        }
+        return p.legend(legend, SvgPlot.Corner.TOP_LEFT).render();
+    }
+
+    private static void table(StringBuilder b, PropertyResults r) {
+        b.append("<section>\n<h2>Every release</h2>\n<table>\n<thead><tr><th>setting</th><th>model</th>")
+                .append("<th>true p</th><th>judge share</th><th>classifier count [95% CI]</th>")
+                .append("<th>shadow regression [95% CI]</th><th>Fréchet</th><th>Fréchet, matched share</th>")
+                .append("<th>confidence</th>")
+                .append("<th>assigned value reached</th><th>draws per sample</th></tr></thead>\n<tbody>\n");
+        for (Row row : r.rows()) {
+            b.append("<tr><td>").append(esc(row.setting())).append("</td><td>").append(esc(row.label()))
+                    .append("</td><td>").append(Fmt.dec(row.trueShare())).append("</td><td>")
+                    .append(Fmt.dec(row.judgeShare())).append("</td><td>").append(est(row.classifierCount()))
+                    .append("</td><td>").append(est(row.shadow())).append("</td><td>").append(Fmt.dec(row.frechet()))
+                    .append("</td><td>").append(Fmt.dec(row.frechetMatched()))
+                    .append("</td><td>").append(Fmt.dec(row.confidence())).append("</td><td>")
+                    .append(Double.isNaN(row.targetHitRate()) ? Fmt.MISSING : Fmt.dec(row.targetHitRate()))
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", row.drawsPerSample()))
+                    .append("</td></tr>\n");
+        }
+        b.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static String est(ShareEstimate e) {
+        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", e.share(), e.lower(), e.upper());
+    }
+
+    private static void grids(StringBuilder b, PropertyResults r) {
+        b.append("<section>\n<h2>Samples per setting</h2>\n");
+        for (Row row : r.rows()) {
+            if (row.gridCount() == 0) {
+                continue;
+            }
+            var img = ImageGrid.render(row.grid(), row.gridCount(), r.channels(), r.side(), r.side(), 8, 1);
+            b.append("<figure><img alt=\"samples\" width=\"").append(img.getWidth() * 2).append("\" src=\"")
+                    .append(png(img)).append("\"><figcaption>").append(esc(row.setting())).append(", ")
+                    .append(esc(row.label())).append("</figcaption></figure>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    private static String png(java.awt.image.BufferedImage img) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+}
