@@ -167,6 +167,10 @@ class AuditCommandTest {
         assertThat(run.code()).isNotZero();
         assertThat(run.err()).contains("--gradient-inversion needs the fine-tune scenario");
         assertThat(run.out()).doesNotContain("training");
+        CliTest.Run prop = CliTest.run("audit", "--config", cfg.toString(), "--property", "class0", "--out",
+                dir.resolve("no-base-report").toString(), "--cache", dir.resolve("no-base-cache").toString());
+        assertThat(prop.code()).isNotZero();
+        assertThat(prop.err()).contains("--property needs the fine-tune scenario");
     }
 
     @Test

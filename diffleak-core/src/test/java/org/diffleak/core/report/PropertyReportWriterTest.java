@@ -46,5 +46,9 @@ class PropertyReportWriterTest {
         assertThat(html).contains("<svg class=\"plot share\"", "<svg class=\"plot tradeoff\"",
                 "data:image/png;base64,", "not Inception FID").doesNotContain("http://", "https://");
         assertThat(html.split("class=\"marker\"").length - 1).isEqualTo(4 * 3);
+        LinkedSection section = PropertyReportWriter.section(dir.resolve(PropertyReportWriter.RESULTS), "p/index.html");
+        assertThat(section.rows()).hasSize(4);
+        assertThat(section.rows().get(1).subList(1, 4)).containsExactly("0.900", "0.860", "0.800");
+        assertThat(section.description()).contains("\"footwear\"");
     }
 }
