@@ -45,10 +45,10 @@ final class PropertyCommand implements Callable<Integer> {
     @Option(names = {"-n", "--samples"}, defaultValue = "200", description = "samples per model (default ${DEFAULT-VALUE})") int samples;
     @Option(names = "--ddim-steps", defaultValue = "20", description = "DDIM steps (default ${DEFAULT-VALUE})") int ddimSteps;
     @Option(names = "--target-share", defaultValue = "0.5", description = "private sampler's p* (default ${DEFAULT-VALUE})") double targetShare;
-    @Option(names = "--guidance", defaultValue = "1", description = "private sampler's guidance scale (default ${DEFAULT-VALUE})") double guidance;
+    @Option(names = "--guidance", defaultValue = "0", description = "private sampler's guidance scale (default ${DEFAULT-VALUE})") double guidance;
     @Option(names = "--guidance-input", defaultValue = "x0",
             description = "what the guide judges: noisy (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
-    @Option(names = "--max-attempts", defaultValue = "6",
+    @Option(names = "--max-attempts", defaultValue = "30",
             description = "private sampler: draws per sample until the owner's check classifier agrees (default ${DEFAULT-VALUE})") int maxAttempts;
     @Option(names = "--dp-epsilons", defaultValue = "1", description = "ε of DP-SGD targets, empty for none (default ${DEFAULT-VALUE})") String dpEpsilons;
     @Option(names = "--dp-share", defaultValue = "0.9", description = "share of the DP-SGD targets (default ${DEFAULT-VALUE})") double dpShare;
