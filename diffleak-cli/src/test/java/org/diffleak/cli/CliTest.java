@@ -145,8 +145,11 @@ class CliTest {
                 "--checkpoint-every", "5").code()).isZero();
 
         Path killed = dir.resolve("killed");
+        // the same intra-op thread count as this JVM: PyTorch splits its reductions by it, so bits depend on it
+        String threads = "-Dai.djl.pytorch.num_threads=" + Integer.getInteger("ai.djl.pytorch.num_threads",
+                Runtime.getRuntime().availableProcessors());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "-Dai.djl.offline=true", threads, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "train", "--config", job.toString(), "--out", killed.toString(), "--steps", "40",
                 "--checkpoint-every", "5"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
