@@ -46,6 +46,7 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, defaultValue = "models/base", description = "the diffusion prior (default ${DEFAULT-VALUE})") Path model;
     @Option(names = "--batch-size", defaultValue = "30", split = ",", description = "images per user, e.g. 8,30,100 (default ${DEFAULT-VALUE})") List<Integer> batchSizes;
     @Option(names = "--users", defaultValue = "20", description = "users per batch size (default ${DEFAULT-VALUE})") int users;
+    @Option(names = "--user-draw", defaultValue = "style", description = "how a user's images are drawn from its category: style (the nearest to a seeded anchor, one look per user) or iid (default ${DEFAULT-VALUE})") String userDraw;
     @Option(names = "--prior", defaultValue = "none,diffusion", split = ",", description = "none, diffusion or both (default ${DEFAULT-VALUE})") List<String> priors;
     @Option(names = "--dp-epsilon", defaultValue = "inf", description = "clients' DP-SGD ε values, inf = no DP (default ${DEFAULT-VALUE})") String epsilons;
     @Option(names = "--delta", defaultValue = "1e-5") double delta;
@@ -79,7 +80,8 @@ final class InvertCommand implements Callable<Integer> {
         for (double e : eps) {
             epsList.add(e);
         }
-        var settings = new GradientInversionStudy.Settings(batchSizes, epsList, users, priors,
+        var settings = new GradientInversionStudy.Settings(batchSizes, epsList, users,
+                FederatedSetting.Draw.parse(userDraw), priors,
                 new ClientUpdate.Settings(localSteps, localLr, null), clip, delta,
                 new GradientMatching.Settings(iterations, lr, tv, restarts),
                 new DiffusionPriorGradientMatching.Settings(ddimSteps, window, zIterations, stageIterations, latentLr,

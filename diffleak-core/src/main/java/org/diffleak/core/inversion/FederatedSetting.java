@@ -2,8 +2,11 @@ package org.diffleak.core.inversion;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.Seeds;
@@ -13,6 +16,9 @@ import org.diffleak.core.util.Seeds;
  * (0 tops: T-shirt 0, pullover 2, dress 3, coat 4, shirt 6; 1 footwear: sandal 5, sneaker 7, ankle boot 9;
  * 2 other: trouser 1, bag 8). Each user holds a batch of images of one fine category (the private
  * attribute), drawn from tops or footwear, so the user's coarse label narrows the attribute to one of 5 or 3.
+ * Several users share each attribute (8 categories for up to 20 users); what tells them apart is
+ * {@link Draw}: with {@link Draw#STYLE} a user's images are one look within the category, as a person's
+ * photos are one identity in the CelebA setting of the user-level attack.
  */
 public final class FederatedSetting {
 
@@ -34,6 +40,25 @@ public final class FederatedSetting {
      * @param indices the user's images in the pool
      */
     public record User(int id, int attribute, int group, int[] indices) {}
+
+    /** How a user's images are drawn from its category. */
+    public enum Draw {
+        /** At random: users of one category are exchangeable, only the category sets them apart. */
+        IID,
+        /**
+         * The batch-size nearest images (pixel L2) to a seeded anchor among the category's unused images: a
+         * user's own look, so that "closer to the own user's batch than to any other" asks more than the category.
+         */
+        STYLE;
+
+        public static Draw parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "iid" -> IID;
+                case "style" -> STYLE;
+                default -> throw new IllegalArgumentException("user draw must be iid or style, got " + s);
+            };
+        }
+    }
 
     private FederatedSetting() {}
 
@@ -60,10 +85,10 @@ public final class FederatedSetting {
 
     /**
      * Draws users from a pool of labelled images: user u's attribute cycles through a seeded permutation
-     * of {@link #ATTRIBUTES}, its images are drawn without replacement from that category, and no image is
-     * given to two users.
+     * of {@link #ATTRIBUTES}, its images are drawn without replacement from that category as {@code draw}
+     * says, and no image is given to two users.
      */
-    public static List<User> drawUsers(ImageDataset pool, int users, int batchSize, Seeds seeds) {
+    public static List<User> drawUsers(ImageDataset pool, int users, int batchSize, Draw draw, Seeds seeds) {
         if (users < 1) {
             throw new IllegalArgumentException("need at least one user, got " + users);
         }
@@ -82,21 +107,47 @@ public final class FederatedSetting {
                 byCategory.get(y).add(i);
             }
         }
-        int[] used = new int[10];
+        boolean[] taken = new boolean[pool.size()];
+        int[] left = new int[10];
+        for (int y = 0; y < 10; y++) {
+            left[y] = byCategory.get(y).size();
+        }
         List<User> out = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             int attribute = ATTRIBUTES[order[u % ATTRIBUTES.length]];
-            List<Integer> candidates = byCategory.get(attribute);
-            if (used[attribute] + batchSize > candidates.size()) {
+            if (left[attribute] < batchSize) {
                 throw new DataException(pool.name() + ": not enough images of " + FINE_NAMES[attribute] + " for "
                         + users + " users of " + batchSize + " images");
             }
-            int[] idx = new int[batchSize];
-            for (int i = 0; i < batchSize; i++) {
-                idx[i] = candidates.get(used[attribute]++);
+            List<Integer> free = byCategory.get(attribute).stream().filter(i -> !taken[i]).toList();
+            int[] idx = draw == Draw.IID ? free.subList(0, batchSize).stream().mapToInt(Integer::intValue).toArray()
+                    : nearest(pool, free, batchSize);
+            for (int i : idx) {
+                taken[i] = true;
             }
+            left[attribute] -= batchSize;
             out.add(new User(u, attribute, groupOf(attribute), idx));
         }
         return out;
+    }
+
+    /** The k images of {@code free} nearest (pixel L2) to its first one, the anchor, nearest first. */
+    private static int[] nearest(ImageDataset pool, List<Integer> free, int k) {
+        int d = pool.imageSize();
+        float[] anchor = new float[d];
+        float[] img = new float[d];
+        pool.copyImage(free.get(0), anchor, 0);
+        double[] dist = new double[free.size()];
+        for (int j = 0; j < dist.length; j++) {
+            pool.copyImage(free.get(j), img, 0);
+            double s = 0;
+            for (int p = 0; p < d; p++) {
+                double v = img[p] - anchor[p];
+                s += v * v;
+            }
+            dist[j] = s;
+        }
+        return IntStream.range(0, dist.length).boxed().sorted(Comparator.comparingDouble(j -> dist[j]))
+                .limit(k).mapToInt(free::get).toArray();
     }
 }

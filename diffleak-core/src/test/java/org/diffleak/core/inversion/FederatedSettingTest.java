@@ -32,7 +32,7 @@ class FederatedSettingTest {
     @Test
     void usersHoldOneTopOrFootwearCategoryAndDisjointImages() {
         ImageDataset pool = pool(50);
-        List<FederatedSetting.User> users = FederatedSetting.drawUsers(pool, 16, 20, Seeds.of(1));
+        List<FederatedSetting.User> users = FederatedSetting.drawUsers(pool, 16, 20, FederatedSetting.Draw.IID, Seeds.of(1));
         Set<Integer> seen = new HashSet<>();
         for (FederatedSetting.User u : users) {
             assertThat(u.group()).isIn(0, 1);
@@ -42,13 +42,50 @@ class FederatedSettingTest {
                 assertThat(seen.add(i)).isTrue();
             }
         }
-        assertThat(FederatedSetting.drawUsers(pool, 16, 20, Seeds.of(1)).get(3).indices())
+        assertThat(FederatedSetting.drawUsers(pool, 16, 20, FederatedSetting.Draw.IID, Seeds.of(1)).get(3).indices())
                 .containsExactly(users.get(3).indices());
     }
 
     @Test
+    void styleUsersHoldTheImagesNearestTheirAnchor() {
+        // each attribute category: 40 one-pixel images of values 0.00 … 0.39, so the 5 nearest to an anchor
+        // are 5 consecutive images around it
+        int n = 40 * FederatedSetting.ATTRIBUTES.length;
+        float[] px = new float[n];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            px[i] = (i % 40) / 100f;
+            labels[i] = FederatedSetting.ATTRIBUTES[i / 40];
+        }
+        ImageDataset pool = ImageDataset.of("lines", 1, 1, 1, px, labels);
+        for (FederatedSetting.User u : FederatedSetting.drawUsers(pool, 8, 5, FederatedSetting.Draw.STYLE, Seeds.of(3))) {
+            int anchor = u.indices()[0];
+            int[] sorted = u.indices().clone();
+            java.util.Arrays.sort(sorted);
+            assertThat(sorted[4] - sorted[0]).isEqualTo(4);
+            assertThat(anchor).isBetween(sorted[0], sorted[4]);
+            for (int i = 1; i < 5; i++) {
+                assertThat(Math.abs(u.indices()[i] - anchor)).isGreaterThanOrEqualTo(Math.abs(u.indices()[i - 1] - anchor));
+            }
+        }
+    }
+
+    @Test
+    void styleUsersOfOneCategoryDoNotShareImages() {
+        ImageDataset pool = pool(50);
+        Set<Integer> seen = new HashSet<>();
+        for (FederatedSetting.User u : FederatedSetting.drawUsers(pool, 16, 20, FederatedSetting.Draw.STYLE, Seeds.of(2))) {
+            for (int i : u.indices()) {
+                assertThat(pool.labels()[i]).isEqualTo(u.attribute());
+                assertThat(seen.add(i)).isTrue();
+            }
+        }
+        assertThat(seen).hasSize(16 * 20);
+    }
+
+    @Test
     void tooFewImagesIsAClearError() {
-        assertThatThrownBy(() -> FederatedSetting.drawUsers(pool(10), 9, 20, Seeds.of(1)))
+        assertThatThrownBy(() -> FederatedSetting.drawUsers(pool(10), 9, 20, FederatedSetting.Draw.STYLE, Seeds.of(1)))
                 .isInstanceOf(DataException.class).hasMessageContaining("not enough images");
     }
 }

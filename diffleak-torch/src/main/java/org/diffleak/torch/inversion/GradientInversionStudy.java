@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -38,6 +39,7 @@ public final class GradientInversionStudy {
      * @param batchSizes images per user, one study cell each
      * @param epsilons client ε values (infinite = no DP)
      * @param users users per batch size
+     * @param draw how each user's images are drawn from its category
      * @param priors "none" and/or "diffusion"
      * @param client local steps and learning rate; its dp is ignored (set per ε from clip and delta)
      * @param clip DP-SGD clip norm C of the clients
@@ -46,7 +48,8 @@ public final class GradientInversionStudy {
      * @param diffusion settings of the diffusion-prior attack
      * @param thumbnails images of each user's batch kept for the report
      */
-    public record Settings(List<Integer> batchSizes, List<Double> epsilons, int users, List<String> priors,
+    public record Settings(List<Integer> batchSizes, List<Double> epsilons, int users, FederatedSetting.Draw draw,
+            List<String> priors,
             ClientUpdate.Settings client, double clip, double delta, GradientMatching.Settings noPrior,
             DiffusionPriorGradientMatching.Settings diffusion, int thumbnails, long seed) {
 
@@ -104,7 +107,7 @@ public final class GradientInversionStudy {
         Map<Integer, List<InversionResults.UserBatch>> batches = new LinkedHashMap<>();
         List<UserOutcome> outcomes = new ArrayList<>();
         for (int b : settings.batchSizes()) {
-            List<FederatedSetting.User> users = FederatedSetting.drawUsers(pool, settings.users(), b,
+            List<FederatedSetting.User> users = FederatedSetting.drawUsers(pool, settings.users(), b, settings.draw(),
                     seeds.child("users").child(b));
             List<float[][]> features = new ArrayList<>();
             List<float[]> pixels = new ArrayList<>();
@@ -134,6 +137,7 @@ public final class GradientInversionStudy {
         echo.put("batchSizes", settings.batchSizes());
         echo.put("epsilons", settings.epsilons().stream().map(e -> Double.isInfinite(e) ? "inf" : e.toString()).toList());
         echo.put("users", settings.users());
+        echo.put("userDraw", settings.draw().name().toLowerCase(Locale.ROOT));
         echo.put("priors", settings.priors());
         echo.put("localSteps", settings.client().localSteps());
         echo.put("clip", settings.clip());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.inversion.FederatedSetting;
 import org.diffleak.core.inversion.InversionResults;
 import org.diffleak.core.inversion.InversionSummary;
 import org.diffleak.core.report.GradientInversionReportWriter;
@@ -86,6 +87,7 @@ class GradientInversionStudyTest extends NativeTest {
         try (Params sp = Params.initialize(shared.specs(), Seeds.of(1), manager);
                 Params fp = Params.initialize(fine.specs(), Seeds.of(2), manager)) {
             var settings = new GradientInversionStudy.Settings(List.of(4), List.of(Double.POSITIVE_INFINITY, 8.0), 2,
+                    FederatedSetting.Draw.STYLE,
                     List.of("none", "diffusion"), new ClientUpdate.Settings(1, 0.1, null), 1.0, 1e-5,
                     new GradientMatching.Settings(10, 0.1, 1e-2, 1),
                     new DiffusionPriorGradientMatching.Settings(4, 2, 5, 2, 0.05, 0.3, 1e-2, 1), 3, 7);
