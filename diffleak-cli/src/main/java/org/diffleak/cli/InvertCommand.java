@@ -63,7 +63,7 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--stage-iterations", defaultValue = "20", description = "Adam steps on each later latent (default ${DEFAULT-VALUE})") int stageIterations;
     @Option(names = "--latent-lr", defaultValue = "0.05") double latentLr;
     @Option(names = "--radius", defaultValue = "0.3", description = "largest move of a later latent, in noise-scale units (default ${DEFAULT-VALUE})") double radius;
-    @Option(names = "--classifier-steps", defaultValue = "400", description = "training steps of the shared, attribute and encoder CNNs (default ${DEFAULT-VALUE})") int classifierSteps;
+    @Option(names = "--classifier-steps", defaultValue = "2000", description = "training steps of the shared, attribute and encoder CNNs (default ${DEFAULT-VALUE})") int classifierSteps;
     @Option(names = "--cache", defaultValue = "runs/cache/invert", description = "trained CNNs, loaded if present (default ${DEFAULT-VALUE})") Path cache;
     @Option(names = "--data-dir", description = "Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist)") Path dataDir;
     @Option(names = "--thumbnails", defaultValue = "8") int thumbnails;
@@ -136,12 +136,13 @@ final class InvertCommand implements Callable<Integer> {
     }
 
     private static void summary(InversionResults r, PrintWriter log) {
-        log.printf("%-6s %-6s %-10s %-6s %-7s %-9s %-9s %-11s %-16s %-16s %s%n", "batch", "ε", "prior", "users", "label",
-                "attribute", "baseline", "own-closest", "SSIM mean/max", "cos mean/max", "s/attack");
+        log.printf("%-6s %-6s %-10s %-6s %-7s %-9s %-9s %-8s %-11s %-16s %-16s %s%n", "batch", "ε", "prior", "users",
+                "label", "attribute", "baseline", "on-real", "own-closest", "SSIM mean/max", "cos mean/max", "s/attack");
         for (InversionSummary s : r.summaries()) {
-            log.printf(Locale.ROOT, "%-6d %-6s %-10s %-6d %-7.2f %-9.2f %-9.2f %-11.2f %-16s %-16s %.1f%n",
+            log.printf(Locale.ROOT, "%-6d %-6s %-10s %-6d %-7.2f %-9.2f %-9.2f %-8.2f %-11.2f %-16s %-16s %.1f%n",
                     s.batchSize(), Double.isInfinite(s.epsilon()) ? "inf" : String.format(Locale.ROOT, "%g", s.epsilon()),
-                    s.prior(), s.users(), s.labelAccuracy(), s.attributeAccuracy(), s.groupBaseline(), s.ownClosestRate(),
+                    s.prior(), s.users(), s.labelAccuracy(), s.attributeAccuracy(), s.groupBaseline(),
+                    s.realImageAttributeAccuracy(), s.ownClosestRate(),
                     String.format(Locale.ROOT, "%.3f/%.3f", s.ssimMean(), s.ssimMax()),
                     String.format(Locale.ROOT, "%.3f/%.3f", s.cosineMean(), s.cosineMax()), s.secondsPerAttack());
         }

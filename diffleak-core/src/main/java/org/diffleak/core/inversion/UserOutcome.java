@@ -12,13 +12,16 @@ package org.diffleak.core.inversion;
  * @param inferredGroup the dominant class of label inference
  * @param inferredCount label inference's image count for the true group
  * @param predictedAttribute the attribute classifier's fine category for the recovered image
+ * @param realAttributeShare share of the user's real images the same classifier puts in their category (within
+ *     the true group): what a perfect recovery of one of them would score
  * @param similarity the recovered image against the user's and the other users' batches
  * @param matchingLoss the final gradient-matching loss
  * @param seconds wall time of the attack
  * @param recovered the recovered image [C·H·W], pixels in [0, 1]
  */
 public record UserOutcome(int user, int batchSize, double epsilon, String prior, int attribute, int group,
-        int inferredGroup, int inferredCount, int predictedAttribute, InversionMetrics.Similarity similarity,
+        int inferredGroup, int inferredCount, int predictedAttribute, double realAttributeShare,
+        InversionMetrics.Similarity similarity,
         double matchingLoss, double seconds, float[] recovered) {
 
     public boolean labelCorrect() {

@@ -112,10 +112,14 @@ public final class GradientInversionStudy {
             List<float[][]> features = new ArrayList<>();
             List<float[]> pixels = new ArrayList<>();
             List<InversionResults.UserBatch> thumbs = new ArrayList<>();
+            double[] realShare = new double[users.size()];
             for (FederatedSetting.User u : users) {
                 float[] px = new float[b * d];
+                float[] img = new float[d];
                 for (int i = 0; i < b; i++) {
-                    pool.copyImage(u.indices()[i], px, i * d);
+                    pool.copyImage(u.indices()[i], img, 0);
+                    System.arraycopy(img, 0, px, i * d, d);
+                    realShare[u.id()] += attributes.predict(img, u.group()) == u.attribute() ? 1.0 / b : 0;
                 }
                 pixels.add(px);
                 features.add(models.encoder().encode(px, b));
@@ -128,8 +132,8 @@ public final class GradientInversionStudy {
                         settings.client().localLearningRate(), Double.isInfinite(eps) ? null
                                 : new DpSgdConfig(settings.clip(), 0, eps, settings.delta(), false)));
                 for (FederatedSetting.User u : users) {
-                    outcomes.addAll(attackUser(models, client, attributes, u, pixels, features, b, eps, c, s, seeds,
-                            progress));
+                    outcomes.addAll(attackUser(models, client, attributes, u, realShare[u.id()], pixels, features, b,
+                            eps, c, s, seeds, progress));
                 }
             }
         }
@@ -151,7 +155,7 @@ public final class GradientInversionStudy {
     }
 
     private List<UserOutcome> attackUser(Models models, ClientUpdate client, AttributeInference attributes,
-            FederatedSetting.User u, List<float[]> pixels, List<float[][]> features, int b, double eps, int c, int s,
+            FederatedSetting.User u, double realShare, List<float[]> pixels, List<float[][]> features, int b, double eps, int c, int s,
             Seeds seeds, Function<String, ProgressListener> progress) {
         Seeds us = seeds.child("attack").child(b).child(Double.doubleToLongBits(eps)).child(u.id());
         float[] own = pixels.get(u.id());
@@ -192,7 +196,7 @@ public final class GradientInversionStudy {
                 float[] f = models.encoder().encode(image, 1)[0];
                 InversionMetrics.Similarity sim = InversionMetrics.of(image, f, own, c, s, s, features, u.id());
                 out.add(new UserOutcome(u.id(), b, eps, prior, u.attribute(), u.group(), group,
-                        li.counts()[u.group()], attributes.predict(image, group), sim, loss, seconds, image));
+                        li.counts()[u.group()], attributes.predict(image, group), realShare, sim, loss, seconds, image));
             }
         }
         return out;

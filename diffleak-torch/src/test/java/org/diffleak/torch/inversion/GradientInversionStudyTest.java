@@ -102,6 +102,7 @@ class GradientInversionStudyTest extends NativeTest {
                     assertThat(s.labelAccuracy()).isEqualTo(1.0);
                 }
                 assertThat(s.groupBaseline()).isBetween(0.2, 1 / 3.0 + 1e-9);
+                assertThat(s.realImageAttributeAccuracy()).isBetween(0.0, 1.0);
             }
             r.outcomes().forEach(o -> assertThat(o.recovered()).hasSize(SIZE * SIZE));
             Path out = dir.resolve("report");
