@@ -39,7 +39,7 @@ final class PropertyCommand implements Callable<Integer> {
     @Option(names = "--shares", defaultValue = "0.1,0.3,0.5,0.7,0.9", description = "targets' shares (default ${DEFAULT-VALUE})") String shares;
     @Option(names = "--shadow-shares", defaultValue = "0.1,0.5,0.9", description = "shadows' shares (default ${DEFAULT-VALUE})") String shadowShares;
     @Option(names = "--target-size", defaultValue = "1000", description = "images per target and shadow (default ${DEFAULT-VALUE})") int targetSize;
-    @Option(names = "--steps", defaultValue = "300", description = "fine-tuning steps (default ${DEFAULT-VALUE})") int steps;
+    @Option(names = "--steps", defaultValue = "1000", description = "fine-tuning steps (default ${DEFAULT-VALUE})") int steps;
     @Option(names = "--batch", defaultValue = "32", description = "fine-tuning batch (default ${DEFAULT-VALUE})") int batch;
     @Option(names = "--lr", defaultValue = "1e-3", description = "fine-tuning learning rate (default ${DEFAULT-VALUE})") double lr;
     @Option(names = {"-n", "--samples"}, defaultValue = "200", description = "samples per model (default ${DEFAULT-VALUE})") int samples;
@@ -50,7 +50,7 @@ final class PropertyCommand implements Callable<Integer> {
             description = "what the guide judges: noisy (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
     @Option(names = "--max-attempts", defaultValue = "30",
             description = "private sampler: draws per sample until the owner's check classifier agrees (default ${DEFAULT-VALUE})") int maxAttempts;
-    @Option(names = "--dp-epsilons", defaultValue = "1", description = "ε of DP-SGD targets, empty for none (default ${DEFAULT-VALUE})") String dpEpsilons;
+    @Option(names = "--dp-epsilons", defaultValue = "1,8", description = "ε of DP-SGD targets, empty for none (default ${DEFAULT-VALUE})") String dpEpsilons;
     @Option(names = "--dp-share", defaultValue = "0.9", description = "share of the DP-SGD targets (default ${DEFAULT-VALUE})") double dpShare;
     @Option(names = "--classifier-steps", defaultValue = "600", description = "steps of each clean classifier (default ${DEFAULT-VALUE})") int classifierSteps;
     @Option(names = "--guide-steps", defaultValue = "1500", description = "steps of the noise-aware classifier (default ${DEFAULT-VALUE})") int guideSteps;
