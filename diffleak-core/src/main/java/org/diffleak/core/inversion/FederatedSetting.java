@@ -108,24 +108,19 @@ public final class FederatedSetting {
             }
         }
         boolean[] taken = new boolean[pool.size()];
-        int[] left = new int[10];
-        for (int y = 0; y < 10; y++) {
-            left[y] = byCategory.get(y).size();
-        }
         List<User> out = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             int attribute = ATTRIBUTES[order[u % ATTRIBUTES.length]];
-            if (left[attribute] < batchSize) {
+            List<Integer> free = byCategory.get(attribute).stream().filter(i -> !taken[i]).toList();
+            if (free.size() < batchSize) {
                 throw new DataException(pool.name() + ": not enough images of " + FINE_NAMES[attribute] + " for "
                         + users + " users of " + batchSize + " images");
             }
-            List<Integer> free = byCategory.get(attribute).stream().filter(i -> !taken[i]).toList();
             int[] idx = draw == Draw.IID ? free.subList(0, batchSize).stream().mapToInt(Integer::intValue).toArray()
                     : nearest(pool, free, batchSize);
             for (int i : idx) {
                 taken[i] = true;
             }
-            left[attribute] -= batchSize;
             out.add(new User(u, attribute, groupOf(attribute), idx));
         }
         return out;
