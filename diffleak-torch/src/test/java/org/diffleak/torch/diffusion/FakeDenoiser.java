@@ -5,9 +5,10 @@ import java.util.function.BiFunction;
 import org.diffleak.core.schedule.NoiseSchedule;
 
 /** A denoiser given by a formula of (x_t, t), for tests; every row of a batch shares t. */
-final class FakeDenoiser implements Denoiser {
+public final class FakeDenoiser implements Denoiser {
 
     private final NoiseSchedule schedule;
+    private final int imageSize;
     private final BiFunction<NDArray, Integer, NDArray> f;
 
     FakeDenoiser(BiFunction<NDArray, Integer, NDArray> f) {
@@ -15,7 +16,13 @@ final class FakeDenoiser implements Denoiser {
     }
 
     FakeDenoiser(NoiseSchedule schedule, BiFunction<NDArray, Integer, NDArray> f) {
+        this(schedule, 4, f);
+    }
+
+    /** One-channel images of side imageSize. */
+    public FakeDenoiser(NoiseSchedule schedule, int imageSize, BiFunction<NDArray, Integer, NDArray> f) {
         this.schedule = schedule;
+        this.imageSize = imageSize;
         this.f = f;
     }
 
@@ -36,6 +43,6 @@ final class FakeDenoiser implements Denoiser {
 
     @Override
     public int imageSize() {
-        return 4;
+        return imageSize;
     }
 }

@@ -16,22 +16,12 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The leak-free second order against its definition and against finite differences, in float64. */
+@ExtendWith(SingleThread.class)
 class CnnJvpTest extends NativeTest {
-
-    @BeforeAll
-    static void oneThread() {
-        SingleThread.enter();
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        SingleThread.exit();
-    }
 
     private static final CnnClassifier NET = new CnnClassifier(new CnnConfig(1, 12, List.of(4, 8), 12, 3, 2));
 

@@ -2,7 +2,6 @@ package org.diffleak.torch.inversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,52 +17,23 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.audit.CnnEncoder;
 import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.diffusion.FakeDenoiser;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole study on tiny untrained models, a formula denoiser and synthetic images: plumbing and report. */
+@ExtendWith(SingleThread.class)
 class GradientInversionStudyTest extends NativeTest {
 
     private static final int SIZE = 16;
 
-    @BeforeAll
-    static void oneThread() {
-        SingleThread.enter();
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        SingleThread.exit();
-    }
-
-    /** ε̂ = √(1−ᾱ_t) x_t: the exact denoiser of a prior concentrated at x₀ = 0, differentiable in x_t. */
+    /** ε̂ = √(1−ᾱ_t) x_t = E[ε | x_t] under a standard-normal prior x₀ ~ N(0, I): exact and differentiable in x_t. */
     private static Denoiser shrinking() {
         NoiseSchedule schedule = NoiseSchedule.defaultLinear();
-        return new Denoiser() {
-            @Override
-            public NDArray predictNoise(NDArray xt, NDArray t, NDArray labels) {
-                return xt.mul(schedule.sqrtOneMinusAlphaBar((int) t.toLongArray()[0]));
-            }
-
-            @Override
-            public NoiseSchedule schedule() {
-                return schedule;
-            }
-
-            @Override
-            public int channels() {
-                return 1;
-            }
-
-            @Override
-            public int imageSize() {
-                return SIZE;
-            }
-        };
+        return new FakeDenoiser(schedule, SIZE, (xt, t) -> xt.mul(schedule.sqrtOneMinusAlphaBar(t)));
     }
 
     private static ImageDataset pool() {

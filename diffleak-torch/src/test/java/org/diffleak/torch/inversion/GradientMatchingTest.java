@@ -13,21 +13,11 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SingleThread.class)
 class GradientMatchingTest extends NativeTest {
-
-    @BeforeAll
-    static void oneThread() {
-        SingleThread.enter();
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        SingleThread.exit();
-    }
 
     private static final int SIZE = 16;
     private static final CnnClassifier NET = new CnnClassifier(new CnnConfig(1, SIZE, List.of(8, 16), 16, 3, 4));

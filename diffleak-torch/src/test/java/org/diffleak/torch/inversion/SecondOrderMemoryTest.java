@@ -17,26 +17,16 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The second-order attack loop keeps memory flat: the resident set size over the last iterations of 1,000
  * stays within ±10% of its value after a 100-iteration warm-up (createGraph leaked ~12.7 MB per
  * iteration on the default model; a leak of handles into a long-lived manager gave +89% here).
  */
+@ExtendWith(SingleThread.class)
 class SecondOrderMemoryTest extends NativeTest {
-
-    @BeforeAll
-    static void oneThread() {
-        SingleThread.enter();
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        SingleThread.exit();
-    }
 
     private static final int WARM_UP = 100;
     private static final int ITERATIONS = 1_000;
