@@ -46,8 +46,9 @@ public final class FederatedSetting {
         /** At random: users of one category are exchangeable, only the category sets them apart. */
         IID,
         /**
-         * The batch-size nearest images (pixel L2) to a seeded anchor among the category's unused images: a
-         * user's own look, so that "closer to the own user's batch than to any other" asks more than the category.
+         * One look per user: the category's images fall into k seeded k-means clusters (pixel L2, k = the
+         * category's users) and each user holds the batch-size unused images nearest its cluster's centre, so
+         * that "closer to the own user's batch than to any other" asks more than the category.
          */
         STYLE;
 
@@ -107,17 +108,29 @@ public final class FederatedSetting {
                 byCategory.get(y).add(i);
             }
         }
+        int[] attributes = new int[users];
+        int[] usersOf = new int[10];
+        for (int u = 0; u < users; u++) {
+            attributes[u] = ATTRIBUTES[order[u % ATTRIBUTES.length]];
+            usersOf[attributes[u]]++;
+        }
+        List<float[][]> centres = new ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            centres.add(draw == Draw.STYLE && usersOf[c] > 0
+                    ? kMeans(pool, byCategory.get(c), usersOf[c], seeds.child("styles").child(c).random()) : null);
+        }
         boolean[] taken = new boolean[pool.size()];
+        int[] seenOf = new int[10];
         List<User> out = new ArrayList<>();
         for (int u = 0; u < users; u++) {
-            int attribute = ATTRIBUTES[order[u % ATTRIBUTES.length]];
+            int attribute = attributes[u];
             List<Integer> free = byCategory.get(attribute).stream().filter(i -> !taken[i]).toList();
             if (free.size() < batchSize) {
                 throw new DataException(pool.name() + ": not enough images of " + FINE_NAMES[attribute] + " for "
                         + users + " users of " + batchSize + " images");
             }
             int[] idx = draw == Draw.IID ? free.subList(0, batchSize).stream().mapToInt(Integer::intValue).toArray()
-                    : nearest(pool, free, batchSize);
+                    : nearest(pool, free, centres.get(attribute)[seenOf[attribute]++], batchSize);
             for (int i : idx) {
                 taken[i] = true;
             }
@@ -126,23 +139,97 @@ public final class FederatedSetting {
         return out;
     }
 
-    /** The k images of {@code free} nearest (pixel L2) to its first one, the anchor, nearest first. */
-    private static int[] nearest(ImageDataset pool, List<Integer> free, int k) {
+    /**
+     * k-means (Lloyd) of the images {@code members}, seeded by k-means++ (each next seed drawn with
+     * probability ∝ squared distance to the nearest seed so far); returns the k centres.
+     */
+    static float[][] kMeans(ImageDataset pool, List<Integer> members, int k, SplittableRandom rng) {
+        int n = members.size();
         int d = pool.imageSize();
-        float[] anchor = new float[d];
-        float[] img = new float[d];
-        pool.copyImage(free.get(0), anchor, 0);
+        if (n < k) {
+            throw new DataException(pool.name() + ": " + n + " images cannot form " + k + " styles");
+        }
+        float[][] x = new float[n][d];
+        for (int j = 0; j < n; j++) {
+            pool.copyImage(members.get(j), x[j], 0);
+        }
+        float[][] centres = new float[k][];
+        centres[0] = x[rng.nextInt(n)].clone();
+        double[] near = new double[n];
+        Arrays.fill(near, Double.POSITIVE_INFINITY);
+        for (int c = 1; c < k; c++) {
+            double total = 0;
+            for (int j = 0; j < n; j++) {
+                near[j] = Math.min(near[j], squaredDistance(x[j], centres[c - 1]));
+                total += near[j];
+            }
+            double r = rng.nextDouble() * total;
+            int pick = n - 1;
+            for (int j = 0; j < n; j++) {
+                r -= near[j];
+                if (r < 0) {
+                    pick = j;
+                    break;
+                }
+            }
+            centres[c] = x[pick].clone();
+        }
+        int[] assign = new int[n];
+        Arrays.fill(assign, -1);
+        for (int iter = 0; iter < 100; iter++) {
+            boolean changed = false;
+            for (int j = 0; j < n; j++) {
+                int best = 0;
+                for (int c = 1; c < k; c++) {
+                    if (squaredDistance(x[j], centres[c]) < squaredDistance(x[j], centres[best])) {
+                        best = c;
+                    }
+                }
+                changed |= assign[j] != best;
+                assign[j] = best;
+            }
+            if (!changed) {
+                break;
+            }
+            for (int c = 0; c < k; c++) {
+                double[] sum = new double[d];
+                int count = 0;
+                for (int j = 0; j < n; j++) {
+                    if (assign[j] == c) {
+                        count++;
+                        for (int p = 0; p < d; p++) {
+                            sum[p] += x[j][p];
+                        }
+                    }
+                }
+                if (count > 0) {
+                    for (int p = 0; p < d; p++) {
+                        centres[c][p] = (float) (sum[p] / count);
+                    }
+                }
+            }
+        }
+        return centres;
+    }
+
+    /** The k images of {@code free} nearest (pixel L2) to {@code centre}, nearest first. */
+    private static int[] nearest(ImageDataset pool, List<Integer> free, float[] centre, int k) {
+        float[] img = new float[pool.imageSize()];
         double[] dist = new double[free.size()];
         for (int j = 0; j < dist.length; j++) {
             pool.copyImage(free.get(j), img, 0);
-            double s = 0;
-            for (int p = 0; p < d; p++) {
-                double v = img[p] - anchor[p];
-                s += v * v;
-            }
-            dist[j] = s;
+            dist[j] = squaredDistance(img, centre);
         }
         return IntStream.range(0, dist.length).boxed().sorted(Comparator.comparingDouble(j -> dist[j]))
                 .limit(k).mapToInt(free::get).toArray();
+    }
+
+    private static double squaredDistance(float[] a, float[] b) {
+        double s = 0;
+        for (int p = 0; p < a.length; p++) {
+            double v = a[p] - b[p];
+            s += v * v;
+        }
+        return s;
     }
 }

@@ -47,26 +47,46 @@ class FederatedSettingTest {
     }
 
     @Test
-    void styleUsersHoldTheImagesNearestTheirAnchor() {
-        // each attribute category: 40 one-pixel images of values 0.00 … 0.39, so the 5 nearest to an anchor
-        // are 5 consecutive images around it
+    void styleUsersOfOneCategoryHoldTheCentresOfDifferentLooks() {
+        // each attribute category: 40 one-pixel images, 20 dark (0.00 … 0.19) and 20 light (0.80 … 0.99); 16
+        // users give each category two, so k-means finds the two looks and each user holds the 5 images
+        // nearest one look's centre (0.095 or 0.895)
         int n = 40 * FederatedSetting.ATTRIBUTES.length;
         float[] px = new float[n];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            px[i] = (i % 40) / 100f;
+            int j = i % 40;
+            px[i] = (j < 20 ? j : 60 + j) / 100f;
             labels[i] = FederatedSetting.ATTRIBUTES[i / 40];
         }
-        ImageDataset pool = ImageDataset.of("lines", 1, 1, 1, px, labels);
-        for (FederatedSetting.User u : FederatedSetting.drawUsers(pool, 8, 5, FederatedSetting.Draw.STYLE, Seeds.of(3))) {
-            int anchor = u.indices()[0];
-            int[] sorted = u.indices().clone();
-            java.util.Arrays.sort(sorted);
-            assertThat(sorted[4] - sorted[0]).isEqualTo(4);
-            assertThat(anchor).isBetween(sorted[0], sorted[4]);
-            for (int i = 1; i < 5; i++) {
-                assertThat(Math.abs(u.indices()[i] - anchor)).isGreaterThanOrEqualTo(Math.abs(u.indices()[i - 1] - anchor));
+        ImageDataset pool = ImageDataset.of("looks", 1, 1, 1, px, labels);
+        List<FederatedSetting.User> users = FederatedSetting.drawUsers(pool, 16, 5, FederatedSetting.Draw.STYLE, Seeds.of(3));
+        for (int attribute : FederatedSetting.ATTRIBUTES) {
+            Set<Boolean> looks = new HashSet<>();
+            for (FederatedSetting.User u : users) {
+                if (u.attribute() == attribute) {
+                    boolean light = px[u.indices()[0]] > 0.5;
+                    looks.add(light);
+                    for (int i : u.indices()) {
+                        assertThat((double) px[i]).isCloseTo(light ? 0.895 : 0.095,
+                                org.assertj.core.data.Offset.offset(0.0251));
+                    }
+                }
             }
+            assertThat(looks).containsExactlyInAnyOrder(true, false);
+        }
+    }
+
+    @Test
+    void kMeansFindsSeparatedClustersFromAnySeed() {
+        float[] px = {0f, 0.1f, 0.05f, 5f, 5.1f, 4.9f, 10f, 10.2f};
+        ImageDataset pool = ImageDataset.of("three", 1, 1, 1, px, new int[px.length]);
+        List<Integer> all = java.util.stream.IntStream.range(0, px.length).boxed().toList();
+        for (long seed = 0; seed < 20; seed++) {
+            float[][] c = FederatedSetting.kMeans(pool, all, 3, new java.util.SplittableRandom(seed));
+            double[] sorted = java.util.Arrays.stream(c).mapToDouble(v -> v[0]).sorted().toArray();
+            assertThat(sorted).containsExactly(new double[] {0.05, 5.0, 10.1},
+                    org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 
