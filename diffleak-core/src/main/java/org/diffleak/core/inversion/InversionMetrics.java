@@ -70,6 +70,29 @@ public final class InversionMetrics {
         return new Similarity(ssimSum / n, ssimMax, ownMean, cosMax, bestOther, closest, closest == own);
     }
 
+    /**
+     * The ceiling of "own batch closest" under this encoder: the share of the own batch's real images whose
+     * mean encoder cosine to the rest of the own batch exceeds their mean cosine to every other user's batch
+     * (NaN for a batch of one). A recovered image can hardly be told apart better than the user's own images.
+     */
+    public static double realOwnClosestShare(List<float[][]> batchFeatures, int own) {
+        float[][] mine = batchFeatures.get(own);
+        int n = mine.length;
+        if (n < 2) {
+            return Double.NaN;
+        }
+        int closest = 0;
+        for (int i = 0; i < n; i++) {
+            double rest = (meanCosine(mine[i], mine) * n - ImageSimilarity.cosine(mine[i], mine[i])) / (n - 1);
+            boolean best = true;
+            for (int u = 0; u < batchFeatures.size() && best; u++) {
+                best = u == own || meanCosine(mine[i], batchFeatures.get(u)) < rest;
+            }
+            closest += best ? 1 : 0;
+        }
+        return (double) closest / n;
+    }
+
     static double meanCosine(float[] a, float[][] batch) {
         double s = 0;
         for (float[] f : batch) {

@@ -9,11 +9,13 @@ import java.util.Map;
  * The figures of one (batch size, ε, prior) cell over its users: label-inference accuracy, attribute-
  * inference accuracy beside the coarse-group baseline (the mean over users of 1/|group|: guessing within
  * the known group) and the attribute classifier's accuracy on the users' real images (the ceiling a perfect
- * recovery would reach), the share of users whose recovered image is closest to their own batch, mean SSIM and
+ * recovery would reach), the share of users whose recovered image is closest to their own batch beside the same
+ * share for the users' real images (leave one out: its ceiling under the encoder), mean SSIM and
  * encoder cosine to the own batch (mean and max over its images), and mean seconds per attack.
  */
 public record InversionSummary(int batchSize, double epsilon, String prior, int users, double labelAccuracy,
-        double attributeAccuracy, double groupBaseline, double realImageAttributeAccuracy, double ownClosestRate, double ssimMean, double ssimMax,
+        double attributeAccuracy, double groupBaseline, double realImageAttributeAccuracy, double ownClosestRate,
+        double realImageOwnClosestRate, double ssimMean, double ssimMax,
         double cosineMean, double cosineMax, double bestOtherCosineMean, double secondsPerAttack) {
 
     /** One summary per (batch size, ε, prior), in first-seen order. */
@@ -31,6 +33,7 @@ public record InversionSummary(int batchSize, double epsilon, String prior, int 
             double base = 0;
             double real = 0;
             double own = 0;
+            double realOwn = 0;
             double[] sims = new double[5];
             double secs = 0;
             for (UserOutcome o : cell) {
@@ -39,6 +42,7 @@ public record InversionSummary(int batchSize, double epsilon, String prior, int 
                 base += 1.0 / FederatedSetting.categoriesOf(o.group()).length;
                 real += o.realAttributeShare();
                 own += o.similarity().ownClosest() ? 1 : 0;
+                realOwn += o.realOwnClosestShare();
                 sims[0] += o.similarity().ssimMean();
                 sims[1] += o.similarity().ssimMax();
                 sims[2] += o.similarity().cosineMean();
@@ -47,7 +51,7 @@ public record InversionSummary(int batchSize, double epsilon, String prior, int 
                 secs += o.seconds();
             }
             out.add(new InversionSummary(first.batchSize(), first.epsilon(), first.prior(), n, label / n, attr / n,
-                    base / n, real / n, own / n, sims[0] / n, sims[1] / n, sims[2] / n, sims[3] / n, sims[4] / n, secs / n));
+                    base / n, real / n, own / n, realOwn / n, sims[0] / n, sims[1] / n, sims[2] / n, sims[3] / n, sims[4] / n, secs / n));
         }
         return out;
     }

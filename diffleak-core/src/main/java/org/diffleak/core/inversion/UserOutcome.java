@@ -14,6 +14,8 @@ package org.diffleak.core.inversion;
  * @param predictedAttribute the attribute classifier's fine category for the recovered image
  * @param realAttributeShare share of the user's real images the same classifier puts in their category (within
  *     the true group): what a perfect recovery of one of them would score
+ * @param realOwnClosestShare share of the user's real images closer (mean encoder cosine) to the rest of the own
+ *     batch than to any other user's batch: the same ceiling for "own batch closest"
  * @param similarity the recovered image against the user's and the other users' batches
  * @param matchingLoss the final gradient-matching loss
  * @param seconds wall time of the attack
@@ -21,6 +23,7 @@ package org.diffleak.core.inversion;
  */
 public record UserOutcome(int user, int batchSize, double epsilon, String prior, int attribute, int group,
         int inferredGroup, int inferredCount, int predictedAttribute, double realAttributeShare,
+        double realOwnClosestShare,
         InversionMetrics.Similarity similarity,
         double matchingLoss, double seconds, float[] recovered) {
 

@@ -62,6 +62,7 @@ public final class GradientInversionReportWriter {
             c.put("groupBaseline", s.groupBaseline());
             c.put("realImageAttributeAccuracy", s.realImageAttributeAccuracy());
             c.put("ownClosestRate", s.ownClosestRate());
+            c.put("realImageOwnClosestRate", s.realImageOwnClosestRate());
             c.put("ssimMean", s.ssimMean());
             c.put("ssimMax", s.ssimMax());
             c.put("encoderCosineMean", s.cosineMean());
@@ -84,6 +85,7 @@ public final class GradientInversionReportWriter {
             u.put("inferredCount", o.inferredCount());
             u.put("predictedAttribute", FederatedSetting.FINE_NAMES[o.predictedAttribute()]);
             u.put("realAttributeShare", o.realAttributeShare());
+            u.put("realOwnClosestShare", o.realOwnClosestShare());
             u.put("ssimMean", o.similarity().ssimMean());
             u.put("ssimMax", o.similarity().ssimMax());
             u.put("encoderCosineMean", o.similarity().cosineMean());
@@ -111,7 +113,7 @@ public final class GradientInversionReportWriter {
                     c.path("users").asText(), pct(c.path("labelAccuracy").asDouble()),
                     pct(c.path("attributeAccuracy").asDouble()), pct(c.path("groupBaseline").asDouble()),
                     pct(c.path("realImageAttributeAccuracy").asDouble()),
-                    pct(c.path("ownClosestRate").asDouble()),
+                    pct(c.path("ownClosestRate").asDouble()), pct(c.path("realImageOwnClosestRate").asDouble()),
                     String.format(Locale.ROOT, "%.3f", c.path("encoderCosineMean").asDouble()),
                     String.format(Locale.ROOT, "%.1f", c.path("secondsPerAttack").asDouble())));
         }
@@ -120,12 +122,13 @@ public final class GradientInversionReportWriter {
                         + " a representative image recovered by gradient matching with and without a diffusion prior,"
                         + " and the user's private fine category predicted from that image.",
                 href, List.of("batch", "DP ε", "prior", "users", "label inference", "attribute inference",
-                        "guessing within the group", "attribute on real images", "own batch closest", "encoder cosine to own batch",
+                        "guessing within the group", "attribute on real images", "own batch closest",
+                        "own batch closest, real images", "encoder cosine to own batch",
                         "s per attack"), rows);
     }
 
     private static String pct(double v) {
-        return String.format(Locale.ROOT, "%.0f%%", 100 * v);
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f%%", 100 * v) : Fmt.MISSING;
     }
 
     private static Object eps(double e) {
@@ -146,16 +149,19 @@ public final class GradientInversionReportWriter {
                 .append(" category the attribute classifier read off the recovered image (baseline: guessing within the group;")
                 .append(" on real: the same classifier on the users' real images, what a perfect recovery would score).")
                 .append(" Own closest: share whose recovered image has a higher mean encoder cosine to its own batch than to any")
-                .append(" other user's. SSIM and cosine against the own batch's images, mean / max.</p>\n<table><tr><th>batch</th>")
+                .append(" other user's (on real: the share of the users' real images closer to the rest of their own batch than")
+                .append(" to any other, the ceiling under this encoder). SSIM and cosine against the own batch's images,")
+                .append(" mean / max.</p>\n<table><tr><th>batch</th>")
                 .append("<th>ε</th><th>prior</th><th>users</th><th>label</th><th>attribute</th><th>baseline</th><th>on real</th>")
-                .append("<th>own closest</th><th>SSIM mean / max</th><th>cosine mean / max</th><th>best other cosine</th>")
+                .append("<th>own closest</th><th>on real</th><th>SSIM mean / max</th><th>cosine mean / max</th><th>best other cosine</th>")
                 .append("<th>s / attack</th></tr>\n");
         for (InversionSummary s : r.summaries()) {
             b.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td>"
-                    + "<td>%s</td><td>%s</td><td>%s</td><td>%.3f / %.3f</td><td>%.3f / %.3f</td><td>%.3f</td><td>%.1f</td></tr>%n",
+                    + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.3f / %.3f</td><td>%.3f / %.3f</td><td>%.3f</td><td>%.1f</td></tr>%n",
                     s.batchSize(), epsText(s.epsilon()), esc(s.prior()), s.users(), Fmt.pct(s.labelAccuracy()),
                     Fmt.pct(s.attributeAccuracy()), Fmt.pct(s.groupBaseline()),
                     Fmt.pct(s.realImageAttributeAccuracy()), Fmt.pct(s.ownClosestRate()),
+                    Fmt.pct(s.realImageOwnClosestRate()),
                     s.ssimMean(), s.ssimMax(), s.cosineMean(), s.cosineMax(), s.bestOtherCosineMean(),
                     s.secondsPerAttack()));
         }

@@ -196,7 +196,8 @@ public final class GradientInversionStudy {
                 float[] f = models.encoder().encode(image, 1)[0];
                 InversionMetrics.Similarity sim = InversionMetrics.of(image, f, own, c, s, s, features, u.id());
                 out.add(new UserOutcome(u.id(), b, eps, prior, u.attribute(), u.group(), group,
-                        li.counts()[u.group()], attributes.predict(image, group), realShare, sim, loss, seconds, image));
+                        li.counts()[u.group()], attributes.predict(image, group), realShare,
+                        InversionMetrics.realOwnClosestShare(features, u.id()), sim, loss, seconds, image));
             }
         }
         return out;
