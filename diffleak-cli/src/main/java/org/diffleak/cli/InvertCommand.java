@@ -63,7 +63,8 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--stage-iterations", defaultValue = "20", description = "Adam steps on each later latent (default ${DEFAULT-VALUE})") int stageIterations;
     @Option(names = "--latent-lr", defaultValue = "0.05") double latentLr;
     @Option(names = "--radius", defaultValue = "0.3", description = "largest move of a later latent, in noise-scale units (default ${DEFAULT-VALUE})") double radius;
-    @Option(names = "--classifier-steps", defaultValue = "2000", description = "training steps of the shared, attribute and encoder CNNs (default ${DEFAULT-VALUE})") int classifierSteps;
+    @Option(names = "--classifier-steps", defaultValue = "2000", description = "training steps of the shared model and the metric encoder (default ${DEFAULT-VALUE})") int classifierSteps;
+    @Option(names = "--attribute-steps", defaultValue = "6000", description = "training steps of the attacker's attribute classifier (default ${DEFAULT-VALUE})") int attributeSteps;
     @Option(names = "--cache", defaultValue = "runs/cache/invert", description = "trained CNNs, loaded if present (default ${DEFAULT-VALUE})") Path cache;
     @Option(names = "--data-dir", description = "Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist)") Path dataDir;
     @Option(names = "--thumbnails", defaultValue = "8") int thumbnails;
@@ -74,6 +75,9 @@ final class InvertCommand implements Callable<Integer> {
     public Integer call() {
         if (users < 1 || batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new IllegalArgumentException("--users and every --batch-size must be ≥ 1");
+        }
+        if (classifierSteps < 1 || attributeSteps < 1) {
+            throw new IllegalArgumentException("--classifier-steps and --attribute-steps must be ≥ 1");
         }
         double[] eps = ReconstructCommand.parseEpsilons(epsilons);
         List<Double> epsList = new ArrayList<>();
@@ -98,9 +102,10 @@ final class InvertCommand implements Callable<Integer> {
                 ? train.subset(Splits.load(sf).byName("public"), train.name() + ":public") : train;
         try (NDManager m = TorchRuntime.newManager()) {
             CloseableDenoiser d = priors.contains("diffusion") ? Denoisers.load(model, m) : null;
-            try (ClassifierTrainer.Trained shared = classifier("shared-coarse", FederatedSetting.coarse(aux), 3, 1, m, log);
-                    ClassifierTrainer.Trained fine = classifier("attribute-fine", aux, 10, 2, m, log);
-                    ClassifierTrainer.Trained enc = classifier("encoder-fine", aux, 10, 3, m, log)) {
+            try (ClassifierTrainer.Trained shared = classifier("shared-coarse", FederatedSetting.coarse(aux), 3, 1,
+                    classifierSteps, m, log);
+                    ClassifierTrainer.Trained fine = classifier("attribute-fine", aux, 10, 2, attributeSteps, m, log);
+                    ClassifierTrainer.Trained enc = classifier("encoder-fine", aux, 10, 3, classifierSteps, m, log)) {
                 var models = new GradientInversionStudy.Models(shared.net(), shared.params(), fine.net(), fine.params(),
                         new CnnEncoder(enc.net(), enc.params()), d, GradientInversionStudy.meanProbability(shared.net(),
                                 shared.params(), FederatedSetting.coarse(aux).subset(java.util.stream.IntStream.range(0, 2048).toArray(), "aux-2048")));
@@ -120,14 +125,14 @@ final class InvertCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ClassifierTrainer.Trained classifier(String name, ImageDataset data, int classes, long salt, NDManager m,
-            PrintWriter log) {
-        Path dir = cache.resolve(name + "-" + classifierSteps + "-s" + seed);
+    private ClassifierTrainer.Trained classifier(String name, ImageDataset data, int classes, long salt, int steps,
+            NDManager m, PrintWriter log) {
+        Path dir = cache.resolve(name + "-" + steps + "-s" + seed);
         if (Files.isRegularFile(dir.resolve(ClassifierTrainer.CARD))) {
             log.println(name + ": loaded " + dir);
             return ClassifierTrainer.load(dir, m);
         }
-        var recipe = new ClassifierTrainer.Recipe(classifierSteps, 64, 2e-3, 0, seed * 31 + salt);
+        var recipe = new ClassifierTrainer.Recipe(steps, 64, 2e-3, 0, seed * 31 + salt);
         ClassifierTrainer.Trained t = new ClassifierTrainer(new CnnClassifier(CnnConfig.defaultFor(data.channels(),
                 data.height(), classes)), recipe).train(data, m, ConsoleProgress.forConsole(log));
         ClassifierTrainer.save(dir, t);
@@ -136,13 +141,14 @@ final class InvertCommand implements Callable<Integer> {
     }
 
     private static void summary(InversionResults r, PrintWriter log) {
-        log.printf("%-6s %-6s %-10s %-6s %-7s %-9s %-9s %-8s %-11s %-16s %-16s %s%n", "batch", "ε", "prior", "users",
-                "label", "attribute", "baseline", "on-real", "own-closest", "SSIM mean/max", "cos mean/max", "s/attack");
+        log.printf("%-6s %-6s %-10s %-6s %-7s %-9s %-9s %-8s %-11s %-8s %-16s %-16s %s%n", "batch", "ε", "prior",
+                "users", "label", "attribute", "baseline", "on-real", "own-closest", "on-real", "SSIM mean/max",
+                "cos mean/max", "s/attack");
         for (InversionSummary s : r.summaries()) {
-            log.printf(Locale.ROOT, "%-6d %-6s %-10s %-6d %-7.2f %-9.2f %-9.2f %-8.2f %-11.2f %-16s %-16s %.1f%n",
+            log.printf(Locale.ROOT, "%-6d %-6s %-10s %-6d %-7.2f %-9.2f %-9.2f %-8.2f %-11.2f %-8.2f %-16s %-16s %.1f%n",
                     s.batchSize(), Double.isInfinite(s.epsilon()) ? "inf" : String.format(Locale.ROOT, "%g", s.epsilon()),
                     s.prior(), s.users(), s.labelAccuracy(), s.attributeAccuracy(), s.groupBaseline(),
-                    s.realImageAttributeAccuracy(), s.ownClosestRate(),
+                    s.realImageAttributeAccuracy(), s.ownClosestRate(), s.realImageOwnClosestRate(),
                     String.format(Locale.ROOT, "%.3f/%.3f", s.ssimMean(), s.ssimMax()),
                     String.format(Locale.ROOT, "%.3f/%.3f", s.cosineMean(), s.cosineMax()), s.secondsPerAttack());
         }

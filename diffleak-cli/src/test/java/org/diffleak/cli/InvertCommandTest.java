@@ -17,6 +17,7 @@ class InvertCommandTest {
             {"invert", "--window", "20"},
             {"invert", "--iterations", "0"},
             {"invert", "--local-steps", "0"},
+            {"invert", "--attribute-steps", "0"},
             {"invert", "--data-dir", "/no/such/dir"}}) {
             CliTest.Run r = CliTest.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
