@@ -24,8 +24,10 @@ import org.diffleak.torch.nn.Params;
  * matching the x̂₀ predicted at the window's last step k+W−1, which depends on x_{t_k} through W
  * differentiable denoiser calls; then one plain DDIM step carries the optimised x_{t_k} to x_{t_{k+1}}, the
  * next stage's start. Each stage moves the latent at most ρ·√(1−ᾱ_{t_k})·√d (L2) from where it started, so
- * it stays a plausible sample of its noise level; z itself stays on the sphere ‖z‖ = √d. Stage 0 runs R
- * seeded restarts and keeps the z of lowest loss. The denoiser and the classifier are passed in, never owned.
+ * it stays a plausible sample of its noise level; z itself stays on the sphere ‖z‖ = √d. R seeded restarts
+ * each run the whole schedule from their own z; the image of lowest final loss is kept (the final loss
+ * predicts how close the image is to its user far better than the loss after stage 0). The denoiser and the
+ * classifier are passed in, never owned.
  */
 public final class DiffusionPriorGradientMatching {
 
@@ -78,11 +80,11 @@ public final class DiffusionPriorGradientMatching {
         Shape shape = new Shape(1, c, s, s);
         int d = (int) shape.size();
         int stages = settings.ddimSteps() - settings.window() + 1;
-        long total = (long) settings.restarts() * settings.firstStageIterations()
-                + (long) (stages - 1) * settings.stageIterations();
+        long total = (long) settings.restarts() * (settings.firstStageIterations()
+                + (long) (stages - 1) * settings.stageIterations());
         progress.start("diffusion-prior gradient matching", total);
         long done = 0;
-        float[] latent = null;
+        float[] best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
         for (int r = 0; r < settings.restarts(); r++) {
             float[] z = new float[d];
@@ -93,31 +95,31 @@ public final class DiffusionPriorGradientMatching {
             for (int i = 0; i < settings.firstStageIterations(); i++) {
                 loss = iterate(denoiser, ddim, objective, z, 0, target, shape, adam, params);
                 projectToSphere(z, Math.sqrt(d));
-                progress.update(++done, String.format("stage 0, restart %d, loss %.4f", r, loss));
+                progress.update(++done, String.format("restart %d, stage 0, loss %.4f", r, loss));
+            }
+            float[] latent = z;
+            for (int k = 1; k < stages; k++) {
+                latent = plainStep(denoiser, ddim, latent, k - 1, shape, params);
+                float[] start = latent.clone();
+                double maxMove = settings.radius() * Math.sqrt(1 - denoiser.schedule().alphaBar(ts[k])) * Math.sqrt(d);
+                Adam stageAdam = new Adam(d);
+                for (int i = 0; i < settings.stageIterations(); i++) {
+                    loss = iterate(denoiser, ddim, objective, latent, k, target, shape, stageAdam, params);
+                    projectToBall(latent, start, maxMove);
+                    progress.update(++done, String.format("restart %d, stage %d, loss %.4f", r, k, loss));
+                }
+            }
+            float[] x = latent;
+            for (int k = stages - 1; k < settings.ddimSteps(); k++) {
+                x = plainStep(denoiser, ddim, x, k, shape, params);
             }
             if (loss < bestLoss) {
                 bestLoss = loss;
-                latent = z;
+                best = x;
             }
         }
-        double loss = bestLoss;
-        for (int k = 1; k < stages; k++) {
-            latent = plainStep(denoiser, ddim, latent, k - 1, shape, params);
-            float[] start = latent.clone();
-            double maxMove = settings.radius() * Math.sqrt(1 - denoiser.schedule().alphaBar(ts[k])) * Math.sqrt(d);
-            Adam adam = new Adam(d);
-            for (int i = 0; i < settings.stageIterations(); i++) {
-                loss = iterate(denoiser, ddim, objective, latent, k, target, shape, adam, params);
-                projectToBall(latent, start, maxMove);
-                progress.update(++done, String.format("stage %d, loss %.4f", k, loss));
-            }
-        }
-        float[] x = latent;
-        for (int k = stages - 1; k < settings.ddimSteps(); k++) {
-            x = plainStep(denoiser, ddim, x, k, shape, params);
-        }
-        progress.finish(String.format("diffusion-prior gradient matching loss %.4f", loss));
-        return new Result(GradientMatching.toPixels(clamp(x)), loss);
+        progress.finish(String.format("diffusion-prior gradient matching loss %.4f", bestLoss));
+        return new Result(GradientMatching.toPixels(clamp(best)), bestLoss);
     }
 
     /** One Adam step on the latent at chain position k through the window's W denoiser calls. */

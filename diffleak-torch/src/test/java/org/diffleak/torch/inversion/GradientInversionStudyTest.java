@@ -87,4 +87,32 @@ class GradientInversionStudyTest extends NativeTest {
                     .isEqualTo(String.format(java.util.Locale.ROOT, "%.0f%%", 100 * first.attributeAccuracy()));
         }
     }
+
+    @Test
+    void theDiffusionPriorKeepsTheRestartOfLowestFinalLoss() {
+        CnnClassifier shared = new CnnClassifier(new CnnConfig(1, SIZE, List.of(4, 8), 16, 3, 2));
+        ImageDataset pool = pool();
+        float[] x = new float[4 * SIZE * SIZE];
+        for (int i = 0; i < 4; i++) {
+            pool.copyImage(10 * i + 3, x, i * SIZE * SIZE);
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 2 * x[i] - 1;
+        }
+        try (Params sp = Params.initialize(shared.specs(), Seeds.of(1), manager);
+                ai.djl.ndarray.NDManager m = sp.manager().newSubManager()) {
+            var observed = new ClientUpdate(new ClientUpdate.Settings(1, 0.1, null)).compute(shared, sp, x,
+                    new int[] {0, 0, 0, 0}, Seeds.of(2), m);
+            float[] target = {1, 0, 0};
+            double[] loss = new double[4];
+            for (int r = 1; r <= 3; r++) {
+                loss[r] = new DiffusionPriorGradientMatching(new DiffusionPriorGradientMatching.Settings(4, 2, 5, 3,
+                        0.05, 0.3, 1e-2, r)).invert(shrinking(), shared, sp, observed, target, Seeds.of(3),
+                                ProgressListener.NONE).loss();
+            }
+            // restart r starts from the same seeded z whatever R is, so more restarts can only lower the kept loss
+            assertThat(loss[2]).isLessThanOrEqualTo(loss[1]);
+            assertThat(loss[3]).isLessThanOrEqualTo(loss[2]);
+        }
+    }
 }
