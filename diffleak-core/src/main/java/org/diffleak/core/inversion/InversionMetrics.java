@@ -71,9 +71,10 @@ public final class InversionMetrics {
     }
 
     /**
-     * The ceiling of "own batch closest" under this encoder: the share of the own batch's real images whose
-     * mean encoder cosine to the rest of the own batch exceeds their mean cosine to every other user's batch
-     * (NaN for a batch of one). A recovered image can hardly be told apart better than the user's own images.
+     * "Own batch closest" asked of the users' real images: the share of the own batch's images whose mean
+     * encoder cosine to the rest of the own batch exceeds their mean cosine to every other user's batch (NaN for
+     * a batch of one). It tells how far the encoder separates the users at all; a recovered image, a prototype of
+     * the whole batch rather than one member, can score higher.
      */
     public static double realOwnClosestShare(List<float[][]> batchFeatures, int own) {
         float[][] mine = batchFeatures.get(own);

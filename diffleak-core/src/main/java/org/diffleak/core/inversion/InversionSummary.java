@@ -10,7 +10,7 @@ import java.util.Map;
  * inference accuracy beside the coarse-group baseline (the mean over users of 1/|group|: guessing within
  * the known group) and the attribute classifier's accuracy on the users' real images (the ceiling a perfect
  * recovery would reach), the share of users whose recovered image is closest to their own batch beside the same
- * share for the users' real images (leave one out: its ceiling under the encoder), mean SSIM and
+ * share for the users' real images (leave one out: how far the encoder tells the users apart), mean SSIM and
  * encoder cosine to the own batch (mean and max over its images), and mean seconds per attack.
  */
 public record InversionSummary(int batchSize, double epsilon, String prior, int users, double labelAccuracy,

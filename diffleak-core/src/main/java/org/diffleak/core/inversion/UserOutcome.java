@@ -15,7 +15,7 @@ package org.diffleak.core.inversion;
  * @param realAttributeShare share of the user's real images the same classifier puts in their category (within
  *     the true group): what a perfect recovery of one of them would score
  * @param realOwnClosestShare share of the user's real images closer (mean encoder cosine) to the rest of the own
- *     batch than to any other user's batch: the same ceiling for "own batch closest"
+ *     batch than to any other user's batch: "own batch closest" asked of the user's real images
  * @param similarity the recovered image against the user's and the other users' batches
  * @param matchingLoss the final gradient-matching loss
  * @param seconds wall time of the attack

@@ -150,7 +150,7 @@ public final class GradientInversionReportWriter {
                 .append(" on real: the same classifier on the users' real images, what a perfect recovery would score).")
                 .append(" Own closest: share whose recovered image has a higher mean encoder cosine to its own batch than to any")
                 .append(" other user's (on real: the share of the users' real images closer to the rest of their own batch than")
-                .append(" to any other, the ceiling under this encoder). SSIM and cosine against the own batch's images,")
+                .append(" to any other: how far the encoder tells the users apart). SSIM and cosine against the own batch's images,")
                 .append(" mean / max.</p>\n<table><tr><th>batch</th>")
                 .append("<th>ε</th><th>prior</th><th>users</th><th>label</th><th>attribute</th><th>baseline</th><th>on real</th>")
                 .append("<th>own closest</th><th>on real</th><th>SSIM mean / max</th><th>cosine mean / max</th><th>best other cosine</th>")
