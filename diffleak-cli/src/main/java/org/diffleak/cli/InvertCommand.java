@@ -18,6 +18,7 @@ import org.diffleak.core.inversion.FederatedSetting;
 import org.diffleak.core.inversion.InversionResults;
 import org.diffleak.core.inversion.InversionSummary;
 import org.diffleak.core.report.GradientInversionReportWriter;
+import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.CnnEncoder;
 import org.diffleak.torch.imports.CloseableDenoiser;
@@ -39,6 +40,9 @@ import picocli.CommandLine.Spec;
                 + " inference, one representative image by gradient matching without prior and with the diffusion"
                 + " prior, attribute inference on it, and a report (index.html, results.json).")
 final class InvertCommand implements Callable<Integer> {
+
+    /** Looks per category the metric encoder learns to tell apart (its classes: 10 categories × LOOKS). */
+    private static final int LOOKS = 10;
 
     @Spec
     CommandSpec spec;
@@ -63,7 +67,7 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--stage-iterations", defaultValue = "20", description = "Adam steps on each later latent (default ${DEFAULT-VALUE})") int stageIterations;
     @Option(names = "--latent-lr", defaultValue = "0.05") double latentLr;
     @Option(names = "--radius", defaultValue = "0.3", description = "largest move of a later latent, in noise-scale units (default ${DEFAULT-VALUE})") double radius;
-    @Option(names = "--classifier-steps", defaultValue = "2000", description = "training steps of the shared model and the metric encoder (default ${DEFAULT-VALUE})") int classifierSteps;
+    @Option(names = "--classifier-steps", defaultValue = "2000", description = "training steps of the shared model and the metric encoder (a look classifier: 10 k-means looks per category) (default ${DEFAULT-VALUE})") int classifierSteps;
     @Option(names = "--attribute-steps", defaultValue = "6000", description = "training steps of the attacker's attribute classifier (default ${DEFAULT-VALUE})") int attributeSteps;
     @Option(names = "--cache", defaultValue = "runs/cache/invert", description = "trained CNNs, loaded if present (default ${DEFAULT-VALUE})") Path cache;
     @Option(names = "--data-dir", description = "Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist)") Path dataDir;
@@ -105,7 +109,9 @@ final class InvertCommand implements Callable<Integer> {
             try (ClassifierTrainer.Trained shared = classifier("shared-coarse", FederatedSetting.coarse(aux), 3, 1,
                     classifierSteps, m, log);
                     ClassifierTrainer.Trained fine = classifier("attribute-fine", aux, 10, 2, attributeSteps, m, log);
-                    ClassifierTrainer.Trained enc = classifier("encoder-fine", aux, 10, 3, classifierSteps, m, log)) {
+                    ClassifierTrainer.Trained enc = classifier("encoder-looks",
+                            FederatedSetting.looks(aux, LOOKS, Seeds.of(seed)), 10 * LOOKS, 3,
+                            classifierSteps, m, log)) {
                 var models = new GradientInversionStudy.Models(shared.net(), shared.params(), fine.net(), fine.params(),
                         new CnnEncoder(enc.net(), enc.params()), d, GradientInversionStudy.meanProbability(shared.net(),
                                 shared.params(), FederatedSetting.coarse(aux).subset(java.util.stream.IntStream.range(0, 2048).toArray(), "aux-2048")));

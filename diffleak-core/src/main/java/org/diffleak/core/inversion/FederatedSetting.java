@@ -140,6 +140,41 @@ public final class FederatedSetting {
     }
 
     /**
+     * The dataset relabelled with looks, for an encoder that tells users apart as a face-identity encoder tells
+     * people apart: each category's images split into {@code perCategory} seeded k-means clusters (pixel L2),
+     * label = category · perCategory + cluster.
+     */
+    public static ImageDataset looks(ImageDataset data, int perCategory, Seeds seeds) {
+        int[] y = new int[data.size()];
+        float[] img = new float[data.imageSize()];
+        for (int c = 0; c < 10; c++) {
+            int category = c;
+            List<Integer> members = IntStream.range(0, data.size()).filter(i -> data.labels()[i] == category).boxed()
+                    .toList();
+            if (members.isEmpty()) {
+                continue;
+            }
+            float[][] centres = kMeans(data, members, Math.min(perCategory, members.size()),
+                    seeds.child("looks").child(c).random());
+            for (int i : members) {
+                data.copyImage(i, img, 0);
+                y[i] = c * perCategory + nearestCentre(img, centres);
+            }
+        }
+        return ImageDataset.of(data.name() + ":looks", data.channels(), data.height(), data.width(), data.pixels(), y);
+    }
+
+    private static int nearestCentre(float[] x, float[][] centres) {
+        int best = 0;
+        for (int c = 1; c < centres.length; c++) {
+            if (squaredDistance(x, centres[c]) < squaredDistance(x, centres[best])) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
      * k-means (Lloyd) of the images {@code members}, seeded by k-means++ (each next seed drawn with
      * probability ∝ squared distance to the nearest seed so far); returns the k centres.
      */
@@ -179,12 +214,7 @@ public final class FederatedSetting {
         for (int iter = 0; iter < 100; iter++) {
             boolean changed = false;
             for (int j = 0; j < n; j++) {
-                int best = 0;
-                for (int c = 1; c < k; c++) {
-                    if (squaredDistance(x[j], centres[c]) < squaredDistance(x[j], centres[best])) {
-                        best = c;
-                    }
-                }
+                int best = nearestCentre(x[j], centres);
                 changed |= assign[j] != best;
                 assign[j] = best;
             }

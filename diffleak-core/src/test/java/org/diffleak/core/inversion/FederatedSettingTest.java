@@ -108,4 +108,17 @@ class FederatedSettingTest {
         assertThatThrownBy(() -> FederatedSetting.drawUsers(pool(10), 9, 20, FederatedSetting.Draw.STYLE, Seeds.of(1)))
                 .isInstanceOf(DataException.class).hasMessageContaining("not enough images");
     }
+
+    @Test
+    void looksSplitEachCategoryIntoItsClusters() {
+        // category 0: values near 0 and near 1; category 3: values near 5 and near 9
+        float[] px = {0f, 0.1f, 1f, 0.9f, 5f, 5.2f, 9f, 9.1f};
+        int[] labels = {0, 0, 0, 0, 3, 3, 3, 3};
+        ImageDataset looks = FederatedSetting.looks(ImageDataset.of("two", 1, 1, 1, px, labels), 2, Seeds.of(4));
+        int[] y = looks.labels();
+        assertThat(y[0]).isEqualTo(y[1]).isNotEqualTo(y[2]).isBetween(0, 1);
+        assertThat(y[2]).isEqualTo(y[3]).isBetween(0, 1);
+        assertThat(y[4]).isEqualTo(y[5]).isNotEqualTo(y[6]).isBetween(6, 7);
+        assertThat(y[6]).isEqualTo(y[7]).isBetween(6, 7);
+    }
 }
