@@ -127,13 +127,15 @@ public final class GradientInversionStudy {
                 thumbs.add(new InversionResults.UserBatch(u.id(), u.attribute(), java.util.Arrays.copyOf(px, k * d), k));
             }
             batches.put(b, thumbs);
+            double[] realOwn = users.stream().mapToDouble(u -> InversionMetrics.realOwnClosestShare(features, u.id()))
+                    .toArray();
             for (double eps : settings.epsilons()) {
                 ClientUpdate client = new ClientUpdate(new ClientUpdate.Settings(settings.client().localSteps(),
                         settings.client().localLearningRate(), Double.isInfinite(eps) ? null
                                 : new DpSgdConfig(settings.clip(), 0, eps, settings.delta(), false)));
                 for (FederatedSetting.User u : users) {
-                    outcomes.addAll(attackUser(models, client, attributes, u, realShare[u.id()], pixels, features, b,
-                            eps, c, s, seeds, progress));
+                    outcomes.addAll(attackUser(models, client, attributes, u, realShare[u.id()], realOwn[u.id()],
+                            pixels, features, b, eps, c, s, seeds, progress));
                 }
             }
         }
@@ -155,7 +157,7 @@ public final class GradientInversionStudy {
     }
 
     private List<UserOutcome> attackUser(Models models, ClientUpdate client, AttributeInference attributes,
-            FederatedSetting.User u, double realShare, List<float[]> pixels, List<float[][]> features, int b, double eps, int c, int s,
+            FederatedSetting.User u, double realShare, double realOwn, List<float[]> pixels, List<float[][]> features, int b, double eps, int c, int s,
             Seeds seeds, Function<String, ProgressListener> progress) {
         Seeds us = seeds.child("attack").child(b).child(Double.doubleToLongBits(eps)).child(u.id());
         float[] own = pixels.get(u.id());
@@ -196,8 +198,7 @@ public final class GradientInversionStudy {
                 float[] f = models.encoder().encode(image, 1)[0];
                 InversionMetrics.Similarity sim = InversionMetrics.of(image, f, own, c, s, s, features, u.id());
                 out.add(new UserOutcome(u.id(), b, eps, prior, u.attribute(), u.group(), group,
-                        li.counts()[u.group()], attributes.predict(image, group), realShare,
-                        InversionMetrics.realOwnClosestShare(features, u.id()), sim, loss, seconds, image));
+                        li.counts()[u.group()], attributes.predict(image, group), realShare, realOwn, sim, loss, seconds, image));
             }
         }
         return out;
