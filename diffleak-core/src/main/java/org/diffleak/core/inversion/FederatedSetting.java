@@ -166,9 +166,12 @@ public final class FederatedSetting {
 
     private static int nearestCentre(float[] x, float[][] centres) {
         int best = 0;
+        double bestDistance = squaredDistance(x, centres[0]);
         for (int c = 1; c < centres.length; c++) {
-            if (squaredDistance(x, centres[c]) < squaredDistance(x, centres[best])) {
+            double dc = squaredDistance(x, centres[c]);
+            if (dc < bestDistance) {
                 best = c;
+                bestDistance = dc;
             }
         }
         return best;
@@ -221,20 +224,18 @@ public final class FederatedSetting {
             if (!changed) {
                 break;
             }
-            for (int c = 0; c < k; c++) {
-                double[] sum = new double[d];
-                int count = 0;
-                for (int j = 0; j < n; j++) {
-                    if (assign[j] == c) {
-                        count++;
-                        for (int p = 0; p < d; p++) {
-                            sum[p] += x[j][p];
-                        }
-                    }
+            double[][] sum = new double[k][d];
+            int[] count = new int[k];
+            for (int j = 0; j < n; j++) {
+                count[assign[j]]++;
+                for (int p = 0; p < d; p++) {
+                    sum[assign[j]][p] += x[j][p];
                 }
-                if (count > 0) {
+            }
+            for (int c = 0; c < k; c++) {
+                if (count[c] > 0) {
                     for (int p = 0; p < d; p++) {
-                        centres[c][p] = (float) (sum[p] / count);
+                        centres[c][p] = (float) (sum[c][p] / count[c]);
                     }
                 }
             }
