@@ -5,24 +5,60 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.diffleak.core.data.DataFetcher;
+import org.diffleak.core.engine.CheckResult;
+import org.diffleak.core.engine.EngineVerdict;
+import org.diffleak.core.engine.HostFingerprint;
+import org.diffleak.torch.engine.ConvPath;
+import org.diffleak.torch.engine.EngineCheck;
+import org.diffleak.torch.engine.EngineCheckException;
 
 /**
- * The one seam to the PyTorch engine: offline mode, thread counts, engine versions. Call {@link #init()}
- * before any NDManager is made; it is idempotent.
+ * The one seam to the PyTorch engine: offline mode, thread counts, engine versions, and the engine check
+ * that picks a correct convolution path on this host. Call {@link #init()} before any NDManager is made;
+ * it is idempotent.
  */
 public final class TorchRuntime {
 
     public static final String ENGINE = "PyTorch";
+    /** System property that forces a convolution path: auto, onednn, padded or gemm. */
+    public static final String PATH_PROPERTY = "diffleak.engine.path";
+    /** Environment variable with the same meaning, for the launcher (the property wins). */
+    public static final String PATH_ENV = "DIFFLEAK_ENGINE_PATH";
+    /** "warn": run a forced path even when its check fails (benchmarks of a wrong path only). */
+    public static final String CHECK_PROPERTY = "diffleak.engine.check";
+
+    private static volatile boolean engineStarted;
     private static volatile boolean started;
+    private static volatile ConvPath convPath = ConvPath.ONEDNN;
+    private static volatile EngineVerdict verdict;
 
     private TorchRuntime() {}
 
     /**
      * Starts the engine offline with ai.djl.pytorch.num_threads = available cores and
-     * num_interop_threads = 1 unless those properties are already set.
+     * num_interop_threads = 1 unless those properties are already set, then runs the engine check (cached
+     * per host) and takes its path. Throws {@link EngineCheckException} when no path is correct.
      */
     public static synchronized void init() {
         if (started) {
+            return;
+        }
+        startEngine();
+        started = true;
+        ConvPath requested = requestedPath();
+        EngineVerdict v;
+        try (NDManager m = NDManager.newBaseManager(Engine.getEngine(ENGINE).defaultDevice(), ENGINE)) {
+            v = EngineCheck.select(requested, host(), DataFetcher.defaultCacheDir(), m);
+        }
+        verdict = v;
+        convPath = ConvPath.parse(v.path());
+        report(requested, v);
+    }
+
+    /** Starts the engine without the check (for `diffleak doctor`, which checks every path itself). */
+    public static synchronized void startEngine() {
+        if (engineStarted) {
             return;
         }
         System.setProperty("ai.djl.offline", "true");
@@ -33,7 +69,68 @@ public final class TorchRuntime {
         System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(interop));
         Engine.getEngine(ENGINE);
         JniUtils.setNumThreads(threads);
-        started = true;
+        engineStarted = true;
+    }
+
+    /** Says in one line when the path is not libtorch's own, and stops when no checked path is correct. */
+    private static void report(ConvPath requested, EngineVerdict v) {
+        String forced = requested == null ? "" : " (forced by " + PATH_PROPERTY + " / " + PATH_ENV + ")";
+        if (!v.ok()) {
+            CheckResult failed = v.checks().stream().filter(c -> !c.ok()).findFirst().orElseThrow();
+            if ("warn".equals(System.getProperty(CHECK_PROPERTY)) && requested != null) {
+                System.err.println("diffleak: engine: WARNING: path " + v.path() + forced + " failed its check ("
+                        + failed.describe() + "); its results are wrong, used only because "
+                        + CHECK_PROPERTY + "=warn");
+                return;
+            }
+            throw new EngineCheckException("engine check failed on " + v.host() + ": " + failed.describe()
+                    + (requested == null ? "; no convolution path is correct here" : "; path " + v.path() + forced
+                    + " is wrong here") + " (details: diffleak doctor)");
+        }
+        if (requested != null) {
+            System.err.println("diffleak: engine: path " + v.path() + forced + ", checked on this host");
+        } else if (convPath != ConvPath.ONEDNN) {
+            CheckResult failed = v.firstFailure(ConvPath.ONEDNN.id()).orElseThrow();
+            System.err.println("diffleak: engine: libtorch's convolution failed its check on this host ("
+                    + failed.describe() + "); using the checked " + v.path() + " path");
+        }
+    }
+
+    static ConvPath requestedPath() {
+        String s = System.getProperty(PATH_PROPERTY);
+        if (s == null || s.isBlank()) {
+            s = System.getenv(PATH_ENV);
+        }
+        return s == null || s.isBlank() || s.trim().equalsIgnoreCase("auto") ? null : ConvPath.parse(s);
+    }
+
+    /** What the verdict depends on: CPU, native versions, threads and any oneDNN ISA cap. */
+    public static HostFingerprint host() {
+        Engine engine = Engine.getEngine(ENGINE);
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("pytorch", engine.getVersion());
+        facts.put("djl", Engine.getDjlVersion());
+        facts.put("threads", Integer.toString(JniUtils.getNumThreads()));
+        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        if (isa != null) {
+            facts.put("onednn-isa", isa);
+        }
+        facts.put("checks", EngineCheck.CHECKS_VERSION);
+        return HostFingerprint.current(facts);
+    }
+
+    /** The convolution path the engine check chose (or the one forced). */
+    public static ConvPath convPath() {
+        if (!started) {
+            init();
+        }
+        return convPath;
+    }
+
+    /** The engine check's verdict for this process. */
+    public static EngineVerdict verdict() {
+        init();
+        return verdict;
     }
 
     public static NDManager newManager() {
@@ -50,6 +147,7 @@ public final class TorchRuntime {
         m.put("pytorch", engine.getVersion());
         m.put("device", engine.defaultDevice().toString());
         m.put("threads", Integer.toString(JniUtils.getNumThreads()));
+        m.put("conv_path", convPath.id());
         return m;
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffleak.torch.nn.GradTape;
+import org.diffleak.torch.nn.Im2col;
 
 /**
  * Per-sample gradients from one backward pass over Σ_i L_i. For a layer y = f(W, a) the gradient of
@@ -119,36 +120,13 @@ public final class PerSampleGradients {
                 ac.attach(cm);
                 NDArray gc = gf.get(r);
                 gc.attach(cm);
-                NDArray part = gc.matMul(unfold(ac, k, stride, ho, wo).transpose(0, 2, 1));
+                NDArray part = gc.matMul(Im2col.unfold(ac, k, stride, ho, wo).transpose(0, 2, 1));
                 part.attach(outer);
                 parts.add(part);
             }
         }
         NDArray w = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
         return w.reshape(b, cout, cin, k, k);
-    }
-
-    /**
-     * im2col: [B, C, H, W] → [B, C·k², Ho·Wo] with zero padding k/2 and the given stride; row index
-     * c·k² + dy·k + dx, the layout of a [Cout, C, k, k] weight.
-     */
-    static NDArray unfold(NDArray a, int k, int stride, long ho, long wo) {
-        Shape s = a.getShape();
-        long b = s.get(0);
-        long c = s.get(1);
-        if (k == 1 && stride == 1) {
-            return a.reshape(b, c, ho * wo);
-        }
-        int p = k / 2;
-        NDArray padded = p > 0 ? a.pad(new Shape(p, p, p, p), 0) : a;
-        NDList taps = new NDList(k * k);
-        for (int dy = 0; dy < k; dy++) {
-            for (int dx = 0; dx < k; dx++) {
-                taps.add(padded.get(":, :, " + dy + ":" + (dy + stride * (ho - 1) + 1) + ":" + stride + ", "
-                        + dx + ":" + (dx + stride * (wo - 1) + 1) + ":" + stride));
-            }
-        }
-        return NDArrays.stack(taps, 2).reshape(b, c * k * k, ho * wo);
     }
 
     /** ‖∂L_i/∂θ‖₂ over all parameters, per sample: [B] (a fused norm per parameter, no squared copy). */

@@ -2,10 +2,11 @@ package org.diffleak.torch.inversion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import java.util.Map;
 import org.diffleak.core.config.CnnConfig;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.engine.ConvOp;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Layers;
 import org.diffleak.torch.nn.Params;
@@ -20,8 +21,6 @@ import org.diffleak.torch.nn.Params;
  */
 public final class CnnJvp {
 
-    private static final Shape ONE = new Shape(1, 1);
-    private static final Shape TWO = new Shape(2, 2);
     private static final float GN_EPS = 1e-5f;
 
     /** A value and its tangent; a null tangent is zero. */
@@ -59,14 +58,11 @@ public final class CnnJvp {
     /** y = W ⋆ a + b: ẏ = W ⋆ ȧ + U_W ⋆ a + U_b. */
     private static Dual conv(Params p, Map<String, NDArray> u, String name, Dual a, int stride) {
         NDArray w = p.get(name + ".weight");
-        long k = w.getShape().get(2);
-        Shape pad = new Shape(k / 2, k / 2);
-        Shape st = stride == 1 ? ONE : TWO;
-        NDArray v = Conv2d.conv2d(a.v(), w, p.get(name + ".bias"), st, pad, ONE, 1).singletonOrThrow();
-        NDArray d = Conv2d.conv2d(a.v(), u.get(name + ".weight"), u.get(name + ".bias"), st, pad, ONE, 1)
-                .singletonOrThrow();
+        ConvOp conv = TorchRuntime.convPath();
+        NDArray v = conv.conv2d(a.v(), w, p.get(name + ".bias"), stride);
+        NDArray d = conv.conv2d(a.v(), u.get(name + ".weight"), u.get(name + ".bias"), stride);
         if (a.d() != null) {
-            d = d.add(Conv2d.conv2d(a.d(), w, null, st, pad, ONE, 1).singletonOrThrow());
+            d = d.add(conv.conv2d(a.d(), w, null, stride));
         }
         return new Dual(v, d);
     }

@@ -2,20 +2,17 @@ package org.diffleak.torch.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
+import org.diffleak.torch.TorchRuntime;
 
 /**
  * Functional layers over named weights, plus the spec builders that declare those weights. DJL's
  * PyTorch engine lacks GroupNorm and transposed convolution, so both are composed here from ops it has.
  */
 public final class Layers {
-
-    private static final Shape ONE = new Shape(1, 1);
-    private static final Shape TWO = new Shape(2, 2);
 
     private Layers() {}
 
@@ -43,13 +40,11 @@ public final class Layers {
 
     // ---- forward
 
-    /** 2-D convolution with "same" padding for odd kernels; stride 1 or 2. */
+    /** 2-D convolution with "same" padding for odd kernels; stride 1 or 2; on the engine check's path. */
     public static NDArray conv(Params p, String name, NDArray x, int stride) {
         NDArray w = p.get(name + ".weight");
-        long k = w.getShape().get(2);
-        Shape pad = new Shape(k / 2, k / 2);
-        NDArray y = Conv2d.conv2d(x, w, p.get(name + ".bias"), stride == 1 ? ONE : TWO, pad, ONE, 1).singletonOrThrow();
-        return p.tape() == null ? y : p.tape().record(GradTape.Kind.CONV, name, x, y, stride, (int) k);
+        NDArray y = TorchRuntime.convPath().conv2d(x, w, p.get(name + ".bias"), stride);
+        return p.tape() == null ? y : p.tape().record(GradTape.Kind.CONV, name, x, y, stride, (int) w.getShape().get(2));
     }
 
     public static NDArray linear(Params p, String name, NDArray x) {
@@ -86,6 +81,15 @@ public final class Layers {
             return p.tape().record(GradTape.Kind.AFFINE, name, normed, normed.mul(gamma).add(beta), 1, 1);
         }
         return recording() ? normed.mul(gamma).add(beta) : normed.muli(gamma).addi(beta);
+    }
+
+    /**
+     * Single-head attention over positions (Vaswani et al.): q, k, v [N, C, M];
+     * A = softmax_j(q_iᵀ k_j / √C), out[:, i] = Σ_j A_ij v[:, j]; returns [N, C, M].
+     */
+    public static NDArray attend(NDArray q, NDArray k, NDArray v) {
+        NDArray w = q.transpose(0, 2, 1).matMul(k).mul(1.0 / Math.sqrt(q.getShape().get(1))).softmax(2);
+        return v.matMul(w.transpose(0, 2, 1));
     }
 
     /** SiLU(x) = x·σ(x) (DJL exposes no fused silu). */

@@ -156,11 +156,7 @@ public final class UNet {
         long hw = s.get(2) * s.get(3);
         NDArray qkv = conv(p, name + ".qkv", groupNorm(p, name + ".norm", x, config.groups()), 1)
                 .reshape(n, 3, c, hw);
-        NDArray q = qkv.get(":, 0");
-        NDArray k = qkv.get(":, 1");
-        NDArray v = qkv.get(":, 2");
-        NDArray w = q.transpose(0, 2, 1).matMul(k).mul(1.0 / Math.sqrt(c)).softmax(2);
-        NDArray out = v.matMul(w.transpose(0, 2, 1)).reshape(s);
+        NDArray out = Layers.attend(qkv.get(":, 0"), qkv.get(":, 1"), qkv.get(":, 2")).reshape(s);
         return Layers.addFresh(conv(p, name + ".proj", out, 1), x);
     }
 

@@ -1,0 +1,280 @@
+package org.diffleak.torch.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.diffleak.core.engine.CheckResult;
+import org.diffleak.core.engine.EngineVerdict;
+import org.diffleak.core.engine.HostFingerprint;
+import org.diffleak.core.engine.ReferenceOps;
+import org.diffleak.core.util.Json;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.nn.Layers;
+import org.diffleak.torch.nn.ParamSpec;
+import org.diffleak.torch.nn.Params;
+
+/**
+ * Known-answer checks of the engine: every op the project's networks are made of, run in float32 on the
+ * engine and compared with {@link ReferenceOps} in float64 on the same (float32-rounded) inputs. The
+ * convolution checks run per {@link ConvPath}, forward, input gradient and weight gradient, on the channel
+ * counts the project's models use (1, 3, 4, 8, 24 and multiples of 16, strides 1 and 2, 1×1), at batch 16
+ * so that libtorch takes its oneDNN kernels rather than its batch-1 path.
+ */
+public final class EngineCheck {
+
+    /** One convolution shape: C_in → C_out, k×k kernel, stride. */
+    record ConvCase(int cin, int cout, int k, int stride) {
+        String name() {
+            return "conv " + cin + "→" + cout + " k" + k + " s" + stride;
+        }
+    }
+
+    static final List<ConvCase> CONV_CASES = List.of(
+            new ConvCase(1, 32, 3, 1), new ConvCase(3, 32, 3, 1), new ConvCase(32, 1, 3, 1),
+            new ConvCase(32, 3, 3, 1), new ConvCase(4, 8, 3, 1), new ConvCase(24, 8, 3, 1),
+            new ConvCase(32, 24, 3, 1), new ConvCase(8, 24, 3, 2), new ConvCase(32, 32, 3, 1),
+            new ConvCase(32, 64, 3, 2), new ConvCase(48, 16, 1, 1), new ConvCase(32, 96, 1, 1));
+
+    /** Bumped whenever the checks change, so that cached verdicts from older checks are not reused. */
+    public static final String CHECKS_VERSION = "1";
+
+    /** The path name of the checks that do not depend on the convolution path. */
+    public static final String COMMON = "engine";
+
+    private static final int BATCH = 16;
+    private static final int SIZE = 8;
+
+    private EngineCheck() {}
+
+    /** Forward, input-gradient and weight-gradient checks of one convolution implementation. */
+    public static List<CheckResult> convChecks(ConvOp op, String pathName, NDManager parent) {
+        List<CheckResult> out = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(15);
+        for (ConvCase c : CONV_CASES) {
+            int ho = ReferenceOps.outSize(SIZE, c.k(), c.stride());
+            float[] x = gaussian(rng, BATCH * c.cin() * SIZE * SIZE, 1);
+            float[] w = gaussian(rng, c.cout() * c.cin() * c.k() * c.k(), 1 / Math.sqrt(c.cin() * c.k() * c.k()));
+            float[] b = gaussian(rng, c.cout(), 0.1);
+            float[] g = gaussian(rng, BATCH * c.cout() * ho * ho, 1);
+            float[] y;
+            float[] dx;
+            float[] dw;
+            try (NDManager m = parent.newSubManager()) {
+                NDArray xa = m.create(x, new Shape(BATCH, c.cin(), SIZE, SIZE));
+                NDArray wa = m.create(w, new Shape(c.cout(), c.cin(), c.k(), c.k()));
+                xa.setRequiresGradient(true);
+                wa.setRequiresGradient(true);
+                try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    NDArray ya = op.conv2d(xa, wa, m.create(b), c.stride());
+                    y = ya.toFloatArray();
+                    // L = Σ y ⊙ g, so ∂L/∂y = g
+                    gc.backward(ya.mul(m.create(g, ya.getShape())).sum());
+                }
+                dx = xa.getGradient().toFloatArray();
+                dw = wa.getGradient().toFloatArray();
+            }
+            double[] xd = widen(x);
+            double[] gd = widen(g);
+            double[] wd = widen(w);
+            int n = BATCH;
+            out.add(CheckResult.of(c.name() + " forward", pathName, ReferenceOps.relativeError(y,
+                    ReferenceOps.conv2d(xd, wd, widen(b), n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
+            out.add(CheckResult.of(c.name() + " input gradient", pathName, ReferenceOps.relativeError(dx,
+                    ReferenceOps.conv2dInputGradient(gd, wd, n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
+            out.add(CheckResult.of(c.name() + " weight gradient", pathName, ReferenceOps.relativeError(dw,
+                    ReferenceOps.conv2dWeightGradient(gd, xd, n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
+        }
+        return out;
+    }
+
+    /** The ops that do not depend on the convolution path: linear (and its gradients), attention, GroupNorm. */
+    public static List<CheckResult> commonChecks(NDManager parent) {
+        List<CheckResult> out = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(16);
+        try (NDManager m = parent.newSubManager()) {
+            int n = BATCH;
+            int in = 64;
+            int o = 48;
+            float[] x = gaussian(rng, n * in, 1);
+            float[] w = gaussian(rng, o * in, 1 / Math.sqrt(in));
+            float[] b = gaussian(rng, o, 0.1);
+            float[] g = gaussian(rng, n * o, 1);
+            NDArray xa = m.create(x, new Shape(n, in));
+            NDArray wa = m.create(w, new Shape(o, in));
+            xa.setRequiresGradient(true);
+            wa.setRequiresGradient(true);
+            float[] y;
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray ya = Linear.linear(xa, wa, m.create(b)).singletonOrThrow();
+                y = ya.toFloatArray();
+                gc.backward(ya.mul(m.create(g, ya.getShape())).sum());
+            }
+            // Linear's gradients are products with the transposes: ∂L/∂x = g W, ∂L/∂W = gᵀ x
+            double[] wT = transpose(widen(w), o, in);
+            double[] gT = transpose(widen(g), n, o);
+            out.add(CheckResult.of("linear 64→48 forward", COMMON,
+                    ReferenceOps.relativeError(y, ReferenceOps.linear(widen(x), widen(w), widen(b), n, in, o))));
+            out.add(CheckResult.of("linear 64→48 input gradient", COMMON, ReferenceOps.relativeError(
+                    xa.getGradient().toFloatArray(), ReferenceOps.linear(widen(g), wT, new double[in], n, o, in))));
+            out.add(CheckResult.of("linear 64→48 weight gradient", COMMON, ReferenceOps.relativeError(
+                    wa.getGradient().toFloatArray(), ReferenceOps.linear(gT, transpose(widen(x), n, in),
+                            new double[in], o, n, in))));
+
+            int c = 32;
+            int pos = 49;
+            float[] q = gaussian(rng, 4 * c * pos, 1);
+            float[] k = gaussian(rng, 4 * c * pos, 1);
+            float[] v = gaussian(rng, 4 * c * pos, 1);
+            Shape qs = new Shape(4, c, pos);
+            float[] att = Layers.attend(m.create(q, qs), m.create(k, qs), m.create(v, qs)).toFloatArray();
+            out.add(CheckResult.of("attention bmm + softmax", COMMON, ReferenceOps.relativeError(att,
+                    ReferenceOps.attention(widen(q), widen(k), widen(v), 4, c, pos))));
+
+            int groups = 8;
+            float[] xg = gaussian(rng, 4 * c * pos, 2);
+            float[] gamma = gaussian(rng, c, 1);
+            float[] beta = gaussian(rng, c, 1);
+            List<ParamSpec> specs = new ArrayList<>();
+            Layers.groupNorm(specs, "gn", c);
+            try (Params p = Params.initialize(specs, Seeds.of(0), m)) {
+                // initialised to ones and zeros: in place, these become γ and β
+                p.get("gn.weight").muli(m.create(gamma));
+                p.get("gn.bias").addi(m.create(beta));
+                float[] gn = Layers.groupNorm(p, "gn", m.create(xg, new Shape(4, c, 7, 7)), groups).toFloatArray();
+                out.add(CheckResult.of("groupnorm", COMMON, ReferenceOps.relativeError(gn,
+                        ReferenceOps.groupNorm(widen(xg), widen(gamma), widen(beta), 4, c, pos, groups, 1e-5))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The verdict on this host for the requested path (null: the first correct one of onednn, padded,
+     * gemm), from the cache under cacheDir when this host's fingerprint has been checked before.
+     */
+    public static EngineVerdict select(ConvPath requested, HostFingerprint host, Path cacheDir, NDManager m) {
+        Results results = new Results(host, cacheDir, m);
+        List<CheckResult> checks = new ArrayList<>(results.get(COMMON));
+        boolean commonOk = checks.stream().allMatch(CheckResult::ok);
+        List<ConvPath> order = requested == null ? List.of(ConvPath.values()) : List.of(requested);
+        ConvPath chosen = null;
+        for (ConvPath p : order) {
+            List<CheckResult> r = results.get(p.id());
+            checks.addAll(r);
+            if (r.stream().allMatch(CheckResult::ok)) {
+                chosen = p;
+                break;
+            }
+        }
+        results.save();
+        ConvPath path = chosen != null ? chosen : order.get(order.size() - 1);
+        return new EngineVerdict(commonOk && chosen != null, path.id(), host.describe(), checks);
+    }
+
+    /**
+     * Every path's checks (for `diffleak doctor`), from the cache unless recheck; the verdict's path is the
+     * one auto-selection takes.
+     */
+    public static EngineVerdict all(HostFingerprint host, Path cacheDir, boolean recheck, NDManager m) {
+        Results results = new Results(host, cacheDir, m);
+        if (recheck) {
+            results.clear();
+        }
+        List<CheckResult> checks = new ArrayList<>(results.get(COMMON));
+        String chosen = null;
+        for (ConvPath p : ConvPath.values()) {
+            List<CheckResult> r = results.get(p.id());
+            checks.addAll(r);
+            if (chosen == null && r.stream().allMatch(CheckResult::ok)) {
+                chosen = p.id();
+            }
+        }
+        results.save();
+        boolean ok = chosen != null && checks.stream().filter(c -> c.path().equals(COMMON)).allMatch(CheckResult::ok);
+        return new EngineVerdict(ok, chosen != null ? chosen : "none", host.describe(), checks);
+    }
+
+    /** Check results by path name, read from and written to this host's cache file. */
+    private static final class Results {
+        private final Path file;
+        private final NDManager manager;
+        private final Map<String, List<CheckResult>> byPath = new LinkedHashMap<>();
+        private boolean changed;
+
+        Results(HostFingerprint host, Path cacheDir, NDManager manager) {
+            this.file = cacheDir.resolve("engine-check").resolve(host.key() + ".json");
+            this.manager = manager;
+            if (Files.isRegularFile(file)) {
+                try {
+                    byPath.putAll(Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, List<CheckResult>>>() {}));
+                } catch (IOException e) {
+                    // an unreadable cache entry is checked again and overwritten
+                }
+            }
+        }
+
+        List<CheckResult> get(String path) {
+            return byPath.computeIfAbsent(path, p -> {
+                changed = true;
+                Function<NDManager, List<CheckResult>> run = p.equals(COMMON) ? EngineCheck::commonChecks
+                        : mgr -> convChecks(ConvPath.parse(p), p, mgr);
+                return run.apply(manager);
+            });
+        }
+
+        void clear() {
+            byPath.clear();
+        }
+
+        void save() {
+            if (!changed) {
+                return;
+            }
+            try {
+                Json.write(file, byPath);
+            } catch (RuntimeException e) {
+                // a read-only cache only costs a re-check next time
+            }
+        }
+    }
+
+    private static float[] gaussian(SplittableRandom rng, int n, double scale) {
+        float[] v = new float[n];
+        Seeds.gaussian(rng, v);
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (v[i] * scale);
+        }
+        return v;
+    }
+
+    private static double[] widen(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
+    private static double[] transpose(double[] a, int rows, int cols) {
+        double[] t = new double[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+}
