@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.engine.CheckResult;
@@ -117,6 +118,25 @@ public final class TorchRuntime {
         }
         facts.put("checks", EngineCheck.CHECKS_VERSION);
         return HostFingerprint.current(facts);
+    }
+
+    /**
+     * Stops unless libtorch's own convolution forward is correct here on the given weight shapes: an
+     * imported TorchScript model runs libtorch's kernels inside the module, where no path can reroute them.
+     * Forward only, since imported models are only queried. With oneDNN capped at AVX2 (read when libtorch
+     * loads) the forward is correct on the hosts measured where the uncapped kernels fail.
+     */
+    public static void requireLibtorchForward(String what, List<long[]> convWeightShapes) {
+        init();
+        List<CheckResult> checks;
+        try (NDManager m = newManager()) {
+            checks = EngineCheck.libtorchForward(convWeightShapes, host(), DataFetcher.defaultCacheDir(), m);
+        }
+        checks.stream().filter(c -> !c.ok()).findFirst().ifPresent(c -> {
+            throw new EngineCheckException(what + " runs libtorch's own convolution, whose forward failed its "
+                    + "check on this host for one of its layers (" + c.describe() + "); run with "
+                    + "ONEDNN_MAX_CPU_ISA=AVX2 in the environment, or import the model as ONNX");
+        });
     }
 
     /** The convolution path the engine check chose (or the one forced). */

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +21,7 @@ import java.util.TreeMap;
 public record HostFingerprint(String cpuModel, String cpuFlags, Map<String, String> engine) {
 
     public HostFingerprint {
-        engine = Map.copyOf(new TreeMap<>(engine));
+        engine = Collections.unmodifiableMap(new LinkedHashMap<>(engine));
     }
 
     /** The running machine's CPU, plus the engine facts the caller passes (versions, threads, ISA cap). */

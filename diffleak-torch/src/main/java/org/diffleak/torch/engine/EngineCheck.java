@@ -53,6 +53,8 @@ public final class EngineCheck {
 
     /** The path name of the checks that do not depend on the convolution path. */
     public static final String COMMON = "engine";
+    /** The group of per-shape forward checks of libtorch's convolution for imported models. */
+    static final String IMPORTED = "libtorch-imported";
 
     private static final int BATCH = 16;
     private static final int SIZE = 8;
@@ -61,9 +63,15 @@ public final class EngineCheck {
 
     /** Forward, input-gradient and weight-gradient checks of one convolution implementation. */
     public static List<CheckResult> convChecks(ConvOp op, String pathName, NDManager parent) {
+        return convChecks(op, pathName, CONV_CASES, true, parent);
+    }
+
+    /** The checks of the given shapes; forward only unless gradients. */
+    static List<CheckResult> convChecks(ConvOp op, String pathName, List<ConvCase> cases, boolean gradients,
+            NDManager parent) {
         List<CheckResult> out = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(15);
-        for (ConvCase c : CONV_CASES) {
+        for (ConvCase c : cases) {
             int ho = ReferenceOps.outSize(SIZE, c.k(), c.stride());
             float[] x = gaussian(rng, BATCH * c.cin() * SIZE * SIZE, 1);
             float[] w = gaussian(rng, c.cout() * c.cin() * c.k() * c.k(), 1 / Math.sqrt(c.cin() * c.k() * c.k()));
@@ -83,8 +91,8 @@ public final class EngineCheck {
                     // L = Σ y ⊙ g, so ∂L/∂y = g
                     gc.backward(ya.mul(m.create(g, ya.getShape())).sum());
                 }
-                dx = xa.getGradient().toFloatArray();
-                dw = wa.getGradient().toFloatArray();
+                dx = gradients ? xa.getGradient().toFloatArray() : null;
+                dw = gradients ? wa.getGradient().toFloatArray() : null;
             }
             double[] xd = widen(x);
             double[] gd = widen(g);
@@ -92,6 +100,9 @@ public final class EngineCheck {
             int n = BATCH;
             out.add(CheckResult.of(c.name() + " forward", pathName, ReferenceOps.relativeError(y,
                     ReferenceOps.conv2d(xd, wd, widen(b), n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
+            if (!gradients) {
+                continue;
+            }
             out.add(CheckResult.of(c.name() + " input gradient", pathName, ReferenceOps.relativeError(dx,
                     ReferenceOps.conv2dInputGradient(gd, wd, n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
             out.add(CheckResult.of(c.name() + " weight gradient", pathName, ReferenceOps.relativeError(dw,
@@ -207,6 +218,32 @@ public final class EngineCheck {
         return new EngineVerdict(ok, chosen != null ? chosen : "none", host.describe(), checks);
     }
 
+    /**
+     * Forward checks of libtorch's own convolution on the shapes of an imported model's 4-D weights
+     * [C_out, C_in, k, k], at strides 1 and 2 (a module does not say which it uses); cached per shape.
+     */
+    public static List<CheckResult> libtorchForward(List<long[]> convWeightShapes, HostFingerprint host, Path cacheDir,
+            NDManager m) {
+        Results results = new Results(host, cacheDir, m);
+        List<CheckResult> all = results.get(IMPORTED);
+        List<CheckResult> out = new ArrayList<>();
+        for (long[] w : convWeightShapes) {
+            for (int stride = 1; stride <= 2; stride++) {
+                ConvCase c = new ConvCase((int) w[1], (int) w[0], (int) w[2], stride);
+                String name = c.name() + " forward";
+                CheckResult r = all.stream().filter(x -> x.name().equals(name)).findFirst().orElseGet(() -> {
+                    CheckResult fresh = convChecks(ConvPath.ONEDNN, IMPORTED, List.of(c), false, m).get(0);
+                    all.add(fresh);
+                    results.changed = true;
+                    return fresh;
+                });
+                out.add(r);
+            }
+        }
+        results.save();
+        return out;
+    }
+
     /** Check results by path name, read from and written to this host's cache file. */
     private static final class Results {
         private final Path file;
@@ -219,7 +256,9 @@ public final class EngineCheck {
             this.manager = manager;
             if (Files.isRegularFile(file)) {
                 try {
-                    byPath.putAll(Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, List<CheckResult>>>() {}));
+                    Map<String, List<CheckResult>> read = Json.MAPPER.readValue(file.toFile(),
+                            new TypeReference<Map<String, List<CheckResult>>>() {});
+                    read.forEach((k, v) -> byPath.put(k, new ArrayList<>(v)));
                 } catch (IOException e) {
                     // an unreadable cache entry is checked again and overwritten
                 }
@@ -229,6 +268,9 @@ public final class EngineCheck {
         List<CheckResult> get(String path) {
             return byPath.computeIfAbsent(path, p -> {
                 changed = true;
+                if (p.equals(IMPORTED)) {
+                    return new ArrayList<>();
+                }
                 Function<NDManager, List<CheckResult>> run = p.equals(COMMON) ? EngineCheck::commonChecks
                         : mgr -> convChecks(ConvPath.parse(p), p, mgr);
                 return run.apply(manager);

@@ -6,10 +6,15 @@ import ai.djl.Model;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Json;
@@ -43,6 +48,19 @@ public final class TorchScriptDenoiser extends ImportedDenoiser {
             model.close();
             throw new DataException(file + ": not a TorchScript module: " + Json.firstLine(e.getMessage()), e);
         }
+        List<long[]> convWeights = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            Shape s = p.getValue().getArray().getShape();
+            if (s.dimension() == 4) {
+                convWeights.add(s.getShape());
+            }
+        }
+        try {
+            TorchRuntime.requireLibtorchForward(file + ": a TorchScript model", convWeights);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         return new TorchScriptDenoiser(file, model, spec);
     }
 
@@ -62,10 +80,6 @@ public final class TorchScriptDenoiser extends ImportedDenoiser {
         }
         return eps;
     }
-
-
-
-
 
     @Override
     public void close() {

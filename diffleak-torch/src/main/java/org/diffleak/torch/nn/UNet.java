@@ -102,11 +102,13 @@ public final class UNet {
      * @param y class labels [N] (int64; numClasses = the null label), or null for an unconditional net
      */
     public NDArray forward(Params p, NDArray x, NDArray t, NDArray y) {
-        NDArray emb = linear(p, "time.fc2", silu(linear(p, "time.fc1", timestepEmbedding(x.getManager(), t))));
+        DataType type = x.getDataType();
+        NDArray temb = timestepEmbedding(x.getManager(), t).toType(type, false);
+        NDArray emb = linear(p, "time.fc2", silu(linear(p, "time.fc1", temb)));
         if (config.numClasses() > 0) {
             NDArray labels = y != null ? y
                     : x.getManager().full(new Shape(x.getShape().get(0)), config.numClasses(), DataType.INT64);
-            NDArray onehot = labels.oneHot(config.numClasses() + 1);
+            NDArray onehot = labels.oneHot(config.numClasses() + 1).toType(type, false);
             emb = emb.add(Layers.embedding(p, "class", onehot));
         }
         NDArray tact = silu(emb);

@@ -22,9 +22,11 @@ import org.diffleak.torch.train.DiffusionTrainerTest;
 import org.diffleak.torch.train.ModelStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("conv")
 class GrayBoxAttacksTest {
 
     static final int N = 48;

@@ -22,9 +22,11 @@ import org.diffleak.torch.nn.UNet;
 import org.diffleak.torch.train.DiffusionTrainer;
 import org.diffleak.torch.train.DiffusionTrainerTest;
 import org.diffleak.torch.train.ModelStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("conv")
 class DpSgdTest {
 
     @Test

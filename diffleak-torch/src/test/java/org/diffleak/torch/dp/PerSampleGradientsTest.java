@@ -18,8 +18,10 @@ import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.GradTape;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("conv")
 class PerSampleGradientsTest {
 
     /** Per-sample gradients by the reference loop: one backward pass per sample; [sample][name]. */

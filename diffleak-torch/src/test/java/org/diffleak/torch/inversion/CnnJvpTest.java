@@ -16,10 +16,12 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The leak-free second order against its definition and against finite differences, in float64. */
+@Tag("conv")
 @ExtendWith(SingleThread.class)
 class CnnJvpTest extends NativeTest {
 

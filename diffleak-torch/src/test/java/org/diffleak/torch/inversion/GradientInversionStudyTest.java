@@ -20,11 +20,13 @@ import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.FakeDenoiser;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole study on tiny untrained models, a formula denoiser and synthetic images: plumbing and report. */
+@Tag("conv")
 @ExtendWith(SingleThread.class)
 class GradientInversionStudyTest extends NativeTest {
 

@@ -13,9 +13,11 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+@Tag("conv")
 @ExtendWith(SingleThread.class)
 class GradientMatchingTest extends NativeTest {
 

@@ -11,8 +11,10 @@ import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.NativeTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("conv")
 class CnnClassifierTest extends NativeTest {
 
 

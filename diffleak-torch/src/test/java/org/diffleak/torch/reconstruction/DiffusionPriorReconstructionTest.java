@@ -13,8 +13,10 @@ import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.reconstruction.DiffusionPriorReconstruction.Process;
 import org.diffleak.torch.reconstruction.DiffusionPriorReconstruction.Settings;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("conv")
 class DiffusionPriorReconstructionTest extends NativeTest {
 
     private static final NoiseSchedule S = TwoPointPrior.S;

@@ -21,9 +21,11 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.NativeTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("conv")
 class ClassifierTrainerTest extends NativeTest {
 
     static final CnnConfig CFG = new CnnConfig(1, 8, List.of(8, 16), 16, 2, 4);

@@ -16,9 +16,13 @@ import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.nn.UNet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("conv")
 public class DiffusionTrainerTest {
 
     /**
@@ -78,21 +82,24 @@ public class DiffusionTrainerTest {
         }
     }
 
-    @Test
-    void resumedRunReachesTheSameWeightsAsAnUninterruptedOne(@TempDir Path dir) {
+    /** Bit-exact with and without self-attention: its bmm and softmax round the same way in every pass. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void resumedRunReachesTheSameWeightsAsAnUninterruptedOne(boolean attention, @TempDir Path dir) {
         ImageDataset data = squares(32);
-        UNet unet = new UNet(CFG);
+        UNetConfig cfg = new UNetConfig(1, 8, 8, java.util.List.of(1, 2), 1, attention, 0, 4);
+        UNet unet = new UNet(cfg);
         Path full = dir.resolve("full");
         new DiffusionTrainer(unet, ScheduleConfig.defaultLinear().build(), config(6), full)
-                .train(data, card(), null, false, ProgressListener.NONE);
+                .train(data, card(cfg), null, false, ProgressListener.NONE);
 
         Path killed = dir.resolve("killed");
         DiffusionTrainer t = new DiffusionTrainer(unet, ScheduleConfig.defaultLinear().build(), config(6), killed);
-        assertThatThrownBy(() -> t.train(data, card(), null, false, dieAt(4))).hasMessage("simulated kill");
+        assertThatThrownBy(() -> t.train(data, card(cfg), null, false, dieAt(4))).hasMessage("simulated kill");
         assertThat(DiffusionTrainer.checkpointStep(killed)).isEqualTo(3);
         assertThat(Files.exists(killed.resolve("model"))).isFalse();
 
-        t.train(data, card(), null, true, ProgressListener.NONE);
+        t.train(data, card(cfg), null, true, ProgressListener.NONE);
         assertThat(weights(killed)).containsExactly(weights(full));
     }
 

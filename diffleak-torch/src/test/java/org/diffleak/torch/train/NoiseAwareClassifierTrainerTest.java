@@ -12,9 +12,11 @@ import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.nn.NoiseAwareClassifier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("conv")
 class NoiseAwareClassifierTrainerTest extends NativeTest {
 
     private static final ScheduleConfig SCHEDULE = new ScheduleConfig("linear", 1000, 1e-4, 0.02);
