@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.diffleak.core.engine.CheckResult;
 import org.diffleak.core.engine.EngineVerdict;
@@ -30,17 +31,78 @@ import org.diffleak.torch.nn.Params;
  * Known-answer checks of the engine: every op the project's networks are made of, run in float32 on the
  * engine and compared with {@link ReferenceOps} in float64 on the same (float32-rounded) inputs. The
  * convolution checks run per {@link ConvPath}, forward, input gradient and weight gradient, on the channel
- * counts the project's models use (1, 3, 4, 8, 24 and multiples of 16, strides 1 and 2, 1×1), at batch 16
- * so that libtorch takes its oneDNN kernels rather than its batch-1 path.
+ * counts the project's models use (1, 3, 4, 8, 24 and multiples of 16, strides 1 and 2, 1×1), at batch sizes
+ * where libtorch takes its oneDNN kernels rather than its batch-1 path.
  */
 public final class EngineCheck {
 
-    /** One convolution shape: C_in → C_out, k×k kernel, stride. */
+    /**
+     * One convolution shape: C_in → C_out, k×k kernel, stride. libtorch takes oneDNN for any batch above 1
+     * with a 3×3 kernel, but for a 1×1 kernel only from batch 16 (or with several threads).
+     */
     record ConvCase(int cin, int cout, int k, int stride) {
         String name() {
             return "conv " + cin + "→" + cout + " k" + k + " s" + stride;
         }
+
+        int batch() {
+            return k == 1 ? 16 : 4;
+        }
     }
+
+    /**
+     * A case's float32 inputs (x, w, b and the output gradient g, seeded by the shape) and its float64
+     * answers, each computed once per process whichever paths are checked.
+     */
+    static final class KnownAnswer {
+        final ConvCase c;
+        final float[] x;
+        final float[] w;
+        final float[] b;
+        final float[] g;
+        private double[] forward;
+        private double[] inputGradient;
+        private double[] weightGradient;
+
+        private KnownAnswer(ConvCase c) {
+            this.c = c;
+            SplittableRandom rng = new SplittableRandom((((c.cin() * 1000L + c.cout()) * 10 + c.k()) * 10) + c.stride());
+            int ho = ReferenceOps.outSize(SIZE, c.k(), c.stride());
+            x = gaussian(rng, c.batch() * c.cin() * SIZE * SIZE, 1);
+            w = gaussian(rng, c.cout() * c.cin() * c.k() * c.k(), 1 / Math.sqrt(c.cin() * c.k() * c.k()));
+            b = gaussian(rng, c.cout(), 0.1);
+            g = gaussian(rng, c.batch() * c.cout() * ho * ho, 1);
+        }
+
+        static KnownAnswer of(ConvCase c) {
+            return KNOWN.computeIfAbsent(c, KnownAnswer::new);
+        }
+
+        synchronized double[] forward() {
+            if (forward == null) {
+                forward = ReferenceOps.conv2d(widen(x), widen(w), widen(b), c.batch(), c.cin(), SIZE, c.cout(), c.k(), c.stride());
+            }
+            return forward;
+        }
+
+        synchronized double[] inputGradient() {
+            if (inputGradient == null) {
+                inputGradient = ReferenceOps.conv2dInputGradient(widen(g), widen(w), c.batch(), c.cin(), SIZE, c.cout(),
+                        c.k(), c.stride());
+            }
+            return inputGradient;
+        }
+
+        synchronized double[] weightGradient() {
+            if (weightGradient == null) {
+                weightGradient = ReferenceOps.conv2dWeightGradient(widen(g), widen(x), c.batch(), c.cin(), SIZE, c.cout(),
+                        c.k(), c.stride());
+            }
+            return weightGradient;
+        }
+    }
+
+    private static final Map<ConvCase, KnownAnswer> KNOWN = new ConcurrentHashMap<>();
 
     static final List<ConvCase> CONV_CASES = List.of(
             new ConvCase(1, 32, 3, 1), new ConvCase(3, 32, 3, 1), new ConvCase(32, 1, 3, 1),
@@ -49,14 +111,13 @@ public final class EngineCheck {
             new ConvCase(32, 64, 3, 2), new ConvCase(48, 16, 1, 1), new ConvCase(32, 96, 1, 1));
 
     /** Bumped whenever the checks change, so that cached verdicts from older checks are not reused. */
-    public static final String CHECKS_VERSION = "1";
+    public static final String CHECKS_VERSION = "2";
 
     /** The path name of the checks that do not depend on the convolution path. */
     public static final String COMMON = "engine";
     /** The group of per-shape forward checks of libtorch's convolution for imported models. */
     static final String IMPORTED = "libtorch-imported";
 
-    private static final int BATCH = 16;
     private static final int SIZE = 8;
 
     private EngineCheck() {}
@@ -70,43 +131,34 @@ public final class EngineCheck {
     static List<CheckResult> convChecks(ConvOp op, String pathName, List<ConvCase> cases, boolean gradients,
             NDManager parent) {
         List<CheckResult> out = new ArrayList<>();
-        SplittableRandom rng = new SplittableRandom(15);
         for (ConvCase c : cases) {
-            int ho = ReferenceOps.outSize(SIZE, c.k(), c.stride());
-            float[] x = gaussian(rng, BATCH * c.cin() * SIZE * SIZE, 1);
-            float[] w = gaussian(rng, c.cout() * c.cin() * c.k() * c.k(), 1 / Math.sqrt(c.cin() * c.k() * c.k()));
-            float[] b = gaussian(rng, c.cout(), 0.1);
-            float[] g = gaussian(rng, BATCH * c.cout() * ho * ho, 1);
+            KnownAnswer k = KnownAnswer.of(c);
             float[] y;
             float[] dx;
             float[] dw;
             try (NDManager m = parent.newSubManager()) {
-                NDArray xa = m.create(x, new Shape(BATCH, c.cin(), SIZE, SIZE));
-                NDArray wa = m.create(w, new Shape(c.cout(), c.cin(), c.k(), c.k()));
-                xa.setRequiresGradient(true);
-                wa.setRequiresGradient(true);
+                NDArray xa = m.create(k.x, new Shape(c.batch(), c.cin(), SIZE, SIZE));
+                NDArray wa = m.create(k.w, new Shape(c.cout(), c.cin(), c.k(), c.k()));
+                xa.setRequiresGradient(gradients);
+                wa.setRequiresGradient(gradients);
                 try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                    NDArray ya = op.conv2d(xa, wa, m.create(b), c.stride());
+                    NDArray ya = op.conv2d(xa, wa, m.create(k.b), c.stride());
                     y = ya.toFloatArray();
-                    // L = Σ y ⊙ g, so ∂L/∂y = g
-                    gc.backward(ya.mul(m.create(g, ya.getShape())).sum());
+                    if (gradients) {
+                        // L = Σ y ⊙ g, so ∂L/∂y = g
+                        gc.backward(ya.mul(m.create(k.g, ya.getShape())).sum());
+                    }
                 }
                 dx = gradients ? xa.getGradient().toFloatArray() : null;
                 dw = gradients ? wa.getGradient().toFloatArray() : null;
             }
-            double[] xd = widen(x);
-            double[] gd = widen(g);
-            double[] wd = widen(w);
-            int n = BATCH;
-            out.add(CheckResult.of(c.name() + " forward", pathName, ReferenceOps.relativeError(y,
-                    ReferenceOps.conv2d(xd, wd, widen(b), n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
-            if (!gradients) {
-                continue;
+            out.add(CheckResult.of(c.name() + " forward", pathName, ReferenceOps.relativeError(y, k.forward())));
+            if (gradients) {
+                out.add(CheckResult.of(c.name() + " input gradient", pathName,
+                        ReferenceOps.relativeError(dx, k.inputGradient())));
+                out.add(CheckResult.of(c.name() + " weight gradient", pathName,
+                        ReferenceOps.relativeError(dw, k.weightGradient())));
             }
-            out.add(CheckResult.of(c.name() + " input gradient", pathName, ReferenceOps.relativeError(dx,
-                    ReferenceOps.conv2dInputGradient(gd, wd, n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
-            out.add(CheckResult.of(c.name() + " weight gradient", pathName, ReferenceOps.relativeError(dw,
-                    ReferenceOps.conv2dWeightGradient(gd, xd, n, c.cin(), SIZE, c.cout(), c.k(), c.stride()))));
         }
         return out;
     }
@@ -116,7 +168,7 @@ public final class EngineCheck {
         List<CheckResult> out = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(16);
         try (NDManager m = parent.newSubManager()) {
-            int n = BATCH;
+            int n = 16;
             int in = 64;
             int o = 48;
             float[] x = gaussian(rng, n * in, 1);
@@ -178,21 +230,7 @@ public final class EngineCheck {
      */
     public static EngineVerdict select(ConvPath requested, HostFingerprint host, Path cacheDir, NDManager m) {
         Results results = new Results(host, cacheDir, m);
-        List<CheckResult> checks = new ArrayList<>(results.get(COMMON));
-        boolean commonOk = checks.stream().allMatch(CheckResult::ok);
-        List<ConvPath> order = requested == null ? List.of(ConvPath.values()) : List.of(requested);
-        ConvPath chosen = null;
-        for (ConvPath p : order) {
-            List<CheckResult> r = results.get(p.id());
-            checks.addAll(r);
-            if (r.stream().allMatch(CheckResult::ok)) {
-                chosen = p;
-                break;
-            }
-        }
-        results.save();
-        ConvPath path = chosen != null ? chosen : order.get(order.size() - 1);
-        return new EngineVerdict(commonOk && chosen != null, path.id(), host.describe(), checks);
+        return verdict(results, requested == null ? List.of(ConvPath.values()) : List.of(requested), true);
     }
 
     /**
@@ -204,18 +242,30 @@ public final class EngineCheck {
         if (recheck) {
             results.clear();
         }
+        return verdict(results, List.of(ConvPath.values()), false);
+    }
+
+    /**
+     * The common checks and those of the paths in order (up to the first correct one when stopAtFirst);
+     * the verdict names the first correct path, or the last one tried when none is.
+     */
+    private static EngineVerdict verdict(Results results, List<ConvPath> order, boolean stopAtFirst) {
         List<CheckResult> checks = new ArrayList<>(results.get(COMMON));
-        String chosen = null;
-        for (ConvPath p : ConvPath.values()) {
+        boolean commonOk = checks.stream().allMatch(CheckResult::ok);
+        ConvPath chosen = null;
+        for (ConvPath p : order) {
             List<CheckResult> r = results.get(p.id());
             checks.addAll(r);
             if (chosen == null && r.stream().allMatch(CheckResult::ok)) {
-                chosen = p.id();
+                chosen = p;
+                if (stopAtFirst) {
+                    break;
+                }
             }
         }
         results.save();
-        boolean ok = chosen != null && checks.stream().filter(c -> c.path().equals(COMMON)).allMatch(CheckResult::ok);
-        return new EngineVerdict(ok, chosen != null ? chosen : "none", host.describe(), checks);
+        ConvPath path = chosen != null ? chosen : order.get(order.size() - 1);
+        return new EngineVerdict(commonOk && chosen != null, path.id(), results.host.describe(), checks);
     }
 
     /**
@@ -246,12 +296,14 @@ public final class EngineCheck {
 
     /** Check results by path name, read from and written to this host's cache file. */
     private static final class Results {
+        private final HostFingerprint host;
         private final Path file;
         private final NDManager manager;
         private final Map<String, List<CheckResult>> byPath = new LinkedHashMap<>();
         private boolean changed;
 
         Results(HostFingerprint host, Path cacheDir, NDManager manager) {
+            this.host = host;
             this.file = cacheDir.resolve("engine-check").resolve(host.key() + ".json");
             this.manager = manager;
             if (Files.isRegularFile(file)) {
