@@ -1,7 +1,12 @@
 package org.diffleak.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.diffleak.core.data.DataException;
+import org.diffleak.torch.engine.ImportedModelCheckException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,9 +27,40 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Set when a run should start again in a fresh JVM with oneDNN's ISA capped (see {@link #main}). */
+    private static volatile boolean restartWithIsaCap;
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        if (restartWithIsaCap) {
+            code = restartWithIsaCap();
+        }
+        System.exit(code);
     }
+
+    /**
+     * Runs this same command line again in a child JVM whose environment caps oneDNN's ISA (libtorch reads
+     * it only when it loads), and returns its exit code. Only from main: tests run commands in-process.
+     */
+    private static int restartWithIsaCap() {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(info.command().orElse("java"));
+        cmd.addAll(Arrays.asList(info.arguments().orElse(new String[0])));
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        pb.environment().put(ISA_ENV, ImportedModelCheckException.ISA_CAP);
+        try {
+            return pb.start().waitFor();
+        } catch (IOException e) {
+            System.err.println("diffleak: error: cannot start again with " + ISA_ENV + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    private static final String ISA_ENV = "ONEDNN_MAX_CPU_ISA";
 
     /** The configured command line (tests call execute on it with their own writers). */
     public static CommandLine commandLine() {
@@ -33,6 +69,14 @@ public final class Main implements Runnable {
             PrintWriter err = line.getErr();
             if (System.getenv("DIFFLEAK_DEBUG") != null) {
                 ex.printStackTrace(err);
+            }
+            if (ex instanceof ImportedModelCheckException imported && System.getenv(ISA_ENV) == null) {
+                // main starts the command again under the cap; a second failure there is reported as an error
+                restartWithIsaCap = true;
+                err.println("diffleak: engine: " + imported.reason() + "; starting again with " + ISA_ENV + "="
+                        + ImportedModelCheckException.ISA_CAP);
+                err.flush();
+                return 1;
             }
             err.println("diffleak: error: " + message(ex));
             err.flush();

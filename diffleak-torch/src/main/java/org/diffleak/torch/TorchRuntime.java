@@ -13,6 +13,7 @@ import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.torch.engine.ConvPath;
 import org.diffleak.torch.engine.EngineCheck;
 import org.diffleak.torch.engine.EngineCheckException;
+import org.diffleak.torch.engine.ImportedModelCheckException;
 
 /**
  * The one seam to the PyTorch engine: offline mode, thread counts, engine versions, and the engine check
@@ -133,9 +134,8 @@ public final class TorchRuntime {
             checks = EngineCheck.libtorchForward(convWeightShapes, host(), DataFetcher.defaultCacheDir(), m);
         }
         checks.stream().filter(c -> !c.ok()).findFirst().ifPresent(c -> {
-            throw new EngineCheckException(what + " runs libtorch's own convolution, whose forward failed its "
-                    + "check on this host for one of its layers (" + c.describe() + "); run with "
-                    + "ONEDNN_MAX_CPU_ISA=AVX2 in the environment, or import the model as ONNX");
+            throw new ImportedModelCheckException(what + " runs libtorch's own convolution, whose forward failed "
+                    + "its check on this host for one of its layers (" + c.describe() + ")");
         });
     }
 

@@ -2,7 +2,6 @@ package org.diffleak.torch.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
@@ -30,7 +29,8 @@ import org.diffleak.torch.nn.Params;
 /**
  * Known-answer checks of the engine: every op the project's networks are made of, run in float32 on the
  * engine and compared with {@link ReferenceOps} in float64 on the same (float32-rounded) inputs. The
- * convolution checks run per {@link ConvPath}, forward, input gradient and weight gradient, on the channel
+ * convolution checks run per {@link ConvPath}, the forward without autograd (inference) and with it
+ * (training), the input gradient and the weight gradient, on the channel
  * counts the project's models use (1, 3, 4, 8, 24 and multiples of 16, strides 1 and 2, 1×1), at batch sizes
  * where libtorch takes its oneDNN kernels rather than its batch-1 path.
  */
@@ -111,7 +111,7 @@ public final class EngineCheck {
             new ConvCase(32, 64, 3, 2), new ConvCase(48, 16, 1, 1), new ConvCase(32, 96, 1, 1));
 
     /** Bumped whenever the checks change, so that cached verdicts from older checks are not reused. */
-    public static final String CHECKS_VERSION = "2";
+    public static final String CHECKS_VERSION = "4";
 
     /** The path name of the checks that do not depend on the convolution path. */
     public static final String COMMON = "engine";
@@ -122,42 +122,64 @@ public final class EngineCheck {
 
     private EngineCheck() {}
 
-    /** Forward, input-gradient and weight-gradient checks of one convolution implementation. */
+    /**
+     * Forward, input-gradient and weight-gradient checks of one convolution implementation, each run
+     * {@link #REPEATS} times keeping the worst: a faulty kernel is not wrong by the same amount every time
+     * (NaN in one run, a finite error in the next), so one pass proves less than two.
+     */
     public static List<CheckResult> convChecks(ConvOp op, String pathName, NDManager parent) {
-        return convChecks(op, pathName, CONV_CASES, true, parent);
+        List<CheckResult> worst = convChecks(op, pathName, CONV_CASES, true, parent);
+        for (int r = 1; r < REPEATS; r++) {
+            List<CheckResult> again = convChecks(op, pathName, CONV_CASES, true, parent);
+            for (int i = 0; i < worst.size(); i++) {
+                worst.set(i, worse(worst.get(i), again.get(i)));
+            }
+        }
+        return worst;
     }
 
-    /** The checks of the given shapes; forward only unless gradients. */
+    static final int REPEATS = 2;
+
+    private static CheckResult worse(CheckResult a, CheckResult b) {
+        if (!b.ok() && (a.ok() || b.relError() == null)) {
+            return b;
+        }
+        return a.ok() && b.ok() && b.relError() > a.relError() ? b : a;
+    }
+
+    /**
+     * The checks of the given shapes: the forward without autograd (inference), and unless forwardOnly the
+     * forward under autograd (training) with the input and weight gradients of L = Σ y ⊙ g.
+     */
     static List<CheckResult> convChecks(ConvOp op, String pathName, List<ConvCase> cases, boolean gradients,
             NDManager parent) {
         List<CheckResult> out = new ArrayList<>();
         for (ConvCase c : cases) {
             KnownAnswer k = KnownAnswer.of(c);
-            float[] y;
-            float[] dx;
-            float[] dw;
             try (NDManager m = parent.newSubManager()) {
-                NDArray xa = m.create(k.x, new Shape(c.batch(), c.cin(), SIZE, SIZE));
-                NDArray wa = m.create(k.w, new Shape(c.cout(), c.cin(), c.k(), c.k()));
-                xa.setRequiresGradient(gradients);
-                wa.setRequiresGradient(gradients);
-                try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                    NDArray ya = op.conv2d(xa, wa, m.create(k.b), c.stride());
-                    y = ya.toFloatArray();
-                    if (gradients) {
-                        // L = Σ y ⊙ g, so ∂L/∂y = g
-                        gc.backward(ya.mul(m.create(k.g, ya.getShape())).sum());
-                    }
+                NDArray x = m.create(k.x, new Shape(c.batch(), c.cin(), SIZE, SIZE));
+                NDArray w = m.create(k.w, new Shape(c.cout(), c.cin(), c.k(), c.k()));
+                NDArray b = m.create(k.b);
+                float[] y = op.conv2d(x, w, b, c.stride()).toFloatArray();
+                out.add(CheckResult.of(c.name() + " forward", pathName, ReferenceOps.relativeError(y, k.forward())));
+                if (!gradients) {
+                    continue;
                 }
-                dx = gradients ? xa.getGradient().toFloatArray() : null;
-                dw = gradients ? wa.getGradient().toFloatArray() : null;
-            }
-            out.add(CheckResult.of(c.name() + " forward", pathName, ReferenceOps.relativeError(y, k.forward())));
-            if (gradients) {
+                x.setRequiresGradient(true);
+                w.setRequiresGradient(true);
+                float[] yt;
+                try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    NDArray ya = op.conv2d(x, w, b, c.stride());
+                    yt = ya.toFloatArray();
+                    // ∂L/∂y = g
+                    gc.backward(ya.mul(m.create(k.g, ya.getShape())).sum());
+                }
+                out.add(CheckResult.of(c.name() + " training forward", pathName,
+                        ReferenceOps.relativeError(yt, k.forward())));
                 out.add(CheckResult.of(c.name() + " input gradient", pathName,
-                        ReferenceOps.relativeError(dx, k.inputGradient())));
+                        ReferenceOps.relativeError(x.getGradient().toFloatArray(), k.inputGradient())));
                 out.add(CheckResult.of(c.name() + " weight gradient", pathName,
-                        ReferenceOps.relativeError(dw, k.weightGradient())));
+                        ReferenceOps.relativeError(w.getGradient().toFloatArray(), k.weightGradient())));
             }
         }
         return out;

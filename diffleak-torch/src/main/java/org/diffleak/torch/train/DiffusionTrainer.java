@@ -55,6 +55,7 @@ public final class DiffusionTrainer {
     private final DpSgdConfig dp;
     /** The private side of the current run (null if non-private). */
     private DpSgdRun privacy;
+    private boolean stepThroughNonFinite;
 
     public DiffusionTrainer(UNet unet, NoiseSchedule schedule, TrainConfig config, Path runDir) {
         this(unet, schedule, config, runDir, null);
@@ -67,6 +68,15 @@ public final class DiffusionTrainer {
         this.config = config;
         this.runDir = runDir;
         this.dp = dp;
+    }
+
+    /**
+     * Keeps stepping when the loss is NaN or infinite instead of stopping: only for timing an engine path
+     * whose check failed (`diffleak bench` under diffleak.engine.check=warn), whose results are wrong anyway.
+     */
+    public DiffusionTrainer stepThroughNonFinite() {
+        stepThroughNonFinite = true;
+        return this;
     }
 
     public Path checkpointDir() {
@@ -120,7 +130,7 @@ public final class DiffusionTrainer {
                 }
                 loss = step(params, ema, adam, data, seeds, s, manager);
                 long done = s + 1;
-                if (!Double.isFinite(loss)) {
+                if (!Double.isFinite(loss) && !stepThroughNonFinite) {
                     throw new TrainingDivergedException("loss became " + loss + " at step " + done
                             + "; the last good checkpoint in " + checkpointDir() + " is kept");
                 }
@@ -223,7 +233,7 @@ public final class DiffusionTrainer {
                         gc.backward(l);
                         loss = l.getFloat();
                     }
-                    if (!Double.isFinite(loss)) {
+                    if (!Double.isFinite(loss) && !stepThroughNonFinite) {
                         return loss;
                     }
                     grads = batchGradients(params, sm);
@@ -247,7 +257,7 @@ public final class DiffusionTrainer {
                     }, sm);
                     grads = sum.grads();
                     loss = sum.lossSum() / b;
-                    if (!Double.isFinite(loss)) {
+                    if (!Double.isFinite(loss) && !stepThroughNonFinite) {
                         return loss;
                     }
                 }

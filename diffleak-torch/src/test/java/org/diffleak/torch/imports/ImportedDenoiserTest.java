@@ -14,6 +14,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.List;
+import org.diffleak.core.data.DataFetcher;
+import org.diffleak.core.engine.CheckResult;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.engine.EngineCheck;
+import org.diffleak.torch.engine.ImportedModelCheckException;
 import org.diffleak.core.config.ScheduleConfig;
 import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.data.DataException;
@@ -36,7 +42,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fixtures and their expected outputs come from src/test/resources/fixtures/make_fixtures.py. */
 class ImportedDenoiserTest extends NativeTest {
-
 
     static Path fixture(String name) {
         try {
@@ -82,6 +87,36 @@ class ImportedDenoiserTest extends NativeTest {
             assertThat(out.getManager()).isSameAs(manager);
             assertThat(out.getDataType()).isEqualTo(DataType.FLOAT32);
             assertThat(maxAbsDiff(out, eps)).isLessThan(1e-4f);
+        }
+    }
+
+    /**
+     * A module with 1 → 24 → 8 → 1 channels: where libtorch's convolution forward passes its check on these
+     * shapes (any good host, or a bad one under ONEDNN_MAX_CPU_ISA=AVX2) the TorchScript export reproduces
+     * PyTorch's output; where it fails (24 → 8 on some AVX-512 CPUs), loading stops with the failed check and
+     * the ways out. The ONNX export, on ONNX Runtime's own kernels, reproduces it everywhere.
+     */
+    @Test
+    void aTorchScriptModelLoadsOnlyWhereLibtorchIsRightForItsShapes() throws IOException {
+        List<long[]> shapes = List.of(new long[] {24, 1, 3, 3}, new long[] {8, 24, 3, 3}, new long[] {1, 8, 3, 3});
+        boolean right = EngineCheck.libtorchForward(shapes, TorchRuntime.host(), DataFetcher.defaultCacheDir(), manager)
+                .stream().allMatch(CheckResult::ok);
+        JsonNode expected = Json.MAPPER.readTree(fixture("wide_denoiser_expected.json").toFile());
+        Shape shape = new Shape(Json.MAPPER.treeToValue(expected.get("shape"), long[].class));
+        NDArray xt = manager.create(Json.MAPPER.treeToValue(expected.get("x_t"), float[].class), shape);
+        NDArray t = longs(Json.MAPPER.treeToValue(expected.get("t"), long[].class));
+        NDArray eps = manager.create(Json.MAPPER.treeToValue(expected.get("eps"), float[].class), shape);
+        try (CloseableDenoiser d = OnnxDenoiser.load(fixture("wide_denoiser.onnx"))) {
+            assertThat(maxAbsDiff(d.predictNoise(xt, t, null), eps)).isLessThan(1e-4f);
+        }
+        if (right) {
+            try (CloseableDenoiser d = TorchScriptDenoiser.load(fixture("wide_denoiser.pt"))) {
+                assertThat(maxAbsDiff(d.predictNoise(xt, t, null), eps)).isLessThan(1e-4f);
+            }
+        } else {
+            assertThatThrownBy(() -> TorchScriptDenoiser.load(fixture("wide_denoiser.pt")))
+                    .isInstanceOf(ImportedModelCheckException.class).hasMessageContaining("wide_denoiser.pt")
+                    .hasMessageContaining("conv 24→8").hasMessageContaining("ONEDNN_MAX_CPU_ISA=AVX2");
         }
     }
 
