@@ -47,7 +47,6 @@ public final class TorchRuntime {
             return;
         }
         startEngine();
-        started = true;
         ConvPath requested = requestedPath();
         EngineVerdict v;
         try (NDManager m = NDManager.newBaseManager(Engine.getEngine(ENGINE).defaultDevice(), ENGINE)) {
@@ -56,6 +55,8 @@ public final class TorchRuntime {
         verdict = v;
         convPath = ConvPath.parse(v.path());
         report(requested, v);
+        // only now: after a failed check every later call stops again instead of running on a wrong path
+        started = true;
     }
 
     /** Starts the engine without the check (for `diffleak doctor`, which checks every path itself). */
