@@ -18,9 +18,9 @@ import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.nn.UNet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 @Tag("conv")
 public class DiffusionTrainerTest {
