@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.diffleak.core.engine.CheckResult;
 import org.diffleak.core.engine.EngineVerdict;
 import org.diffleak.core.engine.HostFingerprint;
@@ -111,7 +112,7 @@ public final class EngineCheck {
             new ConvCase(32, 64, 3, 2), new ConvCase(48, 16, 1, 1), new ConvCase(32, 96, 1, 1));
 
     /** Bumped whenever the checks change, so that cached verdicts from older checks are not reused. */
-    public static final String CHECKS_VERSION = "4";
+    public static final String CHECKS_VERSION = "5";
 
     /** The path name of the checks that do not depend on the convolution path. */
     public static final String COMMON = "engine";
@@ -128,9 +129,14 @@ public final class EngineCheck {
      * (NaN in one run, a finite error in the next), so one pass proves less than two.
      */
     public static List<CheckResult> convChecks(ConvOp op, String pathName, NDManager parent) {
-        List<CheckResult> worst = convChecks(op, pathName, CONV_CASES, true, parent);
+        return worstOf(() -> convChecks(op, pathName, CONV_CASES, true, parent));
+    }
+
+    /** The checks run {@link #REPEATS} times, keeping each one's worst result. */
+    private static List<CheckResult> worstOf(Supplier<List<CheckResult>> run) {
+        List<CheckResult> worst = new ArrayList<>(run.get());
         for (int r = 1; r < REPEATS; r++) {
-            List<CheckResult> again = convChecks(op, pathName, CONV_CASES, true, parent);
+            List<CheckResult> again = run.get();
             for (int i = 0; i < worst.size(); i++) {
                 worst.set(i, worse(worst.get(i), again.get(i)));
             }
@@ -292,7 +298,8 @@ public final class EngineCheck {
 
     /**
      * Forward checks of libtorch's own convolution on the shapes of an imported model's 4-D weights
-     * [C_out, C_in, k, k], at strides 1 and 2 (a module does not say which it uses); cached per shape.
+     * [C_out, C_in, k, k], at strides 1 and 2 (a module does not say which it uses), each run as many times
+     * as the path checks keeping the worst; cached per shape.
      */
     public static List<CheckResult> libtorchForward(List<long[]> convWeightShapes, HostFingerprint host, Path cacheDir,
             NDManager m) {
@@ -304,7 +311,7 @@ public final class EngineCheck {
                 ConvCase c = new ConvCase((int) w[1], (int) w[0], (int) w[2], stride);
                 String name = c.name() + " forward";
                 CheckResult r = all.stream().filter(x -> x.name().equals(name)).findFirst().orElseGet(() -> {
-                    CheckResult fresh = convChecks(ConvPath.ONEDNN, IMPORTED, List.of(c), false, m).get(0);
+                    CheckResult fresh = worstOf(() -> convChecks(ConvPath.ONEDNN, IMPORTED, List.of(c), false, m)).get(0);
                     all.add(fresh);
                     results.changed = true;
                     return fresh;
