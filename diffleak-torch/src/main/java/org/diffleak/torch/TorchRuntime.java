@@ -13,6 +13,7 @@ import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.torch.engine.ConvPath;
 import org.diffleak.torch.engine.EngineCheck;
 import org.diffleak.torch.engine.EngineCheckException;
+import org.diffleak.torch.engine.EngineCheckProcess;
 import org.diffleak.torch.engine.ImportedModelCheckException;
 
 /**
@@ -48,6 +49,9 @@ public final class TorchRuntime {
         }
         startEngine();
         ConvPath requested = requestedPath();
+        // the kernels under test run in a child JVM; this one reads the verdict from the cache
+        EngineCheckProcess.fillCache(host(), DataFetcher.defaultCacheDir(), JniUtils.getNumThreads(),
+                Integer.getInteger("ai.djl.pytorch.num_interop_threads", 1));
         EngineVerdict v;
         try (NDManager m = NDManager.newBaseManager(Engine.getEngine(ENGINE).defaultDevice(), ENGINE)) {
             v = EngineCheck.select(requested, host(), DataFetcher.defaultCacheDir(), m);

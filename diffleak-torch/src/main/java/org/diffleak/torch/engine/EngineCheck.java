@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -321,6 +322,13 @@ public final class EngineCheck {
         }
         results.save();
         return out;
+    }
+
+    /** Whether this host's cache file holds the common checks and every path's. */
+    static boolean cached(HostFingerprint host, Path cacheDir) {
+        Results results = new Results(host, cacheDir, null);
+        return results.byPath.containsKey(COMMON)
+                && Arrays.stream(ConvPath.values()).allMatch(p -> results.byPath.containsKey(p.id()));
     }
 
     /** Check results by path name, read from and written to this host's cache file. */
