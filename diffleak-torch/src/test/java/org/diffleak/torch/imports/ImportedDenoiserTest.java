@@ -20,6 +20,7 @@ import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.engine.CheckResult;
+import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.Json;
@@ -249,5 +250,19 @@ class ImportedDenoiserTest extends NativeTest {
         }
         assertThatThrownBy(() -> Denoisers.load(dir.resolve("weights.bin"), manager))
                 .isInstanceOf(DataException.class).hasMessageContaining("weights.bin");
+    }
+
+    @Test
+    void importedModelShapesAreCheckedAtBothStridesAndCached(@TempDir Path cache) throws Exception {
+        HostFingerprint host = new HostFingerprint("test cpu", "flags", Map.of("threads", "1"));
+        // here, not among the conv-tagged tests: the forced-path runs must not execute libtorch's conv kernel
+        List<CheckResult> first = EngineCheck.libtorchForward(List.of(new long[] {32, 32, 3, 3}, new long[] {16, 48, 1, 1}),
+                host, cache, manager);
+        assertThat(first).extracting(CheckResult::name).containsExactly("conv 32→32 k3 s1 forward",
+                "conv 32→32 k3 s2 forward", "conv 48→16 k1 s1 forward", "conv 48→16 k1 s2 forward");
+        Path file = cache.resolve("engine-check").resolve(host.key() + ".json");
+        Files.writeString(file, Files.readString(file).replace("\"ok\" : true", "\"ok\" : false"));
+        assertThat(EngineCheck.libtorchForward(List.of(new long[] {32, 32, 3, 3}), host, cache, manager))
+                .noneMatch(CheckResult::ok);
     }
 }
