@@ -15,6 +15,7 @@ import org.diffleak.torch.engine.EngineCheck;
 import org.diffleak.torch.engine.EngineCheckException;
 import org.diffleak.torch.engine.EngineCheckProcess;
 import org.diffleak.torch.engine.ImportedModelCheckException;
+import org.diffleak.torch.engine.NativeLogging;
 
 /**
  * The one seam to the PyTorch engine: offline mode, thread counts, engine versions, and the engine check
@@ -75,6 +76,7 @@ public final class TorchRuntime {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(interop));
         Engine.getEngine(ENGINE);
+        NativeLogging.apply();
         JniUtils.setNumThreads(threads);
         engineStarted = true;
     }
