@@ -10,12 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.diffleak.core.attack.GenerationAttack;
 import org.diffleak.core.attack.ReconstructionAttack;
 import org.diffleak.core.attack.Similarity;
 import org.diffleak.core.blackbox.BlackBoxTarget;
 import org.diffleak.core.blackbox.RemoteTarget;
 import org.diffleak.core.config.DataConfig;
+import org.diffleak.core.data.CandidateImages;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.Datasets;
 import org.diffleak.core.data.ImageDataset;
@@ -37,9 +40,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs one membership attack on a model or a served endpoint (--url): candidates are the first --count images of"
-                + " a member split and of a non-member split (indices from a splits.json); writes raw scores"
-                + " (id,label,score) and prints the metrics.")
+        description = "Runs one membership attack on a model or a served endpoint (--url): candidates are image folders or"
+                + " lists (--members DIR_OR_LIST --non-members DIR_OR_LIST), or the first --count images of a member"
+                + " split and of a non-member split (indices from a splits.json); writes raw scores (id,label,score)"
+                + " and prints the metrics.")
 final class AttackCommand implements Callable<Integer> {
 
     @Spec
@@ -56,8 +60,12 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--generations", defaultValue = "16", description = "generation: images per label (default ${DEFAULT-VALUE})") int generations;
     @Option(names = "--metric", defaultValue = "ssim", description = "black-box score: ssim or neg_l2 (default ${DEFAULT-VALUE})") String metric;
     @Option(names = "--splits", description = "splits.json (default: MODEL/splits.json)") Path splitsFile;
-    @Option(names = "--members", defaultValue = "public", description = "split the target trained on (default ${DEFAULT-VALUE})") String membersSplit;
-    @Option(names = "--non-members", defaultValue = "nonmembers", description = "held-out split (default ${DEFAULT-VALUE})") String nonMembersSplit;
+    @Option(names = "--members", defaultValue = "public",
+            description = "images the target trained on: a folder or list file of images, or a split name of the splits"
+                    + " file (default ${DEFAULT-VALUE})") String membersSplit;
+    @Option(names = "--non-members", defaultValue = "nonmembers",
+            description = "held-out images: a folder or list file, or a split name (default ${DEFAULT-VALUE})")
+    String nonMembersSplit;
     @Option(names = "--count", defaultValue = "1000", description = "candidates per side (default ${DEFAULT-VALUE})") int count;
     @Option(names = "--dataset", defaultValue = "fashion-mnist") String dataset;
     @Option(names = "--data-dir") String dataDir;
@@ -94,36 +102,37 @@ final class AttackCommand implements Callable<Integer> {
         String name = a != null ? a.name() : attack.equals("reconstruction")
                 ? new ReconstructionAttack(strength, ddimSteps, noisings, seed, batch).name() + ", " + metric
                 : new GenerationAttack(generations, ddimSteps, seed, batch).name() + ", " + metric;
-        Path sf = splitsFile != null ? splitsFile : (model != null && Files.isDirectory(model) ? model.resolve("splits.json") : null);
-        if (sf == null || !Files.isRegularFile(sf)) {
-            throw new DataException("no splits file: pass --splits (the splits.json written beside the training run)");
-        }
-        Splits splits = Splits.load(sf);
         var log = spec.commandLine().getOut();
-        int[] mem = first(splits.byName(membersSplit), count);
-        int[] non = first(splits.byName(nonMembersSplit), count);
-        int[] idx = new int[mem.length + non.length];
-        System.arraycopy(mem, 0, idx, 0, mem.length);
-        System.arraycopy(non, 0, idx, mem.length, non.length);
+        boolean images = Files.exists(Path.of(membersSplit)) || Files.exists(Path.of(nonMembersSplit));
+        Path sf = splitsFile != null ? splitsFile : (model != null && Files.isDirectory(model) ? model.resolve("splits.json") : null);
+        if (!images && (sf == null || !Files.isRegularFile(sf))) {
+            throw new DataException("no candidates: pass --members and --non-members as image folders or lists, or"
+                    + " --splits (the splits.json written beside the training run) with split names");
+        }
+        Function<int[], Picked> candidates = shape -> images
+                ? fromImages(shape[0], shape[1])
+                : fromSplits(Splits.load(sf), sf, shape[0], shape[1], log);
+        Picked cands;
         double[] scores;
         if (url != null) {
             try (RemoteTarget remote = new RemoteTarget(url)) {
-                scores = blackBox(remote, candidates(splits, sf, idx, remote.channels(), remote.imageSize(), log), column, log);
+                cands = candidates.apply(new int[] {remote.channels(), remote.imageSize()});
+                scores = blackBox(remote, cands.images().images(), column, log);
                 log.printf("%d queries to %s%n", remote.queries(), url);
             }
         } else {
             try (NDManager m = TorchRuntime.newManager(); CloseableDenoiser d = Denoisers.load(model, m)) {
-                ImageDataset cands = candidates(splits, sf, idx, d.channels(), d.imageSize(), log);
-                scores = blackBox ? blackBox(new LocalBlackBox(d), cands, column, log)
-                        : a.score(d, cands, ConsoleProgress.forConsole(log));
+                cands = candidates.apply(new int[] {d.channels(), d.imageSize()});
+                scores = blackBox ? blackBox(new LocalBlackBox(d), cands.images().images(), column, log)
+                        : a.score(d, cands.images().images(), ConsoleProgress.forConsole(log));
             }
         }
-        boolean[] labels = new boolean[idx.length];
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < idx.length; i++) {
-            labels[i] = i < mem.length;
-            ids.add(Integer.toString(idx[i]));
+        int members = cands.members();
+        boolean[] labels = new boolean[cands.images().size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i < members;
         }
+        List<String> ids = cands.images().ids();
         new ScoresCsv(ids, labels, scores).write(out);
         MembershipMetrics mm = MembershipMetrics.compute(labels, scores, 1000, 0);
         if (json) {
@@ -137,19 +146,36 @@ final class AttackCommand implements Callable<Integer> {
             log.println(Json.toJson(r));
         } else {
             log.printf("%s on %d members / %d non-members: AUC %.4f [%.4f, %.4f], TPR@1%%FPR %.4f, TPR@0.1%%FPR %.4f,"
-                    + " balanced accuracy %.4f; scores in %s%n", name, mem.length, non.length, mm.auc(),
+                    + " balanced accuracy %.4f; scores in %s%n", name, members, labels.length - members, mm.auc(),
                     mm.aucCi().low(), mm.aucCi().high(), mm.tprAt1PctFpr(), mm.tprAt01PctFpr(), mm.balancedAccuracy(),
                     out);
         }
         return 0;
     }
 
-    private ImageDataset candidates(Splits splits, Path sf, int[] idx, int channels, int size, PrintWriter log) {
+    /** Candidates, members first: the first `members` rows. */
+    private record Picked(CandidateImages images, int members) {}
+
+    /** --members then --non-members as image folders or lists. */
+    private Picked fromImages(int channels, int size) {
+        CandidateImages mem = CandidateImages.read(Path.of(membersSplit), channels, size, "--members");
+        return new Picked(mem.concat(CandidateImages.read(Path.of(nonMembersSplit), channels, size, "--non-members"),
+                "candidates"), mem.size());
+    }
+
+    /** The first --count images of the member split, then of the non-member split; ids are dataset indices. */
+    private Picked fromSplits(Splits splits, Path sf, int channels, int size, PrintWriter log) {
+        int[] mem = first(splits.byName(membersSplit), count);
+        int[] non = first(splits.byName(nonMembersSplit), count);
+        int[] idx = new int[mem.length + non.length];
+        System.arraycopy(mem, 0, idx, 0, mem.length);
+        System.arraycopy(non, 0, idx, mem.length, non.length);
         ImageDataset all = Datasets.load(new DataConfig(dataset, dataDir, null, channels, size, "all", 0), log);
         if (all.size() != splits.datasetSize()) {
             throw new DataException(sf + ": made for " + splits.datasetSize() + " images, the dataset has " + all.size());
         }
-        return all.subset(idx, "candidates");
+        return new Picked(new CandidateImages(all.subset(idx, "candidates"),
+                IntStream.of(idx).mapToObj(Integer::toString).toList(), ""), mem.length);
     }
 
     /** Raw black-box scores: the chosen similarity (no shadows here; `diffleak audit` fits inference models). */

@@ -14,6 +14,8 @@ import org.diffleak.core.audit.AuditScoring;
 import org.diffleak.core.audit.AuditSignals;
 import org.diffleak.core.audit.PrivacyAudit;
 import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.config.AuditRequest;
+import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.report.Ablation;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
@@ -23,6 +25,7 @@ import org.diffleak.core.report.PropertyReportWriter;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Provenance;
+import org.diffleak.torch.DiffLeak;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.Audit;
 import org.diffleak.torch.audit.ReconstructionSection;
@@ -33,9 +36,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "The main job: trains (or loads from the cache) a target and shadow models, runs every"
+        description = {"The main job: trains (or loads from the cache) a target and shadow models, runs every"
                 + " membership attack, fits the inference models on the shadows and writes index.html,"
-                + " results.json, scores.csv and manifest.json. A second run only recomputes what changed.")
+                + " results.json, scores.csv and manifest.json. A second run only recomputes what changed.",
+            "With --target it audits your own model instead: --members and --non-members give the images it was"
+                + " and was not trained on; every attack the target's access allows runs."})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec
@@ -55,6 +60,44 @@ final class AuditCommand implements Callable<Integer> {
             description = "models and signals cached by content hash (default ${DEFAULT-VALUE})")
     Path cache;
 
+    @Option(names = "--target", paramLabel = "PATH_OR_URL",
+            description = "audit this model: a DiffLeak model directory, a .pt/.onnx with its spec JSON beside it, or"
+                    + " the http:// URL of a `diffleak serve` endpoint (black-box attacks only)")
+    String target;
+
+    @Option(names = "--members", paramLabel = "FOLDER_OR_LIST",
+            description = "with --target: images the model was trained on (folder, class subfolders 0..k-1, or a"
+                    + " text/CSV list of paths with an optional label column)")
+    String members;
+
+    @Option(names = "--non-members", paramLabel = "FOLDER_OR_LIST",
+            description = "with --target: images it was not trained on, from the same distribution")
+    String nonMembers;
+
+    @Option(names = "--aux", paramLabel = "FOLDER_OR_LIST",
+            description = "with --target: the attacker's own images; shadows fine-tune from --shadow-base on them and"
+                    + " the decision rules (threshold, Gaussian LR, MLP) are fitted on the shadows")
+    String aux;
+
+    @Option(names = "--shadow-base", paramLabel = "MODEL_DIR", description = "with --aux: the DiffLeak model shadows"
+            + " fine-tune from")
+    String shadowBase;
+
+    @Option(names = "--shadow-count", description = "with --aux: number of shadow models (default 2)")
+    Integer shadowCount;
+
+    @Option(names = "--shadow-steps", description = "with --aux: fine-tuning steps per shadow (default: the default"
+            + " audit's recipe, 400)")
+    Integer shadowSteps;
+
+    @Option(names = "--attacks", split = ",", paramLabel = "NAME",
+            description = "with --target: run only these (loss, pia, pian, secmi, reconstruction, generation;"
+                    + " default every one the access allows)")
+    List<String> attacks;
+
+    @Option(names = "--seed", description = "with --target: seed of every random draw (default 0)")
+    Long seed;
+
     @Option(names = "--property",
             description = "also run property inference and the private sampler for this property (footwear, 5,7,9, ...)"
                     + " on the base model; report in OUT/property, summary in the audit page")
@@ -72,6 +115,16 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter log = spec.commandLine().getOut();
+        AuditRequest request = request();
+        if (request != null) {
+            return auditModel(request, log);
+        }
+        for (String option : List.of("--members", "--non-members", "--aux", "--shadow-base", "--shadow-count",
+                "--shadow-steps", "--attacks", "--seed")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " goes with --target (the model to audit)");
+            }
+        }
         long t0 = System.nanoTime();
         AuditConfig c = config != null ? AuditConfig.read(config) : AuditConfig.preset(preset);
         Path dir = out != null ? out : Path.of("runs", "audit-" + c.name());
@@ -127,6 +180,56 @@ final class AuditCommand implements Callable<Integer> {
         Json.write(dir.resolve("manifest.json"), manifest);
         print(log, outcomes);
         printPrivacy(log, privacy);
+        log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
+                dir.resolve(ReportWriter.HTML).toAbsolutePath());
+        return 0;
+    }
+
+    /** The audit of the user's own model that --target or a request YAML asks for, or null for a trained audit. */
+    private AuditRequest request() {
+        boolean yaml = config != null && AuditRequest.isRequest(config);
+        if (target == null && !yaml) {
+            return null;
+        }
+        if (target != null && config != null) {
+            throw new IllegalArgumentException("pass --target or --config, not both");
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--preset")) {
+            throw new IllegalArgumentException("--preset makes an audit of a model DiffLeak trains; drop it with --target");
+        }
+        if (property != null || gradientInversion) {
+            throw new IllegalArgumentException("--property and --gradient-inversion need a DiffLeak-trained audit's"
+                    + " public base model; they do not run with --target");
+        }
+        AuditRequest r = yaml ? AuditRequest.read(config) : AuditRequest.of(target, require(members, "--members"),
+                require(nonMembers, "--non-members"));
+        if (aux != null || shadowBase != null) {
+            r = r.withShadows(aux, shadowBase, shadowCount != null ? shadowCount : r.shadows());
+        }
+        if (shadowSteps != null) {
+            TrainConfig t = r.shadowTrain();
+            r = r.withShadowTrain(new TrainConfig(shadowSteps, t.batchSize(), t.learningRate(),
+                    Math.min(t.warmupSteps(), shadowSteps), t.weightDecay(), t.gradClip(), t.emaDecay(),
+                    t.labelDropout(), Math.min(t.checkpointEvery(), shadowSteps), t.seed()));
+        }
+        if (attacks != null) {
+            r = r.withAttacks(attacks);
+        }
+        return seed != null ? r.withSeed(seed) : r;
+    }
+
+    private static String require(String value, String option) {
+        if (value == null) {
+            throw new IllegalArgumentException("--target needs " + option + " (a folder of images or a list file)");
+        }
+        return value;
+    }
+
+    private int auditModel(AuditRequest request, PrintWriter log) {
+        long t0 = System.nanoTime();
+        Path dir = out != null ? out : Path.of("runs", "audit-" + request.name());
+        AuditReport report = DiffLeak.audit(request, dir, cache, log, task -> ConsoleProgress.forConsole(log));
+        print(log, report.attacks());
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
                 dir.resolve(ReportWriter.HTML).toAbsolutePath());
         return 0;

@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.config.AuditRequest;
+import org.diffleak.core.data.CandidateImages;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.report.Ablation;
 import org.diffleak.core.report.AttackOutcome;
@@ -27,9 +29,46 @@ public final class AuditReportBuilder {
         AuditConfig c = s.config();
         List<AuditReport.Timing> timings = s.timings().stream()
                 .map(t -> new AuditReport.Timing(t.name(), t.seconds())).toList();
+        List<String> ids = IntStream.of(s.targetIds()).mapToObj(i -> "#" + i).toList();
         return new AuditReport("DiffLeak membership audit: " + c.name(), scenario(c), threatModel(c),
-                new TargetSummary(c.name(), s.targetFacts()), settings(c), outcomes, galleries(s, outcomes), ablations,
-                privacy, timings);
+                new TargetSummary(c.name(), s.targetFacts()), settings(c), outcomes,
+                galleries(s.targetCandidates(), ids, s.targetMembers(), outcomes), ablations, privacy, timings);
+    }
+
+    /**
+     * The report of an audit of the owner's own model.
+     *
+     * @param targetFacts what the header says of the target: its file, hash, candidates, access, what did not run
+     * @param candidates members first, then non-members, in the order of the outcomes' scores
+     * @param shadows shadow models the decision rules were fitted on (0: raw scores only)
+     */
+    public static AuditReport forModel(AuditRequest r, List<Fact> targetFacts, CandidateImages candidates, int members,
+            int shadows, List<AttackOutcome> outcomes, List<AuditReport.Timing> timings) {
+        int nonMembers = candidates.size() - members;
+        String scenario = "The owner's model " + r.target() + " was audited on " + members + " images it was trained"
+                + " on (" + r.members() + ") and " + nonMembers + " images it was not trained on (" + r.nonMembers()
+                + "). The audit asks whether an attacker can tell them apart.";
+        String access = r.remote()
+                ? "The target is served over HTTP: only black-box attacks ran. They query the service as any client"
+                        + " can: img2img (noise the query to strength s, denoise it back, compare with the query) or,"
+                        + " for a class-conditional model, label-only generation."
+                : "The model file is at hand: gray-box attacks (loss, PIA, PIAN, SecMI) query the noise prediction"
+                        + " ε_θ(x_t, t); black-box attacks query generated images only (img2img and, for a"
+                        + " class-conditional model, label-only generation).";
+        String decisions = shadows > 0
+                ? "The attacker fine-tunes " + shadows + " shadow model(s) from " + r.shadowBase() + " on its own images ("
+                        + r.aux() + "), where membership is known, and fits every decision rule (threshold, Gaussian"
+                        + " likelihood ratio, MLP) on them only; the target's labels serve the metrics alone."
+                : "No shadow models (no aux images and shadow base given): the report shows raw-score attacks, whose"
+                        + " AUC and TPR at low FPR need no threshold; decision rules fitted on shadows (threshold,"
+                        + " Gaussian likelihood ratio, MLP) and their balanced accuracy are not run.";
+        List<Fact> settings = new ArrayList<>(attackSettings(r.attacks()));
+        settings.add(new Fact("bootstrap", AuditScoring.BOOTSTRAPS + " stratified resamples, 95% percentile intervals"));
+        settings.add(new Fact("seed", Long.toString(r.seed())));
+        List<String> ids = candidates.ids();
+        return new AuditReport("DiffLeak membership audit: " + r.name(), scenario, access + "\n\n" + decisions,
+                new TargetSummary(r.name(), targetFacts), settings, outcomes,
+                galleries(candidates.images(), ids, members, outcomes), List.of(), List.of(), timings);
     }
 
     private static String scenario(AuditConfig c) {
@@ -55,8 +94,24 @@ public final class AuditReportBuilder {
     }
 
     private static List<Fact> settings(AuditConfig c) {
+        List<Fact> f = new ArrayList<>(attackSettings(c.attacks()));
+        if (c.defense() != null) {
+            AuditConfig.Defense d = c.defense();
+            f.add(new Fact("defense", String.format("DP-SGD on target and shadows at ε ∈ {%s}, δ = %g, clip C = %g;"
+                    + " σ calibrated to each ε over the training steps", String.join(", ", d.labels()), d.delta(),
+                    d.clip())));
+        }
+        if (c.canaries() != null) {
+            f.add(new Fact("canaries", String.format("%d %s canaries, each inserted into the target's training set"
+                    + " by a fair coin (seed %d)", c.canaries().count(), c.canaries().kind(), c.canaries().seed())));
+        }
+        f.add(new Fact("bootstrap", AuditScoring.BOOTSTRAPS + " stratified resamples, 95% percentile intervals"));
+        f.add(new Fact("seed", Long.toString(c.seed())));
+        return f;
+    }
+
+    private static List<Fact> attackSettings(AuditConfig.AttackSettings a) {
         List<Fact> f = new ArrayList<>();
-        var a = c.attacks();
         if (a.loss() != null) {
             f.add(new Fact("loss attack", "t = " + a.loss().t() + ", " + a.loss().repeats() + " repetitions"));
         }
@@ -75,29 +130,18 @@ public final class AuditReportBuilder {
                     + a.generation().steps() + " DDIM steps"));
         }
         f.add(new Fact("threshold similarity", a.metric()));
-        if (c.defense() != null) {
-            AuditConfig.Defense d = c.defense();
-            f.add(new Fact("defense", String.format("DP-SGD on target and shadows at ε ∈ {%s}, δ = %g, clip C = %g;"
-                    + " σ calibrated to each ε over the training steps", String.join(", ", d.labels()), d.delta(),
-                    d.clip())));
-        }
-        if (c.canaries() != null) {
-            f.add(new Fact("canaries", String.format("%d %s canaries, each inserted into the target's training set"
-                    + " by a fair coin (seed %d)", c.canaries().count(), c.canaries().kind(), c.canaries().seed())));
-        }
-        f.add(new Fact("bootstrap", AuditScoring.BOOTSTRAPS + " stratified resamples, 95% percentile intervals"));
-        f.add(new Fact("seed", Long.toString(c.seed())));
         return f;
     }
 
-    /** The best attack's most and least exposed members, with their scores. */
-    private static List<ImageGallery> galleries(AuditSignals s, List<AttackOutcome> outcomes) {
+    /** The best attack's most and least exposed members, with their scores; ids label the images. */
+    private static List<ImageGallery> galleries(ImageDataset d, List<String> ids, int targetMembers,
+            List<AttackOutcome> outcomes) {
         if (outcomes.isEmpty()) {
             return List.of();
         }
         AttackOutcome best = AuditScoring.best(outcomes);
         double[] scores = best.scores().scores();
-        Integer[] members = IntStream.range(0, s.targetMembers()).boxed()
+        Integer[] members = IntStream.range(0, targetMembers).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed()).toArray(Integer[]::new);
         int k = Math.min(GALLERY, members.length / 2);
         int[] top = new int[k];
@@ -107,19 +151,20 @@ public final class AuditReportBuilder {
             bottom[i] = members[members.length - 1 - i];
         }
         String by = best.name() + " (" + best.scenario() + ", " + best.inference() + ")";
-        return List.of(gallery(s, top, scores, "Most exposed members", "Members the strongest attack, " + by
+        return List.of(gallery(d, ids, top, scores, "Most exposed members", "Members the strongest attack, " + by
                         + ", scores highest: the training images this model gives away first."),
-                gallery(s, bottom, scores, "Least exposed members", "Members that " + by + " scores lowest."));
+                gallery(d, ids, bottom, scores, "Least exposed members", "Members that " + by + " scores lowest."));
     }
 
-    private static ImageGallery gallery(AuditSignals s, int[] rows, double[] scores, String title, String caption) {
-        ImageDataset d = s.targetCandidates();
+    private static ImageGallery gallery(ImageDataset d, List<String> ids, int[] rows, double[] scores, String title,
+            String caption) {
         int px = d.imageSize();
         float[] pixels = new float[rows.length * px];
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
             d.copyImage(rows[i], pixels, i * px);
-            labels.add(String.format("#%d · %.4g", s.targetIds()[rows[i]], scores[rows[i]]));
+            String id = ids.get(rows[i]);
+            labels.add(String.format("%s · %.4g", id.substring(id.lastIndexOf('/') + 1), scores[rows[i]]));
         }
         return new ImageGallery(title, caption, pixels, rows.length, d.channels(), d.height(), d.width(),
                 Math.min(8, rows.length), labels);

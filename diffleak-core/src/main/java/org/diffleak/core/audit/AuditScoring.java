@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.diffleak.core.config.AuditConfig;
 import org.diffleak.core.inference.GaussianLikelihoodRatio;
 import org.diffleak.core.inference.MembershipInference;
 import org.diffleak.core.inference.MlpInference;
@@ -26,13 +25,39 @@ public final class AuditScoring {
     private AuditScoring() {}
 
     public static List<AttackOutcome> outcomes(AuditSignals s) {
-        boolean[] targetLabels = labels(s.targetMembers(), s.targetNonMembers());
-        List<String> ids = IntStream.of(s.targetIds()).mapToObj(Integer::toString).toList();
+        return outcomes(s.signals(), s.targetMembers(), s.targetNonMembers(), s.shadowCandidatesPerSide(),
+                IntStream.of(s.targetIds()).mapToObj(Integer::toString).toList(), s.config().attacks().metric(),
+                s.config().seed());
+    }
+
+    /**
+     * Outcomes of signals whose target rows hold members first, then non-members. A signal without shadow
+     * rows gives one outcome of raw scores (the score, or the `metric` similarity of a black-box signal) and
+     * no decision: with no shadow there is nothing to fit a threshold on.
+     *
+     * @param shadowPerSide members (= non-members) of each shadow
+     * @param ids the target candidates' ids, in row order
+     */
+    public static List<AttackOutcome> outcomes(List<Signal> signals, int members, int nonMembers, int shadowPerSide,
+            List<String> ids, String metric, long seed) {
+        boolean[] targetLabels = labels(members, nonMembers);
         List<AttackOutcome> out = new ArrayList<>();
-        for (Signal sig : s.signals()) {
+        for (Signal sig : signals) {
+            if (sig.shadows().isEmpty()) {
+                int column = thresholdColumn(metric, sig);
+                double[] scores = new double[sig.target().length];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = sig.target()[i][column];
+                }
+                String inference = sig.featureNames().size() == 1 ? "raw" : "raw " + metric;
+                out.add(new AttackOutcome(sig.name(), sig.scenario(), sig.access(), inference,
+                        new ScoresCsv(ids, targetLabels, scores),
+                        MembershipMetrics.compute(targetLabels, scores, BOOTSTRAPS, seed), null));
+                continue;
+            }
             double[][] shadow = pooled(sig.shadows());
-            boolean[] shadowLabels = pooledLabels(sig.shadows().size(), s.shadowCandidatesPerSide());
-            for (MembershipInference inf : inferences(s.config(), sig)) {
+            boolean[] shadowLabels = pooledLabels(sig.shadows().size(), shadowPerSide);
+            for (MembershipInference inf : inferences(metric, seed, sig)) {
                 MembershipInference.Fitted fitted = inf.fit(shadow, shadowLabels);
                 double[] scores = fitted.scoreAll(sig.target());
                 boolean[] decisions = new boolean[scores.length];
@@ -40,9 +65,9 @@ public final class AuditScoring {
                     decisions[i] = fitted.isMember(sig.target()[i]);
                 }
                 String inference = sig.featureNames().size() == 1 ? "raw" : inf.name();
-                MembershipMetrics m = MembershipMetrics.compute(targetLabels, scores, BOOTSTRAPS, s.config().seed());
-                out.add(new AttackOutcome(sig.name(), sig.scenario(), sig.access(), inference, new ScoresCsv(ids, targetLabels, scores), m,
-                        balancedAccuracy(targetLabels, decisions)));
+                MembershipMetrics m = MembershipMetrics.compute(targetLabels, scores, BOOTSTRAPS, seed);
+                out.add(new AttackOutcome(sig.name(), sig.scenario(), sig.access(), inference,
+                        new ScoresCsv(ids, targetLabels, scores), m, balancedAccuracy(targetLabels, decisions)));
             }
         }
         return out;
@@ -52,26 +77,25 @@ public final class AuditScoring {
      * Gray-box signals (one column): a threshold on the raw score. Black-box signals: a threshold on the
      * configured similarity, a Gaussian likelihood ratio and an MLP over all similarities.
      */
-    private static List<MembershipInference> inferences(AuditConfig c, Signal sig) {
-        int column = thresholdColumn(c, sig);
+    private static List<MembershipInference> inferences(String metric, long seed, Signal sig) {
+        int column = thresholdColumn(metric, sig);
         if (sig.featureNames().size() == 1) {
             return List.of(new ThresholdInference(column, true));
         }
-        return List.of(new ThresholdInference(column, true), new GaussianLikelihoodRatio(),
-                new MlpInference(c.seed()));
+        return List.of(new ThresholdInference(column, true), new GaussianLikelihoodRatio(), new MlpInference(seed));
     }
 
     /** The feature a threshold decides on (higher = member): the score, or the configured similarity. */
-    static int thresholdColumn(AuditConfig c, Signal sig) {
+    static int thresholdColumn(String metric, Signal sig) {
         if (sig.featureNames().size() == 1) {
             return 0;
         }
-        int metric = sig.featureNames().indexOf(c.attacks().metric());
-        if (metric < 0) {
-            throw new IllegalArgumentException(sig.name() + " has no feature " + c.attacks().metric()
+        int column = sig.featureNames().indexOf(metric);
+        if (column < 0) {
+            throw new IllegalArgumentException(sig.name() + " has no feature " + metric
                     + " (it has " + sig.featureNames() + ")");
         }
-        return metric;
+        return column;
     }
 
     /** The outcome with the highest AUC. */

@@ -65,7 +65,7 @@ public final class PrivacyAudit {
         List<double[]> scores = new ArrayList<>();
         for (int i = 0; i < s.signals().size(); i++) {
             Signal sig = s.signals().get(i);
-            int col = AuditScoring.thresholdColumn(s.config(), sig);
+            int col = AuditScoring.thresholdColumn(s.config().attacks().metric(), sig);
             double[][] rows = s.canaries().rows().get(i);
             double[] x = new double[rows.length];
             for (int j = 0; j < rows.length; j++) {

@@ -136,6 +136,36 @@ public record AuditConfig(
                 throw new IllegalArgumentException("attacks.batch must be ≥ 1, got " + batch);
             }
         }
+
+        /** The attack families that run: loss, pia, pian, secmi, reconstruction, generation. */
+        public List<String> families() {
+            List<String> f = new java.util.ArrayList<>();
+            Object[] sections = {loss, pia, pian, secmi, reconstruction, generation};
+            for (int i = 0; i < FAMILIES.size(); i++) {
+                if (sections[i] != null) {
+                    f.add(FAMILIES.get(i));
+                }
+            }
+            return f;
+        }
+
+        /** These settings with only the named families kept (each must be one of {@link #FAMILIES}). */
+        public AttackSettings only(List<String> keep) {
+            for (String k : keep) {
+                if (!FAMILIES.contains(k)) {
+                    throw new IllegalArgumentException("unknown attack '" + k + "' (known: " + String.join(", ", FAMILIES)
+                            + ")");
+                }
+            }
+            return new AttackSettings(keep.contains("loss") ? loss : null, keep.contains("pia") ? pia : null,
+                    keep.contains("pian") ? pian : null, keep.contains("secmi") ? secmi : null,
+                    keep.contains("reconstruction") ? reconstruction : null,
+                    keep.contains("generation") ? generation : null, labels, metric, batch);
+        }
+
+        /** Every attack family, gray-box first. */
+        public static final List<String> FAMILIES = List.of("loss", "pia", "pian", "secmi", "reconstruction",
+                "generation");
     }
 
     /**

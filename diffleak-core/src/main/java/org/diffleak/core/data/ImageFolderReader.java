@@ -74,7 +74,7 @@ public final class ImageFolderReader {
     }
 
     /** Non-hidden entries of dir sorted by name. */
-    private static List<Path> list(Path dir) {
+    static List<Path> list(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> !p.getFileName().toString().startsWith("."))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
@@ -85,7 +85,7 @@ public final class ImageFolderReader {
     }
 
     /** The image files directly in dir; hidden ones (such as macOS "._x.jpg" forks) are skipped. */
-    private static List<Path> images(Path dir) {
+    static List<Path> images(Path dir) {
         return list(dir).stream().filter(p -> {
             String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
             return Files.isRegularFile(p) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
@@ -93,6 +93,38 @@ public final class ImageFolderReader {
     }
 
     private static void load(Path file, int channels, int size, float[] dst, int offset) {
+        BufferedImage img = decode(file);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        float[][] planes = planes(img, channels);
+        Taps tx = taps(w, size);
+        Taps ty = taps(h, size);
+        for (int c = 0; c < channels; c++) {
+            resize(planes[c], w, tx, ty, size, dst, offset + c * size * size);
+        }
+    }
+
+    /**
+     * One image exactly as stored, without resizing or colour conversion: an image that is not size×size or
+     * has another number of colour channels is a one-line error naming the file.
+     */
+    static void loadExact(Path file, int channels, int size, float[] dst, int offset) {
+        BufferedImage img = decode(file);
+        int stored = img.getColorModel().getNumColorComponents();
+        if (img.getWidth() != size || img.getHeight() != size || stored != channels) {
+            throw new DataException(file + ": image is " + stored + "x" + img.getHeight() + "x" + img.getWidth()
+                    + " (channels x height x width), the model takes " + channels + "x" + size + "x" + size);
+        }
+        float[][] planes = planes(img, channels);
+        for (int c = 0; c < channels; c++) {
+            System.arraycopy(planes[c], 0, dst, offset + c * size * size, size * size);
+        }
+    }
+
+    private static BufferedImage decode(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": no such image file");
+        }
         BufferedImage img;
         try {
             img = ImageIO.read(file.toFile());
@@ -102,14 +134,7 @@ public final class ImageFolderReader {
         if (img == null) {
             throw new DataException(file + ": cannot read image");
         }
-        int w = img.getWidth();
-        int h = img.getHeight();
-        float[][] planes = planes(img, channels);
-        Taps tx = taps(w, size);
-        Taps ty = taps(h, size);
-        for (int c = 0; c < channels; c++) {
-            resize(planes[c], w, tx, ty, size, dst, offset + c * size * size);
-        }
+        return img;
     }
 
     /** The image as channels planes of h·w values in [0, 1]: RGB, or luma 0.299 R + 0.587 G + 0.114 B. */

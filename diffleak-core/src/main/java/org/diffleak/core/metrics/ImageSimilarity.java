@@ -9,7 +9,8 @@ public final class ImageSimilarity {
     /** Gaussian window of Wang et al. 2004: σ = 1.5, radius 5 (scikit-image's truncate 3.5), 11 × 11 taps. */
     private static final double SIGMA = 1.5;
     private static final int RADIUS = 5;
-    private static final int WINDOW = 2 * RADIUS + 1;
+    /** SSIM's Gaussian window: images must be at least this many pixels high and wide. */
+    public static final int WINDOW = 2 * RADIUS + 1;
     private static final double[] KERNEL = gaussianKernel();
     /** C₁ = (K₁L)², C₂ = (K₂L)² with K₁ = 0.01, K₂ = 0.03, L = 1. */
     private static final double C1 = 0.01 * 0.01;

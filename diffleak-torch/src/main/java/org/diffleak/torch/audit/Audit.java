@@ -9,11 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import org.diffleak.core.attack.GenerationAttack;
 import org.diffleak.core.audit.AuditSignals;
 import org.diffleak.core.audit.Canaries;
 import org.diffleak.core.audit.Signal;
-import org.diffleak.core.attack.ReconstructionAttack;
 import org.diffleak.core.attack.Similarity;
 import org.diffleak.core.blackbox.BlackBoxTarget;
 import org.diffleak.core.config.AuditConfig;
@@ -34,10 +32,6 @@ import org.diffleak.core.util.Provenance;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.attack.LocalBlackBox;
-import org.diffleak.torch.attack.LossAttack;
-import org.diffleak.torch.attack.MembershipAttack;
-import org.diffleak.torch.attack.PiaAttack;
-import org.diffleak.torch.attack.SecMiAttack;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
@@ -274,7 +268,7 @@ public final class Audit {
                     int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? trueLabels
                             : (predicted = predicted != null ? predicted
                                     : ClassifierTrainer.predict(encoder.net(), encoder.params(), cands));
-                    String key = AuditCache.key(keys[r], spec.family(), settings(spec.family(), a), a.batch(),
+                    String key = AuditCache.key(keys[r], spec.family(), AttackSignals.settings(spec.family(), a), a.batch(),
                             spec.labels(), role.members(), role.nonMembers(), labels);
                     double[][] rows = cache.signals(key);
                     if (rows == null) {
@@ -305,7 +299,7 @@ public final class Audit {
         ImageDataset images = canaries.images();
         int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? images.labels()
                 : ClassifierTrainer.predict(encoder.net(), encoder.params(), images);
-        String key = AuditCache.key(targetKey, spec.family(), settings(spec.family(), a), a.batch(), spec.labels(), "canaries",
+        String key = AuditCache.key(targetKey, spec.family(), AttackSignals.settings(spec.family(), a), a.batch(), spec.labels(), "canaries",
                 config.canaries(), labels);
         double[][] rows = cache.signals(key);
         if (rows == null) {
@@ -351,43 +345,10 @@ public final class Audit {
         return specs;
     }
 
-    /** The configured parameters of an attack family: with the model and candidates, its signals' cache key. */
-    private static Object settings(String family, AuditConfig.AttackSettings a) {
-        return switch (family) {
-            case "loss" -> a.loss();
-            case "pia" -> a.pia();
-            case "pian" -> a.pian();
-            case "secmi" -> a.secmi();
-            case "reconstruction" -> a.reconstruction();
-            case "generation" -> a.generation();
-            default -> throw new IllegalStateException(family);
-        };
-    }
-
     private double[][] compute(Signal spec, Denoiser denoiser, BlackBoxTarget bb, ImageDataset cands, int[] labels,
             Similarity similarity, AuditConfig.AttackSettings a) {
-        ProgressListener p = progress.apply(spec.name());
-        long seed = Seeds.of(config.seed()).child(spec.family()).seed();
-        return switch (spec.family()) {
-            case "loss" -> column(new LossAttack(a.loss().t(), a.loss().repeats(), seed, a.batch()), denoiser, cands, p);
-            case "pia" -> column(new PiaAttack(a.pia().t(), 4, false, a.batch()), denoiser, cands, p);
-            case "pian" -> column(new PiaAttack(a.pian().t(), 4, true, a.batch()), denoiser, cands, p);
-            case "secmi" -> column(new SecMiAttack(a.secmi().t(), a.secmi().stride(), a.batch()), denoiser, cands, p);
-            case "reconstruction" -> new ReconstructionAttack(a.reconstruction().strength(), a.reconstruction().steps(),
-                    a.reconstruction().noisings(), seed, a.batch()).features(bb, cands, labels, similarity, p);
-            case "generation" -> new GenerationAttack(a.generation().generations(), a.generation().steps(), seed,
-                    a.batch()).features(bb, cands, labels, similarity, p);
-            default -> throw new IllegalStateException(spec.family());
-        };
-    }
-
-    private static double[][] column(MembershipAttack attack, Denoiser target, ImageDataset cands, ProgressListener p) {
-        double[] s = attack.score(target, cands, p);
-        double[][] rows = new double[s.length][];
-        for (int i = 0; i < s.length; i++) {
-            rows[i] = new double[] {s[i]};
-        }
-        return rows;
+        return AttackSignals.compute(spec.family(), a, Seeds.of(config.seed()).child(spec.family()).seed(), denoiser, bb,
+                cands, labels, similarity, progress.apply(spec.name()));
     }
 
     // ---- facts and timing

@@ -1,0 +1,345 @@
+package org.diffleak.torch.audit;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.diffleak.core.attack.Similarity;
+import org.diffleak.core.audit.AuditReportBuilder;
+import org.diffleak.core.audit.AuditScoring;
+import org.diffleak.core.audit.Signal;
+import org.diffleak.core.blackbox.BlackBoxTarget;
+import org.diffleak.core.blackbox.RemoteTarget;
+import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.config.AuditRequest;
+import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.config.UNetConfig;
+import org.diffleak.core.data.CandidateImages;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.metrics.ImageSimilarity;
+import org.diffleak.core.model.ModelCard;
+import org.diffleak.core.report.AttackOutcome;
+import org.diffleak.core.report.AuditReport;
+import org.diffleak.core.report.Fact;
+import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Provenance;
+import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.attack.LocalBlackBox;
+import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.imports.CloseableDenoiser;
+import org.diffleak.torch.imports.Denoisers;
+import org.diffleak.torch.imports.ImportedModelSpec;
+import org.diffleak.torch.nn.Params;
+import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.train.DiffusionTrainer;
+import org.diffleak.torch.train.ModelStore;
+
+/**
+ * The audit of a model the owner already has ({@link AuditRequest}): its members and non-members as given,
+ * every attack its access allows, shadow models only when the attacker's own images and a base to fine-tune
+ * from are given. Signals and shadows are cached like the trained audit's, so a killed run resumes.
+ */
+public final class ModelAudit {
+
+    private static final List<String> GRAY_BOX = List.of("loss", "pia", "pian", "secmi");
+
+    private final AuditRequest request;
+    private final AuditCache cache;
+    private final PrintWriter log;
+    private final Function<String, ProgressListener> progress;
+    private final List<AuditReport.Timing> timings = new ArrayList<>();
+
+    public ModelAudit(AuditRequest request, Path cacheDir, PrintWriter log, Function<String, ProgressListener> progress) {
+        this.request = request;
+        this.cache = new AuditCache(cacheDir);
+        this.log = log;
+        this.progress = progress;
+    }
+
+    /** A shadow: its model's cache key and its candidates (members first, then as many non-members). */
+    private record Shadow(String key, ImageDataset candidates, String candidatesKey, int perSide) {}
+
+    public AuditReport run() {
+        long t0 = System.nanoTime();
+        if (request.remote()) {
+            try (RemoteTarget remote = new RemoteTarget(request.target())) {
+                return audit(null, remote, "black-box (HTTP service " + request.target() + ")", "served", t0);
+            }
+        }
+        Path file = Path.of(request.target());
+        if (!Files.exists(file)) {
+            throw new DataException("--target " + file + ": no such model file or directory");
+        }
+        try (NDManager m = TorchRuntime.newManager(); CloseableDenoiser d = Denoisers.load(file, m)) {
+            return audit(d, new MemoizedGenerations(new LocalBlackBox(d)), "gray-box (model file: ε_θ(x_t, t) queries)",
+                    sha256(file), t0);
+        }
+    }
+
+    private AuditReport audit(Denoiser denoiser, BlackBoxTarget bb, String access, String targetHash, long t0) {
+        int channels = bb.channels();
+        int size = bb.imageSize();
+        int classes = bb.numClasses();
+        CandidateImages members = CandidateImages.read(Path.of(request.members()), channels, size, "--members");
+        CandidateImages nonMembers = CandidateImages.read(Path.of(request.nonMembers()), channels, size,
+                "--non-members");
+        CandidateImages aux = request.aux() == null ? null
+                : CandidateImages.read(Path.of(request.aux()), channels, size, "--aux");
+        if (classes > 0) {
+            members.requireLabels(classes, "--members");
+            nonMembers.requireLabels(classes, "--non-members");
+            if (aux != null) {
+                aux.requireLabels(classes, "--aux");
+            }
+        }
+        CandidateImages cands = members.concat(nonMembers, "candidates");
+        List<String> notRun = new ArrayList<>();
+        List<String> families = families(denoiser != null, classes > 0, size, notRun);
+        if (families.isEmpty()) {
+            throw new IllegalArgumentException("no attack can run on this target: " + String.join("; ", notRun));
+        }
+        log.printf("audit %s: %s, %d members / %d non-members, attacks %s%n", request.name(), request.target(),
+                members.size(), nonMembers.size(), String.join(", ", families));
+        lap("data", t0);
+
+        List<Shadow> shadows = new ArrayList<>();
+        try (NDManager m = TorchRuntime.newManager()) {
+            if (aux != null) {
+                long t1 = System.nanoTime();
+                shadows = trainShadows(aux, members.size(), classes, channels, size, m);
+                lap("training shadows", t1);
+            } else {
+                notRun.add("decision rules fitted on shadows (threshold, Gaussian LR, MLP) and balanced accuracy: no"
+                        + " --aux images and --shadow-base model to train shadows on");
+            }
+            long t2 = System.nanoTime();
+            List<Signal> signals = signals(families, denoiser, bb, targetHash, cands, shadows, classes > 0, m);
+            lap("attack signals", t2);
+            int perSide = shadows.isEmpty() ? 0 : shadows.get(0).perSide();
+            List<AttackOutcome> outcomes = AuditScoring.outcomes(signals, members.size(), nonMembers.size(), perSide,
+                    cands.ids(), request.attacks().metric(), request.seed());
+            List<Fact> facts = new ArrayList<>();
+            facts.add(new Fact("target", request.target()));
+            facts.add(new Fact("SHA-256", targetHash));
+            facts.add(new Fact("model", String.format("%d×%d×%d images, %s", channels, size, size,
+                    classes > 0 ? classes + " classes" : "unconditional")));
+            facts.add(new Fact("candidates", members.size() + " members (" + request.members() + ") vs "
+                    + nonMembers.size() + " non-members (" + request.nonMembers() + ")"));
+            facts.add(new Fact("access", access));
+            facts.add(new Fact("shadow models", shadows.isEmpty() ? "none" : shadows.size() + ", fine-tuned from "
+                    + request.shadowBase() + " on " + perSide + " of the attacker's images each"));
+            facts.add(new Fact("not run", notRun.isEmpty() ? "nothing" : String.join("; ", notRun)));
+            return AuditReportBuilder.forModel(request, facts, cands, members.size(), shadows.size(), outcomes, timings);
+        }
+    }
+
+    /** The requested families that this access allows; what is dropped goes to notRun with the reason. */
+    private List<String> families(boolean grayBox, boolean conditional, int size, List<String> notRun) {
+        List<String> out = new ArrayList<>();
+        List<String> droppedGray = new ArrayList<>();
+        for (String f : request.attacks().families()) {
+            if (GRAY_BOX.contains(f) && !grayBox) {
+                droppedGray.add(f);
+            } else if (!GRAY_BOX.contains(f) && size < ImageSimilarity.WINDOW) {
+                notRun.add(f + ": its similarity (SSIM) needs images of at least " + ImageSimilarity.WINDOW + "×"
+                        + ImageSimilarity.WINDOW + " pixels, the model's are " + size + "×" + size);
+            } else if (f.equals("generation") && !conditional) {
+                notRun.add("label-only generation: the model is unconditional");
+            } else {
+                out.add(f);
+            }
+        }
+        if (!droppedGray.isEmpty()) {
+            notRun.add("gray-box attacks (" + String.join(", ", droppedGray) + "): the target is served over HTTP,"
+                    + " black-box access only");
+        }
+        return out;
+    }
+
+    // ---- shadows
+
+    /**
+     * Shadow k fine-tunes shadowBase on aux slice [2Mk, 2Mk+M) and is scored on it vs [2Mk+M, 2M(k+1)), M per
+     * side, so its membership is known by construction.
+     */
+    private List<Shadow> trainShadows(CandidateImages aux, int targetMembers, int classes, int channels, int size,
+            NDManager m) {
+        int k = request.shadows();
+        int perSide = request.shadowMembers() > 0 ? request.shadowMembers()
+                : Math.min(targetMembers, aux.size() / (2 * k));
+        if (perSide < 2 || 2L * perSide * k > aux.size()) {
+            throw new DataException("--aux " + request.aux() + ": " + k + " shadows need 2 × " + Math.max(perSide, 2)
+                    + " images each, it has " + aux.size());
+        }
+        Path basePath = Path.of(request.shadowBase());
+        ModelCard base = ModelStore.readCard(basePath);
+        if (base.unet().channels() != channels || base.unet().imageSize() != size) {
+            throw new DataException("--shadow-base " + basePath + ": takes " + base.unet().channels() + "×"
+                    + base.unet().imageSize() + "², the target " + channels + "×" + size + "²");
+        }
+        UNetConfig unet = base.unet().withClasses(classes);
+        String baseHash = sha256(basePath);
+        List<Shadow> shadows = new ArrayList<>();
+        for (int s = 0; s < k; s++) {
+            int[] in = range(2 * perSide * s, perSide);
+            int[] out = range(2 * perSide * s + perSide, perSide);
+            TrainConfig t = request.shadowTrain();
+            TrainConfig recipe = new TrainConfig(t.steps(), t.batchSize(), t.learningRate(), t.warmupSteps(),
+                    t.weightDecay(), t.gradClip(), t.emaDecay(), t.labelDropout(), t.checkpointEvery(),
+                    Seeds.of(request.seed()).child("shadow").child(s).seed());
+            ImageDataset train = aux.images().subset(in, "aux:shadow " + (s + 1));
+            String key = AuditCache.key("model-audit shadow", baseHash, unet, recipe, aux.sha256(), in);
+            trainOrLoad("shadow " + (s + 1), key, base, unet, recipe, train, basePath, m);
+            int[] both = new int[2 * perSide];
+            System.arraycopy(in, 0, both, 0, perSide);
+            System.arraycopy(out, 0, both, perSide, perSide);
+            shadows.add(new Shadow(key, aux.images().subset(both, "aux:shadow " + (s + 1) + " candidates"),
+                    AuditCache.key(aux.sha256(), both), perSide));
+        }
+        return shadows;
+    }
+
+    private void trainOrLoad(String name, String key, ModelCard base, UNetConfig unet, TrainConfig recipe,
+            ImageDataset data, Path basePath, NDManager m) {
+        Path runDir = cache.model(key);
+        if (Files.isRegularFile(runDir.resolve("model").resolve(ModelStore.CARD))) {
+            log.println(name + ": cached " + runDir);
+            return;
+        }
+        log.printf("%s: fine-tuning %s on %d images, %d steps of %d%n", name, basePath, data.size(), recipe.steps(),
+                recipe.batchSize());
+        UNet net = new UNet(unet);
+        ModelCard template = new ModelCard("unet-denoiser", unet, base.schedule(), recipe, data.name(), name,
+                data.size(), 0, Double.NaN, basePath.toString(), Provenance.collect(TorchRuntime.versions()), null);
+        try (NDManager sm = m.newSubManager();
+                ModelStore.Loaded baseModel = ModelStore.load(basePath, true, sm);
+                Params init = Audit.conditionalFrom(baseModel.params(), net, sm)) {
+            new DiffusionTrainer(net, base.schedule().build(), recipe, runDir, null)
+                    .train(data, template, init, true, progress.apply(name));
+        }
+    }
+
+    // ---- signals
+
+    /** Every family's rows on the target's candidates and on each shadow's (each loaded once), cached by content. */
+    private List<Signal> signals(List<String> families, Denoiser denoiser, BlackBoxTarget bb, String targetHash,
+            CandidateImages cands, List<Shadow> shadows, boolean conditional, NDManager m) {
+        Similarity similarity = new Similarity(cands.images().channels(), cands.images().height(), null);
+        List<String> sim = List.of(Similarity.names(false));
+        List<Signal> specs = new ArrayList<>();
+        for (String family : families) {
+            specs.add(switch (family) {
+                case "loss" -> Signal.template(family, "loss", "gray-box", null, List.of("score"));
+                case "pia" -> Signal.template(family, "PIA", "gray-box", null, List.of("score"));
+                case "pian" -> Signal.template(family, "PIAN", "gray-box", null, List.of("score"));
+                case "secmi" -> Signal.template(family, "SecMI", "gray-box", null, List.of("score"));
+                case "reconstruction" -> Signal.template(family, "img2img", "black-box", conditional ? "true" : null, sim);
+                default -> Signal.template(family, "label-only generation", "black-box", "true", sim);
+            });
+        }
+        List<double[][]> target = new ArrayList<>();
+        for (Signal spec : specs) {
+            target.add(rows(spec, "target", targetHash, denoiser, bb, cands.images(), cands.sha256(), conditional,
+                    similarity));
+        }
+        List<List<double[][]>> perShadow = new ArrayList<>();
+        for (int s = 0; s < shadows.size(); s++) {
+            Shadow sh = shadows.get(s);
+            List<double[][]> rows = new ArrayList<>();
+            try (NDManager sm = m.newSubManager();
+                    ModelStore.Loaded model = ModelStore.load(cache.model(sh.key()).resolve("model"), true, sm)) {
+                Denoiser d = model.denoiser();
+                BlackBoxTarget sbb = new MemoizedGenerations(new LocalBlackBox(d));
+                for (Signal spec : specs) {
+                    rows.add(rows(spec, "shadow " + (s + 1), sh.key(), d, sbb, sh.candidates(), sh.candidatesKey(),
+                            conditional, similarity));
+                }
+            }
+            perShadow.add(rows);
+        }
+        List<Signal> out = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            int f = i;
+            out.add(specs.get(i).withRows(target.get(i), perShadow.stream().map(r -> r.get(f)).toList()));
+        }
+        return out;
+    }
+
+    private double[][] rows(Signal spec, String role, String modelKey, Denoiser denoiser, BlackBoxTarget bb,
+            ImageDataset cands, String candidatesKey, boolean conditional, Similarity similarity) {
+        AuditConfig.AttackSettings a = request.attacks();
+        int[] labels = conditional && spec.access().equals("black-box") ? cands.labels() : null;
+        long seed = Seeds.of(request.seed()).child(spec.family()).seed();
+        String key = AuditCache.key("model-audit", modelKey, spec.family(), AttackSignals.settings(spec.family(), a),
+                a.batch(), seed, candidatesKey, labels);
+        double[][] rows = cache.signals(key);
+        if (rows == null) {
+            log.printf("%s: %s attack on %d candidates%n", role, spec.name(), cands.size());
+            rows = AttackSignals.compute(spec.family(), a, seed, denoiser, bb, cands, labels, similarity,
+                    progress.apply(spec.name()));
+            cache.putSignals(key, rows);
+        }
+        return rows;
+    }
+
+    // ---- helpers
+
+    private static int[] range(int from, int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    /**
+     * Hex SHA-256 of a model: a file together with its spec JSON when one lies beside it, or every regular file
+     * directly in a model directory (sorted by name).
+     */
+    static String sha256(Path model) {
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(model)) {
+            try (Stream<Path> s = Files.list(model)) {
+                s.filter(Files::isRegularFile).sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new DataException(model + ": cannot list (" + e.getMessage() + ")", e);
+            }
+        } else {
+            files.add(model);
+            Path spec = ImportedModelSpec.specFile(model);
+            if (Files.isRegularFile(spec)) {
+                files.add(spec);
+            }
+        }
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Path f : files) {
+                try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new DataException(model + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void lap(String stage, long t0) {
+        timings.add(new AuditReport.Timing(stage, (System.nanoTime() - t0) / 1e9));
+    }
+}
