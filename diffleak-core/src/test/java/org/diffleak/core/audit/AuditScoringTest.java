@@ -87,4 +87,21 @@ class AuditScoringTest {
                 .withRows(rows(N, 2, 1, 9), List.<double[][]>of(rows(N, 2, 1, 10)));
         assertThatThrownBy(() -> AuditScoring.outcomes(signals(s))).hasMessageContaining("has no feature ssim");
     }
+
+    @Test
+    void withoutShadowsEachSignalGivesRawScoresAndNoDecision() {
+        double[][] bb = rows(N, 2, 1, 4);
+        Signal gray = Signal.template("pia", "PIA", "gray-box", null, List.of("score")).withRows(rows(N, 1, 1, 5), null);
+        Signal black = Signal.template("reconstruction", "img2img", "black-box", null, List.of("neg_l2", "ssim"))
+                .withRows(bb, null);
+        List<String> ids = java.util.stream.IntStream.range(0, 2 * N).mapToObj(i -> "x" + i).toList();
+        List<AttackOutcome> out = AuditScoring.outcomes(List.of(gray, black), N, N, 0, ids, "ssim", 1);
+        assertThat(out).extracting(AttackOutcome::inference).containsExactly("raw", "raw ssim");
+        assertThat(out).allMatch(o -> o.shadowThresholdBalancedAccuracy() == null);
+        for (int i = 0; i < 2 * N; i++) {
+            assertThat(out.get(1).scores().scores()[i]).isEqualTo(bb[i][1]);
+        }
+        assertThat(out.get(1).scores().ids()).isEqualTo(ids);
+        assertThat(out.get(0).metrics().auc()).isBetween(0.7, 0.85);
+    }
 }

@@ -154,7 +154,7 @@ public final class ModelAudit {
             if (GRAY_BOX.contains(f) && !grayBox) {
                 droppedGray.add(f);
             } else if (!GRAY_BOX.contains(f) && size < ImageSimilarity.WINDOW) {
-                notRun.add(f + ": its similarity (SSIM) needs images of at least " + ImageSimilarity.WINDOW + "×"
+                notRun.add((f.equals("reconstruction") ? "img2img" : "label-only generation") + ": its similarity (SSIM) needs images of at least " + ImageSimilarity.WINDOW + "×"
                         + ImageSimilarity.WINDOW + " pixels, the model's are " + size + "×" + size);
             } else if (f.equals("generation") && !conditional) {
                 notRun.add("label-only generation: the model is unconditional");
