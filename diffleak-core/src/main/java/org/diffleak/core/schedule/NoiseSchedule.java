@@ -10,7 +10,7 @@ import java.util.Arrays;
  */
 public final class NoiseSchedule {
 
-    /** The two schedule shapes of DDPM (Ho et al. 2020) and improved DDPM (Nichol & Dhariwal 2021). */
+    /** The two schedule shapes of DDPM (Ho et al. 2020) and improved DDPM (Nichol &amp; Dhariwal 2021). */
     public enum Kind { LINEAR, COSINE }
 
     private final Kind kind;
@@ -47,7 +47,7 @@ public final class NoiseSchedule {
 
     /**
      * Cosine schedule: ᾱ(t) = f(t)/f(0), f(t) = cos²(((t/T)+s)/(1+s)·π/2), s = 0.008, with
-     * β_t = 1 − ᾱ(t+1)/ᾱ(t) clipped to 0.999 (Nichol & Dhariwal, eq. 17).
+     * β_t = 1 − ᾱ(t+1)/ᾱ(t) clipped to 0.999 (Nichol &amp; Dhariwal, eq. 17).
      */
     public static NoiseSchedule cosine(int steps) {
         requireSteps(steps);

@@ -43,7 +43,7 @@ public final class Seeds {
         return new SplittableRandom(seed);
     }
 
-    /** SplitMix64 finaliser (Steele, Lea & Flood 2014). */
+    /** SplitMix64 finaliser (Steele, Lea &amp; Flood 2014). */
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
