@@ -28,6 +28,12 @@ public final class ReRoRecommendation {
     /** Binding: the μ-GDP form needed the larger σ. */
     public static final String GDP = "rero_gdp";
 
+    /** What the recommendation protects against and what it does not, in one sentence. */
+    public static final String SCOPE = "It protects against any attacker, with any prior, reconstructing a training"
+            + " example of this DP-SGD run (at this σ, q and T) more often than the tolerated γ where the prior alone"
+            + " succeeds with κ; it does not cover a prior that does better than κ, leakage judged by other measures,"
+            + " or a broken implementation or accounting of DP-SGD.";
+
     /** The search range of σ. */
     static final double MIN_SIGMA = 1e-3;
     static final double MAX_SIGMA = 1e6;

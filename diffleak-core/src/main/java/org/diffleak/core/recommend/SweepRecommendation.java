@@ -65,6 +65,19 @@ public final class SweepRecommendation {
 
     private SweepRecommendation() {}
 
+    /** What a recommendation from this sweep protects against and what it does not, in one sentence. */
+    public static String scope(RiskSweep sweep) {
+        return RiskSweep.AUDIT.equals(sweep.source())
+                ? "It protects against the membership attacks this audit ran, on its candidates, reaching a "
+                        + sweep.measure() + " above the tolerance (by the upper 95% bootstrap bound); it does not bound"
+                        + " stronger or later attacks, other data or training recipes, or the worst case, which only"
+                        + " the accountant's ε speaks for."
+                : "It protects against this diffusion-prior attacker, with this prior and release, recovering more"
+                        + " than the tolerated " + sweep.measure() + " (by the upper 95% bootstrap bound over the"
+                        + " images); it does not bound attackers with better priors, single images far above the mean,"
+                        + " or membership inference.";
+    }
+
     /** @param tolerance τ in (0, 1) */
     public static Result recommend(RiskSweep sweep, double tolerance) {
         if (!(tolerance > 0 && tolerance < 1)) {
