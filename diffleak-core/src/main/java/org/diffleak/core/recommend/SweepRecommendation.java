@@ -1,6 +1,7 @@
 package org.diffleak.core.recommend;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Map;
 import org.diffleak.core.privacy.NoiseCalibration;
 import org.diffleak.core.privacy.RdpAccountant;
@@ -130,7 +131,9 @@ public final class SweepRecommendation {
         return level.risks().values().stream().noneMatch(r -> r.upper() > tolerance);
     }
 
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.3g", v);
+    /** v to 3 significant digits, trailing zeros dropped. */
+    public static String fmt(double v) {
+        return Double.isFinite(v) ? new BigDecimal(v).round(new MathContext(3)).stripTrailingZeros().toPlainString()
+                : String.valueOf(v);
     }
 }

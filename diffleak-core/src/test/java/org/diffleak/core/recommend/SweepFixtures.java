@@ -16,6 +16,7 @@ import org.diffleak.core.reconstruction.ReconstructionResults.Level;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.Fact;
+import org.diffleak.core.report.LinkedSection;
 import org.diffleak.core.report.PrivacyRow;
 import org.diffleak.core.report.ReconstructionReportWriter;
 import org.diffleak.core.report.ReportWriter;
@@ -35,7 +36,7 @@ final class SweepFixtures {
      * An audit with a DP-SGD sweep at ε = 1, 4, 8 and ∞ whose upper 95% bounds of TPR at 1% FPR are, for loss and
      * SecMI: (0.03, 0.05), (0.06, 0.08), (0.20, 0.12), (0.5, 0.6); at 0.1% FPR half of those.
      */
-    static Path audit(Path dir, boolean withSweep) {
+    static Path audit(Path dir, boolean withSweep, LinkedSection... sections) {
         double[][] upper = {{0.03, 0.05}, {0.06, 0.08}, {0.20, 0.12}, {0.5, 0.6}};
         double[] eps = {1, 4, 8};
         double[] sigma = {3.0, 1.2, 0.8};
@@ -53,7 +54,7 @@ final class SweepFixtures {
         }
         AuditReport report = new AuditReport("fixture", "A fixture.", "None.", new TargetSummary("t", List.of()),
                 settings, List.of(outcome()), List.of(), List.of(), withSweep ? rows : List.of(), List.of());
-        ReportWriter.write(report, dir);
+        ReportWriter.write(report.withSections(List.of(sections)), dir);
         return dir;
     }
 

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.diffleak.core.privacy.RdpAccountant;
+import org.diffleak.core.report.LinkedSection;
 import org.diffleak.core.report.ReconstructionReportWriter;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.Json;
@@ -108,6 +111,32 @@ class SweepRecommendationTest {
         // encoder similarity 1 − distance: 0.5, 0.6, 0.7, 0.8; at τ = 0.75 between ε = 4 and 8
         SweepRecommendation.Result e = SweepRecommendation.recommend(reconstruction("encoder"), 0.75);
         assertThat(e.epsilon()).isCloseTo(4 * Math.pow(2, 0.5), within(1e-6));
+    }
+
+    @Test
+    void auditPageShowsTheRecommendedEpsilonBoxAtTheDefaultTolerances() throws IOException {
+        Path d = dir.resolve("page");
+        SweepFixtures.reconstruction(d.resolve("reconstruction"));
+        SweepFixtures.audit(d, true, new LinkedSection("reconstruction", "Reconstruction", "A study.",
+                "reconstruction/index.html", List.of("ε"), List.of(List.of("1"))));
+        String html = Files.readString(d.resolve(ReportWriter.HTML));
+        assertThat(html).contains("id=\"recommended-epsilon\"", "Recommended ε", "<strong>ε = 4.88</strong>",
+                "TPR at FPR 1% ≤ τ = 0.1", "interpolated in log ε", "mean SSIM ≤ 0.5", "<strong>ε = 4</strong>",
+                "This is the default tolerance", "diffleak recommend --max-tpr");
+        assertThat(html.indexOf("id=\"recommended-epsilon\"")).isGreaterThan(html.indexOf("id=\"privacy\""));
+        JsonNode box = Json.MAPPER.readTree(d.resolve(ReportWriter.RESULTS).toFile()).get("recommended_epsilon");
+        assertThat(box).hasSize(2);
+        assertThat(box.get(0).get("source").asText()).isEqualTo(RiskSweep.AUDIT);
+        assertThat(box.get(0).get("epsilon").asDouble()).isCloseTo(4 * Math.pow(2, 0.04 / 0.14), within(1e-9));
+        assertThat(box.get(0).get("interpolated").asBoolean()).isTrue();
+        assertThat(box.get(1).get("source").asText()).isEqualTo(RiskSweep.RECONSTRUCTION);
+        assertThat(box.get(1).get("epsilon").asDouble()).isEqualTo(4);
+        assertThat(box.get(1).get("interpolated").asBoolean()).isFalse();
+
+        Path plain = SweepFixtures.audit(dir.resolve("plain-page"), false);
+        assertThat(Files.readString(plain.resolve(ReportWriter.HTML))).doesNotContain("Recommended ε");
+        assertThat(Json.MAPPER.readTree(plain.resolve(ReportWriter.RESULTS).toFile()).has("recommended_epsilon"))
+                .isFalse();
     }
 
     @Test
