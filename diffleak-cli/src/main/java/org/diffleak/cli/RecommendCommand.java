@@ -197,8 +197,8 @@ final class RecommendCommand implements Callable<Integer> {
             }
             String worst = l.worst();
             RiskSweep.Risk risk = worst == null ? null : l.risks().get(worst);
-            out.printf(Locale.ROOT, "%-10s %8s %10s %10s  %-8s  %s%n", eps(l.epsilon()), String.format(Locale.ROOT,
-                    "%.4g", l.noiseMultiplier()), risk == null ? "—" : String.format(Locale.ROOT, "%.4f", risk.value()),
+            out.printf(Locale.ROOT, "%-10s %8s %10s %10s  %-8s  %s%n", eps(l.epsilon()), l.isPrivate()
+                    ? String.format(Locale.ROOT, "%.4g", l.noiseMultiplier()) : "—", risk == null ? "—" : String.format(Locale.ROOT, "%.4f", risk.value()),
                     risk == null ? "—" : String.format(Locale.ROOT, "%.4f", risk.upper()),
                     risk == null || risk.upper() <= tolerance ? "within" : "above", worst == null ? "—" : worst);
         }
