@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {DataCommand.class, TrainCommand.class, SampleCommand.class, InfoCommand.class,
             PropertyCommand.class,
             DemoCommand.class, EpsilonCommand.class, NoiseCommand.class, RocCommand.class, AttackCommand.class, AuditCommand.class,
-            BenchCommand.class, DoctorCommand.class, ServeCommand.class, ReRoCommand.class, ReconstructCommand.class, InvertCommand.class})
+            BenchCommand.class, DoctorCommand.class, ServeCommand.class, ReRoCommand.class, ReconstructCommand.class, InvertCommand.class,
+            RecommendCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

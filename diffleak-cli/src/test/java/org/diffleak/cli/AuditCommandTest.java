@@ -157,6 +157,18 @@ class AuditCommandTest {
         assertThat(rows.get(1).get("ε").asText()).isEqualTo("∞");
         assertThat(rows.get(1).get("SSIM diffusion").asText()).isEqualTo("1.000");
         assertThat(Double.parseDouble(rows.get(0).get("SSIM naive").asText())).isLessThan(0.5);
+        // the recommended-ε box reads the section's own results.json: one finite ε, so either it or nothing
+        JsonNode box = Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("recommended_epsilon");
+        assertThat(box).hasSize(1);
+        JsonNode entry = box.get(0);
+        assertThat(entry.get("source").asText()).isEqualTo("reconstruction");
+        if (entry.get("epsilon").isNull()) {
+            assertThat(entry.get("reason").asText()).startsWith("even the smallest measured ε (ε = 8)");
+        } else {
+            assertThat(entry.get("epsilon").asDouble()).isEqualTo(8);
+        }
+        assertThat(Files.readString(out.resolve("index.html"))).contains("id=\"recommended-epsilon\"",
+                "mean SSIM ≤ 0.5");
     }
 
     @Test
@@ -235,8 +247,25 @@ class AuditCommandTest {
             assertThat(c.get("correct").asInt()).isLessThanOrEqualTo(c.get("guesses").asInt());
             assertThat(row.get("bound_violated").asBoolean()).isFalse();
         }
-        assertThat(Files.readString(out.resolve("index.html"))).contains("id=\"privacy\"", "ablation-auc");
+        assertThat(Files.readString(out.resolve("index.html"))).contains("id=\"privacy\"", "ablation-auc",
+                "id=\"recommended-epsilon\"", "TPR at FPR 1% ≤ τ = 0.1");
         assertThat(run.out()).contains("ε accountant", "DP-SGD, target ε = 2", "≤ ");
+        // every attack's TPR interval per privacy row, which diffleak recommend reads
+        for (JsonNode row : privacy) {
+            assertThat(row.get("attacks")).hasSize(results.get("attacks").size());
+            for (JsonNode a : row.get("attacks")) {
+                JsonNode ci = a.get("tpr_at_1pct_fpr_ci");
+                assertThat(ci.get(1).asDouble()).isBetween(ci.get(0).asDouble(), 1.0);
+            }
+        }
+        assertThat(results.get("recommended_epsilon").get(0).get("source").asText()).isEqualTo("audit");
+        CliTest.Run rec = CliTest.run("recommend", "--max-tpr", "0.5", "--from", out.toString(), "--json");
+        if (rec.code() == 0) {
+            assertThat(Json.MAPPER.readTree(rec.out()).get("epsilon").asDouble()).isBetween(1.99, 2.0);
+        } else {
+            assertThat(rec.err().strip()).startsWith("diffleak: error: even the smallest measured ε (DP-SGD, target"
+                    + " ε = 2)").doesNotContain("\n");
+        }
     }
 
     @Test

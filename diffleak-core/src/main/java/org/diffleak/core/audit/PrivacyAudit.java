@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.diffleak.core.config.DpSgdConfig;
+import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.privacy.OneRunAudit;
 import org.diffleak.core.report.AttackOutcome;
@@ -42,8 +43,14 @@ public final class PrivacyAudit {
             return new PrivacyRow(setting, accounted, audited, null, Double.NaN, Double.NaN);
         }
         AttackOutcome best = AuditScoring.best(outcomes);
+        List<PrivacyRow.AttackTpr> attacks = new ArrayList<>();
+        for (AttackOutcome o : outcomes) {
+            MembershipMetrics m = o.metrics();
+            attacks.add(new PrivacyRow.AttackTpr(AuditScoring.seriesKey(o), m.tprAt1PctFpr(), m.tprAt1PctFprCi(),
+                    m.tprAt01PctFpr(), m.tprAt01PctFprCi()));
+        }
         return new PrivacyRow(setting, accounted, audited, AuditScoring.seriesKey(best), best.metrics().auc(),
-                best.metrics().tprAt1PctFpr());
+                best.metrics().tprAt1PctFpr(), attacks);
     }
 
     /** "non-private", or "DP-SGD, target ε = 8" (or "σ = 1.2" where σ was set instead of a target). */

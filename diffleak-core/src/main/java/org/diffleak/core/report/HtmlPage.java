@@ -89,7 +89,8 @@ final class HtmlPage {
 
     private HtmlPage() {}
 
-    static String render(AuditReport r, Ranking k) {
+    /** @param recommendation the recommended-ε box's HTML, placed after the privacy table ("" for none) */
+    static String render(AuditReport r, Ranking k, String recommendation) {
         StringBuilder b = new StringBuilder(1 << 16);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -104,6 +105,7 @@ final class HtmlPage {
         }
         galleries(b, r);
         privacy(b, r);
+        b.append(recommendation);
         ablations(b, r, k);
         sections(b, r);
         run(b, r);

@@ -15,14 +15,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.io.ImageGrid;
+import org.diffleak.core.property.Bootstrap;
 import org.diffleak.core.reconstruction.ReconstructionResults;
 import org.diffleak.core.reconstruction.ReconstructionResults.ImageMetrics;
 import org.diffleak.core.reconstruction.ReconstructionResults.Level;
 import org.diffleak.core.reconstruction.ReconstructionResults.Summary;
 import org.diffleak.core.util.Json;
+import org.diffleak.core.util.Seeds;
 
 /**
  * The reconstruction audit's directory, written atomically: results.json (every plotted number, the leakage
@@ -37,6 +40,10 @@ public final class ReconstructionReportWriter {
 
     private static final String[] COLORS = {"#868e96", "#0072b2", "#d55e00", "#009e73", "#cc79a7"};
     private static final String BOUND = "#111111";
+    /** Resamples of the images for the intervals of mean SSIM and encoder similarity. */
+    private static final int BOOTSTRAPS = 1000;
+    /** The seed of those resamples, split per level, attack and metric. */
+    private static final long BOOTSTRAP_SEED = 2024;
     private static final int ZOOM = 3;
     /** Anchors of the colour map for leakage heatmaps, dark (0) to bright (max). */
     private static final int[][] RAMP = {{0, 0, 4}, {81, 18, 124}, {183, 55, 121}, {252, 137, 97}, {252, 253, 191}};
@@ -125,7 +132,8 @@ public final class ReconstructionReportWriter {
         root.put("image_shape", List.of(r.channels(), r.height(), r.width()));
         root.put("seconds", r.seconds());
         List<Object> levels = new ArrayList<>();
-        for (Level l : r.levels()) {
+        for (int e = 0; e < r.levels().size(); e++) {
+            Level l = r.levels().get(e);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("epsilon", epsLabel(l.epsilon()));
             m.put("noise_multiplier", l.noiseMultiplier());
@@ -149,6 +157,12 @@ public final class ReconstructionReportWriter {
                 am.put("ssim", s.ssim());
                 am.put("encoder_distance", s.encoderDistance());
                 am.put("success_rate", s.successRate());
+                List<ImageMetrics> rows = l.metrics().get(a);
+                Seeds seeds = Seeds.of(BOOTSTRAP_SEED).child(e).child(a);
+                am.put("ssim_ci", meanInterval(rows, ImageMetrics::ssim, seeds.child("ssim")));
+                am.put("encoder_similarity", 1 - s.encoderDistance());
+                am.put("encoder_similarity_ci", meanInterval(rows, im -> 1 - im.encoderDistance(),
+                        seeds.child("encoder")));
                 attacks.put(r.attacks().get(a), am);
                 maps.put(r.attacks().get(a), l.errorMaps().get(a));
             }
@@ -159,6 +173,13 @@ public final class ReconstructionReportWriter {
         }
         root.put("levels", levels);
         return root;
+    }
+
+    /** The 95% bootstrap interval of a per-image metric's mean over the images, [low, high]. */
+    private static List<Double> meanInterval(List<ImageMetrics> rows, ToDoubleFunction<ImageMetrics> metric,
+            Seeds seeds) {
+        double[] ci = Bootstrap.meanInterval(rows.stream().mapToDouble(metric).toArray(), BOOTSTRAPS, seeds.random());
+        return List.of(ci[0], ci[1]);
     }
 
     static String csv(ReconstructionResults r) {

@@ -1,5 +1,6 @@
 package org.diffleak.core.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import org.diffleak.core.io.AtomicFiles;
@@ -8,7 +9,8 @@ import org.diffleak.core.util.Json;
 
 /**
  * Writes an {@link AuditReport} into a directory as {@value #HTML}, {@value #RESULTS} and {@value #SCORES},
- * each file atomically; other files there (the caller's manifest.json) are left alone.
+ * each file atomically; other files there (the caller's manifest.json, a section's own report) are left alone,
+ * and a reconstruction section's results.json, written there before, feeds the recommended-ε box.
  */
 public final class ReportWriter {
 
@@ -25,8 +27,14 @@ public final class ReportWriter {
     public static void write(AuditReport report, Path dir) {
         Ranking ranking = Ranking.of(report.attacks());
         AtomicFiles.writeString(dir.resolve(SCORES), scoresCsv(report.attacks()));
-        Json.write(dir.resolve(RESULTS), ResultsJson.of(report, ranking));
-        AtomicFiles.writeString(dir.resolve(HTML), HtmlPage.render(report, ranking));
+        ObjectNode results = ResultsJson.of(report, ranking);
+        List<RecommendationBox.Entry> recommended = RecommendationBox.of(results, report, dir);
+        if (!recommended.isEmpty()) {
+            results.set("recommended_epsilon", RecommendationBox.json(recommended));
+        }
+        Json.write(dir.resolve(RESULTS), results);
+        AtomicFiles.writeString(dir.resolve(HTML), HtmlPage.render(report, ranking,
+                RecommendationBox.html(recommended)));
     }
 
     static String scoresCsv(List<AttackOutcome> attacks) {

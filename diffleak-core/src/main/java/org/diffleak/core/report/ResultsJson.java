@@ -127,6 +127,15 @@ final class ResultsJson {
             number(o, "auc", row.auc());
             number(o, "tpr_at_1pct_fpr", row.tprAt1PctFpr());
             o.put("bound_violated", row.violated());
+            ArrayNode rowAttacks = o.putArray("attacks");
+            for (PrivacyRow.AttackTpr t : row.attacks()) {
+                ObjectNode to = rowAttacks.addObject();
+                to.put("name", t.attack());
+                number(to, "tpr_at_1pct_fpr", t.tprAt1PctFpr());
+                interval(to, "tpr_at_1pct_fpr_ci", t.tprAt1PctFprCi());
+                number(to, "tpr_at_0_1pct_fpr", t.tprAt01PctFpr());
+                interval(to, "tpr_at_0_1pct_fpr_ci", t.tprAt01PctFprCi());
+            }
         }
         ObjectNode timing = root.putObject("timing");
         for (AuditReport.Timing t : r.timings()) {

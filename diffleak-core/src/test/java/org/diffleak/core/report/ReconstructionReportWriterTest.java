@@ -1,6 +1,7 @@
 package org.diffleak.core.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -53,6 +54,13 @@ class ReconstructionReportWriterTest {
         assertThat(j.get("levels").get(0).get("rero_gamma_dpsgd").asDouble()).isEqualTo(0.2);
         assertThat(j.get("levels").get(0).get("attacks").get("diffusion").get("ssim").asDouble()).isEqualTo(0.3);
         assertThat(j.get("levels").get(0).get("attacks").get("naive").get("success_rate").asDouble()).isEqualTo(0.5);
+        JsonNode diffusion = j.get("levels").get(0).get("attacks").get("diffusion");
+        assertThat(diffusion.get("ssim_ci").get(0).asDouble()).isEqualTo(0.3);
+        assertThat(diffusion.get("ssim_ci").get(1).asDouble()).isEqualTo(0.3);
+        // encoder distances 0.1 and 0.3: similarity 0.8, its two-image bootstrap interval [0.7, 0.9]
+        assertThat(diffusion.get("encoder_similarity").asDouble()).isCloseTo(0.8, within(1e-12));
+        assertThat(diffusion.get("encoder_similarity_ci").get(0).asDouble()).isCloseTo(0.7, within(1e-12));
+        assertThat(diffusion.get("encoder_similarity_ci").get(1).asDouble()).isCloseTo(0.9, within(1e-12));
         assertThat(j.get("levels").get(0).get("error_maps").get("naive")).hasSize(16);
         assertThat(j.get("levels").get(1).get("prior_free_psnr").asText()).isEqualTo("inf");
         assertThat(j.get("levels").get(0).get("diffusion_seconds").asDouble()).isEqualTo(3.5);

@@ -1,0 +1,215 @@
+package org.diffleak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.metrics.MembershipMetrics.Interval;
+import org.diffleak.core.metrics.ScoresCsv;
+import org.diffleak.core.privacy.SpecialFunctions;
+import org.diffleak.core.reconstruction.PriorBaseline;
+import org.diffleak.core.reconstruction.ReRoBound;
+import org.diffleak.core.reconstruction.ReconstructionResults;
+import org.diffleak.core.reconstruction.ReconstructionResults.ImageMetrics;
+import org.diffleak.core.reconstruction.ReconstructionResults.Level;
+import org.diffleak.core.report.AttackOutcome;
+import org.diffleak.core.report.AuditReport;
+import org.diffleak.core.report.Fact;
+import org.diffleak.core.report.PrivacyRow;
+import org.diffleak.core.report.ReconstructionReportWriter;
+import org.diffleak.core.report.ReportWriter;
+import org.diffleak.core.report.TargetSummary;
+import org.diffleak.core.util.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecommendCommandTest {
+
+    @TempDir
+    static Path dir;
+    static Path audit;
+    static Path plainAudit;
+    static Path recon;
+
+    /**
+     * An audit whose DP-SGD sweep at ε = 1, 4, 8, ∞ has upper 95% bounds of TPR at 1% FPR (loss, SecMI) of
+     * (0.03, 0.05), (0.06, 0.08), (0.20, 0.12), (0.5, 0.6); the same audit without the sweep; a reconstruction
+     * study whose diffusion attacker's SSIM upper bounds are 0.25, 0.35, 0.5, 0.65 at ε = 1, 2, 4, 8.
+     */
+    @BeforeAll
+    static void fixtures() {
+        audit = writeAudit(dir.resolve("audit"), true);
+        plainAudit = writeAudit(dir.resolve("plain"), false);
+        recon = writeReconstruction(dir.resolve("recon"));
+    }
+
+    @Test
+    void boundAloneMatchesTheClosedFormAtOneFullBatchStep() throws Exception {
+        CliTest.Run r = CliTest.run("recommend", "--max-rero", "0.2", "--kappa", "0.01", "--sample-rate", "1",
+                "--steps", "1", "--delta", "1e-5", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.get("source").asText()).isEqualTo("rero_bound");
+        assertThat(j.get("binding").asText()).isIn("rero_dpsgd_monte_carlo", "rero_gdp");
+        double sigmaGdp = j.get("gdp").get("noise_multiplier").asDouble();
+        assertThat(ReRoBound.gdp(sigmaGdp, 1, 1, 0.01)).isCloseTo(0.2, within(1e-6));
+        double muStar = SpecialFunctions.normalQuantile(0.2) - SpecialFunctions.normalQuantile(0.01);
+        assertThat(sigmaGdp).isCloseTo(1 / Math.sqrt(Math.log1p(muStar * muStar)), within(1e-6));
+        assertThat(j.get("noise_multiplier").asDouble()).isEqualTo(Math.max(sigmaGdp,
+                j.get("monte_carlo").get("noise_multiplier").asDouble()));
+        assertThat(j.get("epsilon").asDouble()).isPositive();
+        CliTest.Run human = CliTest.run("recommend", "--max-rero", "0.2", "--kappa", "0.01", "-q", "1", "--steps", "1",
+                "--delta", "1e-5");
+        assertThat(human.out()).contains("Recommended ε =", "← binds", "It protects against", "it does not");
+    }
+
+    @Test
+    void auditSweepInterpolatesAndSaysSo() throws Exception {
+        CliTest.Run r = CliTest.run("recommend", "--max-tpr", "0.1", "--at-fpr", "0.01", "--from", audit.toString(),
+                "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.get("source").asText()).isEqualTo("audit");
+        assertThat(j.get("interpolated").asBoolean()).isTrue();
+        assertThat(j.get("binding").asText()).isEqualTo("loss · fine-tune · raw");
+        assertThat(j.get("epsilon").asDouble()).isCloseTo(4 * Math.pow(2, 0.04 / 0.14), within(1e-9));
+        assertThat(j.get("noise_multiplier").asDouble()).isPositive();
+        assertThat(j.get("points")).hasSize(4);
+        assertThat(j.get("points").get(3).get("epsilon").asText()).isEqualTo("inf");
+        CliTest.Run human = CliTest.run("recommend", "--max-tpr", "0.1", "--from", audit.toString());
+        assertThat(human.code()).as(human.err()).isZero();
+        assertThat(human.out()).contains("Recommended ε = 4.87", "interpolated in log ε", "→ 4.87",
+                "recommended (interpolated in log ε)", "above", "within", "membership attacks this audit ran");
+        // at 0.1% FPR the bounds are halved: every private level stays within 0.15, so the largest measured ε
+        JsonNode low = Json.MAPPER.readTree(CliTest.run("recommend", "--max-tpr", "0.15", "--at-fpr", "0.001",
+                "--from", audit.toString(), "--json").out());
+        assertThat(low.get("epsilon").asDouble()).isEqualTo(8);
+        assertThat(low.get("interpolated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void reconstructionStudyFromItsDirectory() throws Exception {
+        CliTest.Run r = CliTest.run("recommend", "--max-recon", "0.4", "--metric", "ssim", "--from", recon.toString(),
+                "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.get("source").asText()).isEqualTo("reconstruction");
+        assertThat(j.get("binding").asText()).isEqualTo("diffusion");
+        assertThat(j.get("interpolated").asBoolean()).isTrue();
+        assertThat(j.get("epsilon").asDouble()).isCloseTo(2 * Math.pow(2, 1 / 3.0), within(1e-9));
+    }
+
+    @Test
+    void badInputIsOneLineAndNonZero() {
+        String a = audit.toString();
+        for (String[] args : new String[][] {
+            {"recommend", "--max-tpr", "0", "--from", a},
+            {"recommend", "--max-tpr", "1", "--from", a},
+            {"recommend", "--max-tpr", "1.5", "--from", a},
+            {"recommend", "--max-recon", "-0.2", "--from", recon.toString()},
+            {"recommend", "--max-rero", "0", "--kappa", "0.01", "-q", "1", "--steps", "1", "--delta", "1e-5"},
+            {"recommend", "--max-rero", "1", "--kappa", "0.01", "-q", "1", "--steps", "1", "--delta", "1e-5"},
+            {"recommend", "--max-rero", "0.005", "--kappa", "0.01", "-q", "1", "--steps", "1", "--delta", "1e-5"},
+            {"recommend", "--max-rero", "0.1", "--kappa", "0.01"},
+            {"recommend", "--max-tpr", "0.1"},
+            {"recommend", "--max-tpr", "0.1", "--max-recon", "0.5", "--from", a},
+            {"recommend"},
+            {"recommend", "--max-tpr", "0.1", "--at-fpr", "0.05", "--from", a},
+            {"recommend", "--max-tpr", "0.1", "--from", dir.resolve("missing").toString()},
+            {"recommend", "--max-recon", "0.4", "--metric", "psnr", "--from", recon.toString()}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isNotZero();
+            assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("diffleak: error:").doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void auditWithoutSweepIsRefused() {
+        CliTest.Run r = CliTest.run("recommend", "--max-tpr", "0.1", "--from", plainAudit.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).startsWith("diffleak: error: the audit has no DP-SGD sweep").doesNotContain("\n");
+    }
+
+    @Test
+    void smallestEpsilonAboveTheToleranceRecommendsNothing() {
+        CliTest.Run r = CliTest.run("recommend", "--max-tpr", "0.04", "--from", audit.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).startsWith("diffleak: error: even the smallest measured ε")
+                .contains("no ε recommended").doesNotContain("\n");
+        assertThat(r.out()).contains("above").doesNotContain("→", "Recommended ε");
+        CliTest.Run j = CliTest.run("recommend", "--max-recon", "0.2", "--from", recon.toString(), "--json");
+        assertThat(j.code()).isNotZero();
+        assertThat(j.out()).isEmpty();
+    }
+
+    static Path writeAudit(Path d, boolean withSweep) {
+        double[][] upper = {{0.03, 0.05}, {0.06, 0.08}, {0.20, 0.12}, {0.5, 0.6}};
+        double[] eps = {1, 4, 8};
+        List<PrivacyRow> rows = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            List<PrivacyRow.AttackTpr> attacks = List.of(tpr("loss · fine-tune · raw", upper[i][0]),
+                    tpr("secmi · fine-tune · threshold", upper[i][1]));
+            PrivacyRow.Accounted acc = i < 3 ? new PrivacyRow.Accounted(eps[i], 1e-5, 2.0 / eps[i], 1, 0.05, 400)
+                    : null;
+            rows.add(new PrivacyRow(i < 3 ? "DP-SGD, target ε = " + (int) eps[i] : "non-private", acc, null, "secmi",
+                    0.6, upper[i][1], attacks));
+        }
+        List<Fact> settings = new ArrayList<>(List.of(new Fact("seed", "1")));
+        if (withSweep) {
+            settings.add(new Fact("defense", "DP-SGD on target and shadows at ε ∈ {1, 4, 8, inf}"));
+        }
+        boolean[] labels = {true, true, false, false};
+        double[] scores = {0.9, 0.2, 0.5, 0.1};
+        AttackOutcome o = new AttackOutcome("secmi", "fine-tune", "gray-box", "threshold",
+                new ScoresCsv(List.of("a", "b", "c", "d"), labels, scores),
+                MembershipMetrics.compute(labels, scores, 10, 1), null);
+        ReportWriter.write(new AuditReport("fixture", "A fixture.", "None.", new TargetSummary("t", List.of()),
+                settings, List.of(o), List.of(), List.of(), withSweep ? rows : List.of(), List.of()), d);
+        return d;
+    }
+
+    private static PrivacyRow.AttackTpr tpr(String name, double upper) {
+        return new PrivacyRow.AttackTpr(name, upper * 0.6, new Interval(upper * 0.2, upper), upper * 0.3,
+                new Interval(upper * 0.1, upper / 2));
+    }
+
+    static Path writeReconstruction(Path d) {
+        double[] eps = {1, 2, 4, 8, Double.POSITIVE_INFINITY};
+        double[] ssim = {0.2, 0.3, 0.45, 0.6, 0.9};
+        List<Level> levels = new ArrayList<>();
+        int dim = 16;
+        for (int i = 0; i < eps.length; i++) {
+            List<List<ImageMetrics>> metrics = new ArrayList<>();
+            List<float[]> maps = new ArrayList<>();
+            for (int a = 0; a < 2; a++) {
+                metrics.add(List.of(new ImageMetrics(0, 0.01, 20, ssim[i] - 0.05, 0.2, true),
+                        new ImageMetrics(1, 0.03, 15, ssim[i] + 0.05, 0.2, false)));
+                maps.add(new float[dim]);
+            }
+            List<float[]> panels = new ArrayList<>();
+            for (int p = 0; p < 5; p++) {
+                panels.add(new float[2 * dim]);
+            }
+            boolean exact = Double.isInfinite(eps[i]);
+            levels.add(new Level(eps[i], exact ? 0 : 5 / eps[i], 1, exact ? null : new ReRoBound.Estimate(0.2, 0.01,
+                    1000), 0.25, exact ? Double.POSITIVE_INFINITY : eps[i], 9, 20, 700, metrics, panels, 2, maps,
+                    new float[dim], new float[2 * dim], 1));
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("mechanism_description", "fixture");
+        settings.put("images", 2);
+        settings.put("delta", 1e-5);
+        settings.put("sample_rate", 1.0);
+        settings.put("steps", 1);
+        ReconstructionReportWriter.write(new ReconstructionResults(settings, new PriorBaseline.Kappa(0.01, 0, 0.01),
+                0.02, List.of("naive", "diffusion"), 1, 4, 4, levels, 1), d);
+        return d;
+    }
+}
