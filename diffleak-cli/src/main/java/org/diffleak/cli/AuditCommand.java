@@ -83,6 +83,12 @@ final class AuditCommand implements Callable<Integer> {
             + " fine-tune from")
     String shadowBase;
 
+    @Option(names = "--shadows", paramLabel = "FOLDER",
+            description = "with --target, instead of --aux: shadow models you have, one subfolder each holding the model"
+                    + " (model/ directory, or one .pt/.onnx with its spec JSON) and its members and non-members (folders,"
+                    + " or .txt/.csv lists)")
+    String shadowModels;
+
     @Option(names = "--shadow-count", description = "with --aux: number of shadow models (default 2)")
     Integer shadowCount;
 
@@ -119,7 +125,7 @@ final class AuditCommand implements Callable<Integer> {
         if (request != null) {
             return auditModel(request, log);
         }
-        for (String option : List.of("--members", "--non-members", "--aux", "--shadow-base", "--shadow-count",
+        for (String option : List.of("--members", "--non-members", "--aux", "--shadow-base", "--shadows", "--shadow-count",
                 "--shadow-steps", "--attacks", "--seed")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " goes with --target (the model to audit)");
@@ -205,6 +211,9 @@ final class AuditCommand implements Callable<Integer> {
                 require(nonMembers, "--non-members"));
         if (aux != null || shadowBase != null) {
             r = r.withShadows(aux, shadowBase, shadowCount != null ? shadowCount : r.shadows());
+        }
+        if (shadowModels != null) {
+            r = r.withShadowModels(shadowModels);
         }
         if (shadowSteps != null) {
             TrainConfig t = r.shadowTrain();

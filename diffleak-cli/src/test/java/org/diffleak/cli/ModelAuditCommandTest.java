@@ -134,6 +134,32 @@ class ModelAuditCommandTest {
     }
 
     @Test
+    void shadowModelsTheAttackerHasFitTheDecisions() throws Exception {
+        Path shadows = dir.resolve("shadows");
+        SplittableRandom r = new SplittableRandom(5);
+        for (String s : List.of("a", "b")) {
+            Path d = Files.createDirectories(shadows.resolve(s));
+            for (String f : List.of("tiny_denoiser.pt", "tiny_denoiser.json")) {
+                Files.copy(dir.resolve(f), d.resolve(f));
+            }
+            pngs(d.resolve("members"), 5, 8, BufferedImage.TYPE_BYTE_GRAY, r);
+            pngs(d.resolve("non-members"), 7, 8, BufferedImage.TYPE_BYTE_GRAY, r);
+        }
+        Path out = dir.resolve("given-shadows");
+        CliTest.Run a = CliTest.run("audit", "--target", model.toString(), "--members", members.toString(),
+                "--non-members", nonMembers.toString(), "--shadows", shadows.toString(), "--attacks", "pia,loss",
+                "--out", out.toString(), "--cache", dir.resolve("cache").toString());
+        assertThat(a.code()).as(a.err()).isZero();
+        assertThat(a.out()).contains("shadow b: PIA attack on 12 candidates");
+        JsonNode attacks = Json.MAPPER.readTree(out.resolve("results.json").toFile()).path("attacks");
+        assertThat(attacks).hasSize(2);
+        for (JsonNode o : attacks) {
+            assertThat(o.path("shadow_threshold_balanced_accuracy").isNumber()).as(o.toString()).isTrue();
+        }
+        assertThat(Files.readString(out.resolve("index.html"))).contains("2 given in " + shadows);
+    }
+
+    @Test
     void badInputIsOneLineWithNoReportDirectory() throws Exception {
         Path rgb = pngs(dir.resolve("rgb"), 2, 8, BufferedImage.TYPE_INT_RGB, new SplittableRandom(1));
         Path empty = Files.createDirectories(dir.resolve("empty"));

@@ -55,11 +55,15 @@ public final class AuditReportBuilder {
                 : "The model file is at hand: gray-box attacks (loss, PIA, PIAN, SecMI) query the noise prediction"
                         + " ε_θ(x_t, t); black-box attacks query generated images only (img2img and, for a"
                         + " class-conditional model, label-only generation).";
-        String decisions = shadows > 0
+        String fitted = ", where membership is known, and fits every decision rule (threshold, Gaussian likelihood"
+                + " ratio, MLP) on them only; the target's labels serve the metrics alone.";
+        String decisions = shadows > 0 && r.aux() != null
                 ? "The attacker fine-tunes " + shadows + " shadow model(s) from " + r.shadowBase() + " on its own images ("
-                        + r.aux() + "), where membership is known, and fits every decision rule (threshold, Gaussian"
-                        + " likelihood ratio, MLP) on them only; the target's labels serve the metrics alone."
-                : "No shadow models (no aux images and shadow base given): the report shows raw-score attacks, whose"
+                        + r.aux() + ")" + fitted
+                : shadows > 0
+                ? "The attacker has " + shadows + " shadow model(s) (" + r.shadowModels() + ") with the images each"
+                        + " was and was not trained on" + fitted
+                : "No shadow models (neither aux images with a shadow base nor shadow models given): the report shows raw-score attacks, whose"
                         + " AUC and TPR at low FPR need no threshold; decision rules fitted on shadows (threshold,"
                         + " Gaussian likelihood ratio, MLP) and their balanced accuracy are not run.";
         List<Fact> settings = new ArrayList<>(attackSettings(r.attacks()));

@@ -1,6 +1,8 @@
 package org.diffleak.core.audit;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -25,7 +27,9 @@ public final class AuditScoring {
     private AuditScoring() {}
 
     public static List<AttackOutcome> outcomes(AuditSignals s) {
-        return outcomes(s.signals(), s.targetMembers(), s.targetNonMembers(), s.shadowCandidatesPerSide(),
+        List<Integer> shadowMembers = s.signals().isEmpty() ? List.of()
+                : Collections.nCopies(s.signals().get(0).shadows().size(), s.shadowCandidatesPerSide());
+        return outcomes(s.signals(), s.targetMembers(), s.targetNonMembers(), shadowMembers,
                 IntStream.of(s.targetIds()).mapToObj(Integer::toString).toList(), s.config().attacks().metric(),
                 s.config().seed());
     }
@@ -35,11 +39,11 @@ public final class AuditScoring {
      * rows gives one outcome of raw scores (the score, or the `metric` similarity of a black-box signal) and
      * no decision: with no shadow there is nothing to fit a threshold on.
      *
-     * @param shadowPerSide members (= non-members) of each shadow
+     * @param shadowMembers members of each shadow: its first rows; the rest are its non-members
      * @param ids the target candidates' ids, in row order
      */
-    public static List<AttackOutcome> outcomes(List<Signal> signals, int members, int nonMembers, int shadowPerSide,
-            List<String> ids, String metric, long seed) {
+    public static List<AttackOutcome> outcomes(List<Signal> signals, int members, int nonMembers,
+            List<Integer> shadowMembers, List<String> ids, String metric, long seed) {
         boolean[] targetLabels = labels(members, nonMembers);
         List<AttackOutcome> out = new ArrayList<>();
         for (Signal sig : signals) {
@@ -56,7 +60,7 @@ public final class AuditScoring {
                 continue;
             }
             double[][] shadow = pooled(sig.shadows());
-            boolean[] shadowLabels = pooledLabels(sig.shadows().size(), shadowPerSide);
+            boolean[] shadowLabels = pooledLabels(sig.shadows(), shadowMembers);
             for (MembershipInference inf : inferences(metric, seed, sig)) {
                 MembershipInference.Fitted fitted = inf.fit(shadow, shadowLabels);
                 double[] scores = fitted.scoreAll(sig.target());
@@ -118,15 +122,18 @@ public final class AuditScoring {
     }
 
     private static double[][] pooled(List<double[][]> shadows) {
-        return shadows.stream().flatMap(java.util.Arrays::stream).toArray(double[][]::new);
+        return shadows.stream().flatMap(Arrays::stream).toArray(double[][]::new);
     }
 
-    private static boolean[] pooledLabels(int shadows, int perSide) {
-        boolean[] l = new boolean[shadows * 2 * perSide];
-        for (int k = 0; k < shadows; k++) {
-            for (int i = 0; i < perSide; i++) {
-                l[k * 2 * perSide + i] = true;
-            }
+    private static boolean[] pooledLabels(List<double[][]> shadows, List<Integer> members) {
+        if (members.size() != shadows.size()) {
+            throw new IllegalArgumentException(members.size() + " member counts for " + shadows.size() + " shadows");
+        }
+        boolean[] l = new boolean[shadows.stream().mapToInt(r -> r.length).sum()];
+        int from = 0;
+        for (int k = 0; k < shadows.size(); k++) {
+            Arrays.fill(l, from, from + members.get(k), true);
+            from += shadows.get(k).length;
         }
         return l;
     }

@@ -18,10 +18,15 @@ import org.diffleak.core.util.Json;
  * nonMembers: data/held-out.csv
  * aux: data/attacker/                # optional: the attacker's own images for shadow models
  * shadowBase: models/base            # with aux: the DiffLeak model the shadows are fine-tuned from
+ * shadowModels: shadows/             # or: shadow models the attacker already has (see below)
  * </pre>
  *
  * @param name the audit's name (report title, default directory runs/audit-NAME)
  * @param aux the attacker's own images; with shadowBase, shadows fine-tune on disjoint halves of its slices
+ * @param shadowModels instead of aux: a folder with one subfolder per shadow model the attacker already has,
+ *     each holding the model (a DiffLeak model directory {@code model/}, or one .pt/.onnx with its spec JSON)
+ *     and the images it was and was not trained on ({@code members} and {@code non-members}: folders, or
+ *     lists {@code members.txt}/{@code .csv} and {@code non-members.txt}/{@code .csv})
  * @param shadows number of shadow models (with aux; default 2)
  * @param shadowMembers images each shadow trains on, as many held out (default: as many as the target's
  *     members, at most what aux allows)
@@ -31,7 +36,7 @@ import org.diffleak.core.util.Json;
  * @param seed seed of every random draw (attack noise, shadow training)
  */
 public record AuditRequest(String name, String target, String members, String nonMembers, String aux,
-        String shadowBase, Integer shadows, Integer shadowMembers, TrainConfig shadowTrain,
+        String shadowBase, String shadowModels, Integer shadows, Integer shadowMembers, TrainConfig shadowTrain,
         AuditConfig.AttackSettings attacks, Long seed) {
 
     public AuditRequest {
@@ -44,6 +49,10 @@ public record AuditRequest(String name, String target, String members, String no
         if ((aux == null) != (shadowBase == null)) {
             throw new IllegalArgumentException("aux and shadowBase go together: shadows fine-tune from shadowBase on"
                     + " the attacker's aux images");
+        }
+        if (aux != null && shadowModels != null) {
+            throw new IllegalArgumentException("give aux (shadows DiffLeak trains) or shadowModels (shadows you have),"
+                    + " not both");
         }
         shadows = shadows == null ? 2 : shadows;
         if (aux != null && shadows < 1) {
@@ -76,34 +85,40 @@ public record AuditRequest(String name, String target, String members, String no
 
     /** A request with every default: the target, its members and its non-members. */
     public static AuditRequest of(String target, String members, String nonMembers) {
-        return new AuditRequest(null, target, members, nonMembers, null, null, null, null, null, null, null);
+        return new AuditRequest(null, target, members, nonMembers, null, null, null, null, null, null, null, null);
     }
 
     /** This request with shadows fine-tuned from shadowBase on the attacker's aux images. */
     public AuditRequest withShadows(String auxImages, String base, int count) {
-        return new AuditRequest(name, target, members, nonMembers, auxImages, base, count, shadowMembers, shadowTrain,
-                attacks, seed);
+        return new AuditRequest(name, target, members, nonMembers, auxImages, base, shadowModels, count, shadowMembers,
+                shadowTrain, attacks, seed);
+    }
+
+    /** This request with the shadow models in folder (one subfolder each; see the class comment). */
+    public AuditRequest withShadowModels(String folder) {
+        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, folder, shadows, shadowMembers,
+                shadowTrain, attacks, seed);
     }
 
     /** This request running only the named attack families (loss, pia, pian, secmi, reconstruction, generation). */
     public AuditRequest withAttacks(List<String> families) {
-        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadows, shadowMembers, shadowTrain,
-                attacks.only(families), seed);
+        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
+                shadowMembers, shadowTrain, attacks.only(families), seed);
     }
 
     public AuditRequest withSeed(long s) {
-        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadows, shadowMembers, shadowTrain,
-                attacks, s);
+        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
+                shadowMembers, shadowTrain, attacks, s);
     }
 
     public AuditRequest withShadowTrain(TrainConfig recipe) {
-        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadows, shadowMembers, recipe,
-                attacks, seed);
+        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
+                shadowMembers, recipe, attacks, seed);
     }
 
     public AuditRequest withName(String n) {
-        return new AuditRequest(n, target, members, nonMembers, aux, shadowBase, shadows, shadowMembers, shadowTrain,
-                attacks, seed);
+        return new AuditRequest(n, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
+                shadowMembers, shadowTrain, attacks, seed);
     }
 
     /** True when the target is served over HTTP: black-box access only. */

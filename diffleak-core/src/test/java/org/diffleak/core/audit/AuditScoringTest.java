@@ -95,7 +95,7 @@ class AuditScoringTest {
         Signal black = Signal.template("reconstruction", "img2img", "black-box", null, List.of("neg_l2", "ssim"))
                 .withRows(bb, null);
         List<String> ids = java.util.stream.IntStream.range(0, 2 * N).mapToObj(i -> "x" + i).toList();
-        List<AttackOutcome> out = AuditScoring.outcomes(List.of(gray, black), N, N, 0, ids, "ssim", 1);
+        List<AttackOutcome> out = AuditScoring.outcomes(List.of(gray, black), N, N, List.of(), ids, "ssim", 1);
         assertThat(out).extracting(AttackOutcome::inference).containsExactly("raw", "raw ssim");
         assertThat(out).allMatch(o -> o.shadowThresholdBalancedAccuracy() == null);
         for (int i = 0; i < 2 * N; i++) {

@@ -69,8 +69,12 @@ public final class ModelAudit {
         this.progress = progress;
     }
 
-    /** A shadow: its model's cache key and its candidates (members first, then as many non-members). */
-    private record Shadow(String key, ImageDataset candidates, String candidatesKey, int perSide) {}
+    /**
+     * A shadow: its model and the model's hash (for signal cache keys), its candidates (members first) and
+     * their content key.
+     */
+    private record Shadow(String name, Path model, String hash, ImageDataset candidates, String candidatesKey,
+            int members) {}
 
     public AuditReport run() {
         long t0 = System.nanoTime();
@@ -121,16 +125,18 @@ public final class ModelAudit {
                 long t1 = System.nanoTime();
                 shadows = trainShadows(aux, members.size(), classes, channels, size, m);
                 lap("training shadows", t1);
+            } else if (request.shadowModels() != null) {
+                shadows = givenShadows(Path.of(request.shadowModels()), classes, channels, size, m);
             } else {
                 notRun.add("decision rules fitted on shadows (threshold, Gaussian LR, MLP) and balanced accuracy: no"
-                        + " --aux images and --shadow-base model to train shadows on");
+                        + " --aux images and --shadow-base model to train shadows on, and no --shadows");
             }
             long t2 = System.nanoTime();
             List<Signal> signals = signals(families, denoiser, bb, targetHash, cands, shadows, classes > 0, m);
             lap("attack signals", t2);
-            int perSide = shadows.isEmpty() ? 0 : shadows.get(0).perSide();
-            List<AttackOutcome> outcomes = AuditScoring.outcomes(signals, members.size(), nonMembers.size(), perSide,
-                    cands.ids(), request.attacks().metric(), request.seed());
+            List<AttackOutcome> outcomes = AuditScoring.outcomes(signals, members.size(), nonMembers.size(),
+                    shadows.stream().map(Shadow::members).toList(), cands.ids(), request.attacks().metric(),
+                    request.seed());
             List<Fact> facts = new ArrayList<>();
             facts.add(new Fact("target", request.target()));
             facts.add(new Fact("SHA-256", targetHash));
@@ -139,8 +145,9 @@ public final class ModelAudit {
             facts.add(new Fact("candidates", members.size() + " members (" + request.members() + ") vs "
                     + nonMembers.size() + " non-members (" + request.nonMembers() + ")"));
             facts.add(new Fact("access", access));
-            facts.add(new Fact("shadow models", shadows.isEmpty() ? "none" : shadows.size() + ", fine-tuned from "
-                    + request.shadowBase() + " on " + perSide + " of the attacker's images each"));
+            facts.add(new Fact("shadow models", shadows.isEmpty() ? "none" : aux != null ? shadows.size()
+                    + ", fine-tuned from " + request.shadowBase() + " on " + shadows.get(0).members()
+                    + " of the attacker's images each" : shadows.size() + " given in " + request.shadowModels()));
             facts.add(new Fact("not run", notRun.isEmpty() ? "nothing" : String.join("; ", notRun)));
             return AuditReportBuilder.forModel(request, facts, cands, members.size(), shadows.size(), outcomes, timings);
         }
@@ -202,14 +209,83 @@ public final class ModelAudit {
                     Seeds.of(request.seed()).child("shadow").child(s).seed());
             ImageDataset train = aux.images().subset(in, "aux:shadow " + (s + 1));
             String key = AuditCache.key("model-audit shadow", baseHash, unet, recipe, aux.sha256(), in);
-            trainOrLoad("shadow " + (s + 1), key, base, unet, recipe, train, basePath, m);
+            String name = "shadow " + (s + 1);
+            trainOrLoad(name, key, base, unet, recipe, train, basePath, m);
             int[] both = new int[2 * perSide];
             System.arraycopy(in, 0, both, 0, perSide);
             System.arraycopy(out, 0, both, perSide, perSide);
-            shadows.add(new Shadow(key, aux.images().subset(both, "aux:shadow " + (s + 1) + " candidates"),
-                    AuditCache.key(aux.sha256(), both), perSide));
+            shadows.add(new Shadow(name, cache.model(key).resolve("model"), key,
+                    aux.images().subset(both, "aux:" + name + " candidates"), AuditCache.key(aux.sha256(), both),
+                    perSide));
         }
         return shadows;
+    }
+
+    /** The shadow models in folder: one subfolder each with the model and its members and non-members. */
+    private List<Shadow> givenShadows(Path folder, int classes, int channels, int size, NDManager m) {
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("--shadows " + folder + ": not a folder of shadow folders");
+        }
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(folder)) {
+            dirs = s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new DataException("--shadows " + folder + ": cannot list (" + e.getMessage() + ")", e);
+        }
+        if (dirs.isEmpty()) {
+            throw new DataException("--shadows " + folder + ": no shadow folders (each holds the model, members and"
+                    + " non-members)");
+        }
+        List<Shadow> shadows = new ArrayList<>();
+        for (Path d : dirs) {
+            String name = "shadow " + d.getFileName();
+            Path model = shadowModel(d);
+            try (NDManager sm = m.newSubManager(); CloseableDenoiser den = Denoisers.load(model, sm)) {
+                if (den.channels() != channels || den.imageSize() != size || den.numClasses() != classes) {
+                    throw new DataException(model + ": takes " + den.channels() + "×" + den.imageSize() + "² with "
+                            + den.numClasses() + " classes, the target " + channels + "×" + size + "² with " + classes);
+                }
+            }
+            CandidateImages in = CandidateImages.read(imageSet(d, "members"), channels, size, name + " members");
+            CandidateImages out = CandidateImages.read(imageSet(d, "non-members"), channels, size,
+                    name + " non-members");
+            if (classes > 0) {
+                in.requireLabels(classes, name + " members");
+                out.requireLabels(classes, name + " non-members");
+            }
+            CandidateImages both = in.concat(out, name + " candidates");
+            shadows.add(new Shadow(name, model, sha256(model), both.images(), both.sha256(), in.size()));
+        }
+        return shadows;
+    }
+
+    /** A shadow folder's model: a DiffLeak model directory model/, or its one .pt, .torchscript or .onnx file. */
+    private static Path shadowModel(Path dir) {
+        if (Files.isDirectory(dir.resolve("model"))) {
+            return dir.resolve("model");
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> files = s.filter(f -> f.getFileName().toString().matches(".*\\.(pt|torchscript|onnx)"))
+                    .toList();
+            if (files.size() != 1) {
+                throw new DataException(dir + ": a shadow folder holds a model/ directory or exactly one .pt/.onnx"
+                        + " file, found " + files.size());
+            }
+            return files.get(0);
+        } catch (IOException e) {
+            throw new DataException(dir + ": cannot list (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A shadow folder's image set: a folder of that name, or a list name.txt / name.csv. */
+    private static Path imageSet(Path dir, String name) {
+        for (String candidate : List.of(name, name + ".txt", name + ".csv")) {
+            if (Files.exists(dir.resolve(candidate))) {
+                return dir.resolve(candidate);
+            }
+        }
+        throw new DataException(dir + ": no " + name + " folder or " + name + ".txt/.csv list");
     }
 
     private void trainOrLoad(String name, String key, ModelCard base, UNetConfig unet, TrainConfig recipe,
@@ -256,16 +332,13 @@ public final class ModelAudit {
                     similarity));
         }
         List<List<double[][]>> perShadow = new ArrayList<>();
-        for (int s = 0; s < shadows.size(); s++) {
-            Shadow sh = shadows.get(s);
+        for (Shadow sh : shadows) {
             List<double[][]> rows = new ArrayList<>();
-            try (NDManager sm = m.newSubManager();
-                    ModelStore.Loaded model = ModelStore.load(cache.model(sh.key()).resolve("model"), true, sm)) {
-                Denoiser d = model.denoiser();
+            try (NDManager sm = m.newSubManager(); CloseableDenoiser d = Denoisers.load(sh.model(), sm)) {
                 BlackBoxTarget sbb = new MemoizedGenerations(new LocalBlackBox(d));
                 for (Signal spec : specs) {
-                    rows.add(rows(spec, "shadow " + (s + 1), sh.key(), d, sbb, sh.candidates(), sh.candidatesKey(),
-                            conditional, similarity));
+                    rows.add(rows(spec, sh.name(), sh.hash(), d, sbb, sh.candidates(), sh.candidatesKey(), conditional,
+                            similarity));
                 }
             }
             perShadow.add(rows);
