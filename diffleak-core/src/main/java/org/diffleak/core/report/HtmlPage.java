@@ -54,7 +54,9 @@ final class HtmlPage {
             th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
             td.num, th.num { text-align: right; white-space: nowrap; }
             td .ci { color: var(--muted); font-size: 12px; }
-            table.facts td:first-child { color: var(--muted); width: 42%; }
+            table.facts { table-layout: fixed; width: 100%; }
+            table.facts td { overflow-wrap: anywhere; }
+            table.facts td:first-child { color: var(--muted); width: 30%; }
             tr.best td { background: var(--leak-bg); font-weight: 600; }
             .badge { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 9px; font-size: 11px;
               font-weight: 600; background: var(--leak); color: #fff; }
