@@ -1,5 +1,8 @@
 package org.diffleak.core.inference;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.diffleak.core.privacy.SpecialFunctions;
 
 /**
@@ -67,52 +70,69 @@ public final class Lira {
         return s;
     }
 
-    /** [0] = means, [1] = standard deviations, [candidate][d], over the shadows on the given side. */
+    /**
+     * [0] = means, [1] = standard deviations, [candidate][d], over the shadows on the given side. A candidate
+     * with no shadow on that side (few shadows) gets the side's mean and spread over all candidates: no
+     * calibration for it, rather than no score.
+     */
     private double[][][] stats(double[][][] shadows, boolean[][] in, boolean side, int n, int d) {
         double[][] mean = new double[n][d];
         double[][] sd = new double[n][d];
-        double[] pooled = new double[d];
-        long pooledCount = 0;
+        int[] count = new int[n];
+        double[] globalSum = new double[d];
+        long globalCount = 0;
         for (int i = 0; i < n; i++) {
-            int k = 0;
-            for (int m = 0; m < shadows.length; m++) {
-                if (in[m][i] == side) {
-                    k++;
-                    for (int j = 0; j < d; j++) {
-                        mean[i][j] += shadows[m][i][j];
-                    }
+            for (double[][] shadow : shadowsOn(shadows, in, side, i)) {
+                count[i]++;
+                for (int j = 0; j < d; j++) {
+                    mean[i][j] += shadow[i][j];
+                    globalSum[j] += shadow[i][j];
                 }
             }
-            if (k == 0) {
-                throw new IllegalArgumentException("candidate " + i + " has no " + (side ? "IN" : "OUT")
-                        + " shadow: " + (side ? "online LiRA needs both sides for every candidate (more shadows)"
-                                : "offline LiRA needs an OUT shadow for every candidate"));
-            }
+            globalCount += count[i];
+        }
+        if (globalCount == 0) {
+            throw new IllegalArgumentException("no shadow is " + (side ? "IN" : "OUT") + " for any candidate");
+        }
+        double[] pooled = new double[d];
+        double[] spread = new double[d];
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
-                mean[i][j] /= k;
+                mean[i][j] = count[i] > 0 ? mean[i][j] / count[i] : globalSum[j] / globalCount;
             }
-            for (int m = 0; m < shadows.length; m++) {
-                if (in[m][i] == side) {
-                    for (int j = 0; j < d; j++) {
-                        double e = shadows[m][i][j] - mean[i][j];
-                        sd[i][j] += e * e;
-                        pooled[j] += e * e;
-                    }
+            for (double[][] shadow : shadowsOn(shadows, in, side, i)) {
+                for (int j = 0; j < d; j++) {
+                    double e = shadow[i][j] - mean[i][j];
+                    double g = shadow[i][j] - globalSum[j] / globalCount;
+                    sd[i][j] += e * e;
+                    pooled[j] += e * e;
+                    spread[j] += g * g;
                 }
             }
-            pooledCount += k;
             for (int j = 0; j < d; j++) {
-                sd[i][j] = k > 1 ? Math.sqrt(sd[i][j] / (k - 1)) : Double.NaN;
+                sd[i][j] = count[i] > 1 ? Math.sqrt(sd[i][j] / (count[i] - 1)) : Double.NaN;
             }
         }
+        long withSide = Arrays.stream(count).filter(c -> c > 0).count();
         for (int j = 0; j < d; j++) {
-            double global = Math.sqrt(pooled[j] / Math.max(1, pooledCount - n));
+            double global = Math.sqrt(pooled[j] / Math.max(1, globalCount - withSide));
+            double overall = Math.sqrt(spread[j] / Math.max(1, globalCount - 1));
             for (int i = 0; i < n; i++) {
-                double v = globalVariance || !Double.isFinite(sd[i][j]) ? global : sd[i][j];
+                double v = count[i] == 0 ? overall : globalVariance || !Double.isFinite(sd[i][j]) ? global : sd[i][j];
                 sd[i][j] = Math.max(v, MIN_SIGMA);
             }
         }
         return new double[][][] {mean, sd};
+    }
+
+    private static List<double[][]> shadowsOn(double[][][] shadows, boolean[][] in, boolean side, int i) {
+        List<double[][]> on = new ArrayList<>();
+        for (int m = 0; m < shadows.length; m++) {
+            if (in[m][i] == side) {
+                on.add(shadows[m]);
+            }
+        }
+        return on;
     }
 
     private static void check(double[][] target, double[][][] shadows, boolean[][] in, int d) {

@@ -23,7 +23,13 @@ class CalibratedAttacksTest {
         double[] offline = new Lira(false, false).scores(new double[][] {{2}}, shadows, in);
         assertThat(offline[0]).isCloseTo(SpecialFunctions.logNormalCdf(1 / Math.sqrt(2)), within(1e-12));
         assertThatThrownBy(() -> new Lira(true, false).scores(new double[][] {{2}}, new double[][][] {{{1}}},
-                new boolean[][] {{false}})).hasMessageContaining("no IN shadow");
+                new boolean[][] {{false}})).hasMessageContaining("no shadow is IN for any candidate");
+        // the second candidate has no IN shadow: it falls back to the IN side's mean and spread over all candidates
+        double[][][] two = {{{1}, {5}}, {{3}, {5}}, {{0}, {4}}, {{2}, {6}}};
+        boolean[][] twoIn = {{true, false}, {true, false}, {false, false}, {false, false}};
+        double[] s = new Lira(true, false).scores(new double[][] {{2}, {5}}, two, twoIn);
+        assertThat(s[0]).isCloseTo(0.25, within(1e-12));
+        assertThat(s[1]).isFinite();
     }
 
     @Test

@@ -1,0 +1,124 @@
+package org.diffleak.core.audit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.diffleak.core.inference.Lira;
+import org.diffleak.core.inference.Rmia;
+import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.metrics.ScoresCsv;
+import org.diffleak.core.report.AttackOutcome;
+
+/**
+ * Scoring of the calibrated protocol (LiRA's): the target and every shadow train on random halves of one
+ * candidate pool, so each candidate has IN and OUT shadows. Each signal gives its raw score (one global
+ * threshold, the uncalibrated baseline), LiRA online, LiRA offline and RMIA, all on the same candidates; and how
+ * each calibrated attack's TPR at 0.1% FPR grows with the number of shadows.
+ */
+public final class CalibratedScoring {
+
+    /** Below this many shadows LiRA pools its variances over candidates, as Carlini et al. recommend. */
+    static final int PER_CANDIDATE_VARIANCE_FROM = 64;
+
+    private CalibratedScoring() {}
+
+    /**
+     * Who trained on what. Every model's signal rows hold the pool's candidates first, then the population samples
+     * z (RMIA's reference population: images no model trained on).
+     *
+     * @param targetIn whether the target trained on each pool candidate
+     * @param shadowIn whether each shadow trained on each pool candidate [shadow][candidate]
+     * @param population the number of population rows after the pool's
+     */
+    public record Pool(boolean[] targetIn, boolean[][] shadowIn, int population) {
+
+        public int candidates() {
+            return targetIn.length;
+        }
+    }
+
+    /**
+     * @param outcomes per signal: raw, LiRA online, LiRA offline, RMIA
+     * @param shadowCounts the numbers of shadows of the scaling study, ascending
+     * @param tprAt01PctFprByShadows per calibrated outcome label ("SIGNAL · LiRA online", ...), TPR at 0.1% FPR
+     *     with the first k shadows for each k of shadowCounts
+     */
+    public record Result(List<AttackOutcome> outcomes, List<Integer> shadowCounts,
+            Map<String, double[]> tprAt01PctFprByShadows) {}
+
+    public static Result score(List<Signal> signals, Pool pool, List<String> ids, String metric, long seed,
+            List<Integer> shadowCounts) {
+        int n = pool.candidates();
+        List<AttackOutcome> out = new ArrayList<>();
+        Map<String, double[]> scaling = new LinkedHashMap<>();
+        for (Signal sig : signals) {
+            int column = AuditScoring.thresholdColumn(metric, sig);
+            double[] target = column(sig.target(), column, 0, n);
+            double[] z = column(sig.target(), column, n, pool.population());
+            add(out, sig, "raw", ids, pool.targetIn(), target, seed);
+            int all = sig.shadows().size();
+            for (int k : shadowCounts) {
+                if (k > all) {
+                    throw new IllegalArgumentException("the scaling study asks for " + k + " shadows, the audit has "
+                            + all);
+                }
+            }
+            for (String method : List.of("LiRA online", "LiRA offline", "RMIA")) {
+                double[] full = calibrated(method, sig, column, pool, all, target, z);
+                add(out, sig, method, ids, pool.targetIn(), full, seed);
+                double[] tpr = new double[shadowCounts.size()];
+                for (int c = 0; c < tpr.length; c++) {
+                    double[] s = calibrated(method, sig, column, pool, shadowCounts.get(c), target, z);
+                    tpr[c] = MembershipMetrics.compute(pool.targetIn(), s, 0, seed).tprAt01PctFpr();
+                }
+                scaling.put(sig.name() + " · " + method, tpr);
+            }
+        }
+        return new Result(out, List.copyOf(shadowCounts), scaling);
+    }
+
+    /** One calibrated attack's scores with the first k shadows. */
+    private static double[] calibrated(String method, Signal sig, int column, Pool pool, int k, double[] target,
+            double[] z) {
+        int n = pool.candidates();
+        boolean[][] in = new boolean[k][];
+        double[][] shadowPool = new double[k][];
+        double[][] shadowZ = new double[k][];
+        for (int m = 0; m < k; m++) {
+            in[m] = pool.shadowIn()[m];
+            shadowPool[m] = column(sig.shadows().get(m), column, 0, n);
+            shadowZ[m] = column(sig.shadows().get(m), column, n, pool.population());
+        }
+        if (method.equals("RMIA")) {
+            return new Rmia(1).scores(target, shadowPool, null, z, shadowZ);
+        }
+        double[][] t = new double[n][];
+        double[][][] sh = new double[k][n][];
+        for (int i = 0; i < n; i++) {
+            t[i] = new double[] {target[i]};
+            for (int m = 0; m < k; m++) {
+                sh[m][i] = new double[] {shadowPool[m][i]};
+            }
+        }
+        return new Lira(method.equals("LiRA online"), k < PER_CANDIDATE_VARIANCE_FROM).scores(t, sh, in);
+    }
+
+    private static void add(List<AttackOutcome> out, Signal sig, String inference, List<String> ids, boolean[] labels,
+            double[] scores, long seed) {
+        out.add(new AttackOutcome(sig.name(), sig.scenario(), sig.access(), inference,
+                new ScoresCsv(ids, labels, scores), MembershipMetrics.compute(labels, scores, AuditScoring.BOOTSTRAPS,
+                        seed), null));
+    }
+
+    private static double[] column(double[][] rows, int column, int from, int count) {
+        if (rows.length < from + count) {
+            throw new IllegalArgumentException(rows.length + " signal rows for " + (from + count) + " samples");
+        }
+        double[] c = new double[count];
+        for (int i = 0; i < count; i++) {
+            c[i] = rows[from + i][column];
+        }
+        return c;
+    }
+}

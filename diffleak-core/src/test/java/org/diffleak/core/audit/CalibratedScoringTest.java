@@ -1,0 +1,59 @@
+package org.diffleak.core.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.diffleak.core.report.AttackOutcome;
+import org.junit.jupiter.api.Test;
+
+class CalibratedScoringTest {
+
+    static final int N = 600;
+    static final int Z = 300;
+    static final int SHADOWS = 16;
+
+    /** Rows [N + Z][1]: a per-candidate difficulty plus a membership shift; z never trained on. */
+    private static double[][] rows(double[] difficulty, boolean[] in, SplittableRandom r) {
+        double[][] x = new double[difficulty.length][1];
+        for (int i = 0; i < x.length; i++) {
+            x[i][0] = difficulty[i] + (i < in.length && in[i] ? 0.8 : 0) + 0.3 * r.nextGaussian();
+        }
+        return x;
+    }
+
+    @Test
+    void calibratedAttacksBeatTheGlobalThresholdAndGrowWithShadows() {
+        SplittableRandom r = new SplittableRandom(11);
+        double[] difficulty = IntStream.range(0, N + Z).mapToDouble(i -> 2 * r.nextGaussian()).toArray();
+        boolean[] targetIn = new boolean[N];
+        boolean[][] shadowIn = new boolean[SHADOWS][N];
+        for (int i = 0; i < N; i++) {
+            targetIn[i] = r.nextBoolean();
+            for (int m = 0; m < SHADOWS; m++) {
+                shadowIn[m][i] = r.nextBoolean();
+            }
+        }
+        List<double[][]> shadows = IntStream.range(0, SHADOWS).mapToObj(m -> rows(difficulty, shadowIn[m], r)).toList();
+        Signal sig = Signal.template("loss", "loss", "gray-box", null, List.of("score"))
+                .withRows(rows(difficulty, targetIn, r), shadows);
+        List<String> ids = IntStream.range(0, N).mapToObj(Integer::toString).toList();
+        CalibratedScoring.Result res = CalibratedScoring.score(List.of(sig),
+                new CalibratedScoring.Pool(targetIn, shadowIn, Z), ids, "ssim", 1, List.of(2, 4, 8, 16));
+        assertThat(res.outcomes()).extracting(AttackOutcome::inference)
+                .containsExactly("raw", "LiRA online", "LiRA offline", "RMIA");
+        double raw = res.outcomes().get(0).metrics().auc();
+        assertThat(raw).isLessThan(0.7);
+        for (AttackOutcome o : res.outcomes().subList(1, 4)) {
+            assertThat(o.metrics().auc()).as(o.inference()).isGreaterThan(raw + 0.15);
+            assertThat(o.metrics().members() + o.metrics().nonMembers()).isEqualTo(N);
+        }
+        double[] online = res.tprAt01PctFprByShadows().get("loss · LiRA online");
+        assertThat(online).hasSize(4);
+        assertThat(online[3]).isGreaterThanOrEqualTo(online[0]);
+        assertThatThrownBy(() -> CalibratedScoring.score(List.of(sig), new CalibratedScoring.Pool(targetIn, shadowIn, Z),
+                ids, "ssim", 1, List.of(32))).hasMessageContaining("asks for 32 shadows");
+    }
+}
