@@ -32,6 +32,7 @@ import org.diffleak.torch.attack.LossAttack;
 import org.diffleak.torch.attack.MembershipAttack;
 import org.diffleak.torch.attack.PiaAttack;
 import org.diffleak.torch.attack.SecMiAttack;
+import org.diffleak.torch.attack.SimaAttack;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, description = "target: model directory, .pt or .onnx") Path model;
     @Option(names = "--url", description = "black-box target served by `diffleak serve` (instead of -m)") String url;
     @Option(names = "--attack", defaultValue = "pia",
-            description = "gray-box loss, pia, pian, secmi; black-box reconstruction, generation (default ${DEFAULT-VALUE})")
+            description = "gray-box loss, pia, pian, secmi, sima; black-box reconstruction, generation (default ${DEFAULT-VALUE})")
     String attack;
     @Option(names = "--strength", defaultValue = "0.3", description = "reconstruction: noise strength s (default ${DEFAULT-VALUE})") double strength;
     @Option(names = "--ddim-steps", defaultValue = "10", description = "black-box: DDIM steps per query (default ${DEFAULT-VALUE})") int ddimSteps;
@@ -69,7 +70,7 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "1000", description = "candidates per side (default ${DEFAULT-VALUE})") int count;
     @Option(names = "--dataset", defaultValue = "fashion-mnist") String dataset;
     @Option(names = "--data-dir") String dataDir;
-    @Option(names = "--t", description = "timestep of the attack (defaults: loss 100, PIA 200, SecMI 100)") Integer t;
+    @Option(names = "--t", description = "timestep of the attack (defaults: loss 100, PIA 200, SecMI 100, SimA 10)") Integer t;
     @Option(names = "--seed", defaultValue = "0", description = "seed of the loss attack's noise") long seed;
     @Option(names = "--batch", defaultValue = "128") int batch;
     @Option(names = {"-o", "--out"}, defaultValue = "scores.csv", description = "raw scores CSV (default ${DEFAULT-VALUE})") Path out;
@@ -96,7 +97,8 @@ final class AttackCommand implements Callable<Integer> {
             case "pia" -> new PiaAttack(t == null ? 200 : t, 4, false, batch);
             case "pian" -> new PiaAttack(t == null ? 200 : t, 4, true, batch);
             case "secmi" -> new SecMiAttack(t == null ? 100 : t, 10, batch);
-            default -> throw new IllegalArgumentException("--attack must be loss, pia, pian, secmi, reconstruction or"
+            case "sima" -> new SimaAttack(t == null ? 10 : t, batch);
+            default -> throw new IllegalArgumentException("--attack must be loss, pia, pian, secmi, sima, reconstruction or"
                     + " generation, got " + attack);
         };
         String name = a != null ? a.name() : attack.equals("reconstruction")

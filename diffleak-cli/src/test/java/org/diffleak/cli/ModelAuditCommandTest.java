@@ -147,12 +147,13 @@ class ModelAuditCommandTest {
         }
         Path out = dir.resolve("given-shadows");
         CliTest.Run a = CliTest.run("audit", "--target", model.toString(), "--members", members.toString(),
-                "--non-members", nonMembers.toString(), "--shadows", shadows.toString(), "--attacks", "pia,loss",
+                "--non-members", nonMembers.toString(), "--shadows", shadows.toString(), "--attacks", "pia,loss,sima",
                 "--out", out.toString(), "--cache", dir.resolve("cache").toString());
         assertThat(a.code()).as(a.err()).isZero();
         assertThat(a.out()).contains("shadow b: PIA attack on 12 candidates");
         JsonNode attacks = Json.MAPPER.readTree(out.resolve("results.json").toFile()).path("attacks");
-        assertThat(attacks).hasSize(2);
+        assertThat(attacks).hasSize(3);
+        assertThat(attacks.toString()).contains("SimA");
         for (JsonNode o : attacks) {
             assertThat(o.path("shadow_threshold_balanced_accuracy").isNumber()).as(o.toString()).isTrue();
         }

@@ -125,6 +125,9 @@ public final class AuditReportBuilder {
         if (a.secmi() != null) {
             f.add(new Fact("SecMI", "t = " + a.secmi().t() + ", stride " + a.secmi().stride()));
         }
+        if (a.sima() != null) {
+            f.add(new Fact("SimA", "t = " + a.sima().t() + ", one query of the clean candidate"));
+        }
         if (a.reconstruction() != null) {
             f.add(new Fact("reconstruction", "strength " + a.reconstruction().strength() + ", "
                     + a.reconstruction().steps() + " DDIM steps, " + a.reconstruction().noisings() + " noisings"));

@@ -6,8 +6,8 @@ import java.util.List;
  * Raw signals of one attack setting on every model of an audit: rows [candidates][features], members
  * first, then non-members, for the target and each shadow.
  *
- * @param family the attack family: loss, pia, pian, secmi, reconstruction or generation
- * @param name the attack: loss, PIA, PIAN, SecMI, img2img (black-box reconstruction) or label-only generation
+ * @param family the attack family: loss, pia, pian, secmi, sima, reconstruction or generation
+ * @param name the attack: loss, PIA, PIAN, SecMI, SimA, img2img (black-box reconstruction) or label-only generation
  * @param access "gray-box" (queries ε_θ(x_t, t)) or "black-box" (queries images only)
  * @param labels the labels a black-box attack got: "true", "predicted", or null where none are used
  * @param featureNames column names of the rows

@@ -119,7 +119,7 @@ public record AuditConfig(
      * @param labels which labels the black-box attacks get: "true", "predicted" (by the auxiliary classifier), or both
      * @param metric the similarity the threshold inference uses: neg_l2, ssim or encoder_cosine
      */
-    public record AttackSettings(Loss loss, Pia pia, Pia pian, SecMi secmi, Reconstruction reconstruction,
+    public record AttackSettings(Loss loss, Pia pia, Pia pian, SecMi secmi, Sima sima, Reconstruction reconstruction,
             Generation generation, List<String> labels, String metric, int batch) {
         public AttackSettings {
             labels = labels == null ? List.of("true") : List.copyOf(labels);
@@ -140,7 +140,7 @@ public record AuditConfig(
         /** The attack families that run: loss, pia, pian, secmi, reconstruction, generation. */
         public List<String> families() {
             List<String> f = new java.util.ArrayList<>();
-            Object[] sections = {loss, pia, pian, secmi, reconstruction, generation};
+            Object[] sections = {loss, pia, pian, secmi, sima, reconstruction, generation};
             for (int i = 0; i < FAMILIES.size(); i++) {
                 if (sections[i] != null) {
                     f.add(FAMILIES.get(i));
@@ -156,15 +156,19 @@ public record AuditConfig(
                     throw new IllegalArgumentException("unknown attack '" + k + "' (known: " + String.join(", ", FAMILIES)
                             + ")");
                 }
+                if (!families().contains(k)) {
+                    throw new IllegalArgumentException("attack '" + k + "' has no settings here: give its section under"
+                            + " attacks: in a config");
+                }
             }
             return new AttackSettings(keep.contains("loss") ? loss : null, keep.contains("pia") ? pia : null,
                     keep.contains("pian") ? pian : null, keep.contains("secmi") ? secmi : null,
-                    keep.contains("reconstruction") ? reconstruction : null,
+                    keep.contains("sima") ? sima : null, keep.contains("reconstruction") ? reconstruction : null,
                     keep.contains("generation") ? generation : null, labels, metric, batch);
         }
 
         /** Every attack family, gray-box first. */
-        public static final List<String> FAMILIES = List.of("loss", "pia", "pian", "secmi", "reconstruction",
+        public static final List<String> FAMILIES = List.of("loss", "pia", "pian", "secmi", "sima", "reconstruction",
                 "generation");
     }
 
@@ -292,6 +296,9 @@ public record AuditConfig(
 
     public record SecMi(int t, int stride) {}
 
+    /** SimA: the norm of ε_θ(x₀, t) at the clean candidate, at a small t. */
+    public record Sima(int t) {}
+
     public record Reconstruction(double strength, int steps, int noisings) {}
 
     public record Generation(int generations, int steps) {}
@@ -347,13 +354,13 @@ public record AuditConfig(
                 }
                 yield withTarget(new TargetRecipe(target.members(), target.classes(), t, defense.dpSgd(value)));
             }
-            case "reconstruction.steps" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(),
+            case "reconstruction.steps" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(), a.sima(),
                     new Reconstruction(a.reconstruction().strength(), Integer.parseInt(value), a.reconstruction().noisings()),
                     a.generation(), a.labels(), a.metric(), a.batch()));
-            case "reconstruction.strength" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(),
+            case "reconstruction.strength" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(), a.sima(),
                     new Reconstruction(Double.parseDouble(value), a.reconstruction().steps(), a.reconstruction().noisings()),
                     a.generation(), a.labels(), a.metric(), a.batch()));
-            case "metric" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(), a.reconstruction(),
+            case "metric" -> withAttacks(new AttackSettings(a.loss(), a.pia(), a.pian(), a.secmi(), a.sima(), a.reconstruction(),
                     a.generation(), a.labels(), value, a.batch()));
             case "shadows" -> new AuditConfig(name, scenario, data, splits, base, model, schedule, target,
                     Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), null, canaries, seed,

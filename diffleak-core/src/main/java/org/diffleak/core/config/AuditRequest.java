@@ -68,7 +68,7 @@ public record AuditRequest(String name, String target, String members, String no
         }
         shadowTrain = shadowTrain != null ? shadowTrain : preset.target().train();
         attacks = attacks != null ? attacks : new AuditConfig.AttackSettings(preset.attacks().loss(),
-                preset.attacks().pia(), preset.attacks().pian(), preset.attacks().secmi(),
+                preset.attacks().pia(), preset.attacks().pian(), preset.attacks().secmi(), preset.attacks().sima(),
                 preset.attacks().reconstruction(), preset.attacks().generation(), List.of("true"), "ssim",
                 preset.attacks().batch());
         if (attacks.metric().equals("encoder_cosine")) {

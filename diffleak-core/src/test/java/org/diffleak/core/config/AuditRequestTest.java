@@ -25,7 +25,7 @@ class AuditRequestTest {
         assertThat(r.name()).isEqualTo("my-unet");
         assertThat(r.remote()).isFalse();
         assertThat(r.aux()).isNull();
-        assertThat(r.attacks().families()).containsExactly("loss", "pia", "pian", "secmi", "reconstruction",
+        assertThat(r.attacks().families()).containsExactly("loss", "pia", "pian", "secmi", "sima", "reconstruction",
                 "generation");
         assertThat(r.attacks().metric()).isEqualTo("ssim");
         assertThat(r.withAttacks(List.of("pia", "secmi")).attacks().families()).containsExactly("pia", "secmi");

@@ -11,6 +11,7 @@ import org.diffleak.torch.attack.LossAttack;
 import org.diffleak.torch.attack.MembershipAttack;
 import org.diffleak.torch.attack.PiaAttack;
 import org.diffleak.torch.attack.SecMiAttack;
+import org.diffleak.torch.attack.SimaAttack;
 import org.diffleak.torch.diffusion.Denoiser;
 
 /** One attack family's raw signal rows [candidate][feature] on one model, as both audits compute them. */
@@ -25,6 +26,7 @@ final class AttackSignals {
             case "pia" -> a.pia();
             case "pian" -> a.pian();
             case "secmi" -> a.secmi();
+            case "sima" -> a.sima();
             case "reconstruction" -> a.reconstruction();
             case "generation" -> a.generation();
             default -> throw new IllegalStateException(family);
@@ -44,6 +46,7 @@ final class AttackSignals {
             case "pia" -> column(new PiaAttack(a.pia().t(), 4, false, a.batch()), denoiser, cands, p);
             case "pian" -> column(new PiaAttack(a.pian().t(), 4, true, a.batch()), denoiser, cands, p);
             case "secmi" -> column(new SecMiAttack(a.secmi().t(), a.secmi().stride(), a.batch()), denoiser, cands, p);
+            case "sima" -> column(new SimaAttack(a.sima().t(), a.batch()), denoiser, cands, p);
             case "reconstruction" -> new ReconstructionAttack(a.reconstruction().strength(), a.reconstruction().steps(),
                     a.reconstruction().noisings(), seed, a.batch()).features(bb, cands, labels, similarity, p);
             case "generation" -> new GenerationAttack(a.generation().generations(), a.generation().steps(), seed,

@@ -330,6 +330,9 @@ public final class Audit {
         if (a.secmi() != null) {
             specs.add(Signal.template("secmi", "SecMI", "gray-box", null, score));
         }
+        if (a.sima() != null) {
+            specs.add(Signal.template("sima", "SimA", "gray-box", null, score));
+        }
         List<String> sim = List.of(Similarity.names(true));
         List<String> labelKinds = conditional ? a.labels() : List.of("true");
         if (a.reconstruction() != null) {

@@ -54,7 +54,7 @@ import org.diffleak.torch.train.ModelStore;
  */
 public final class ModelAudit {
 
-    private static final List<String> GRAY_BOX = List.of("loss", "pia", "pian", "secmi");
+    private static final List<String> GRAY_BOX = List.of("loss", "pia", "pian", "secmi", "sima");
 
     private final AuditRequest request;
     private final AuditCache cache;
@@ -322,6 +322,7 @@ public final class ModelAudit {
                 case "pia" -> Signal.template(family, "PIA", "gray-box", null, List.of("score"));
                 case "pian" -> Signal.template(family, "PIAN", "gray-box", null, List.of("score"));
                 case "secmi" -> Signal.template(family, "SecMI", "gray-box", null, List.of("score"));
+                case "sima" -> Signal.template(family, "SimA", "gray-box", null, List.of("score"));
                 case "reconstruction" -> Signal.template(family, "img2img", "black-box", conditional ? "true" : null, sim);
                 default -> Signal.template(family, "label-only generation", "black-box", "true", sim);
             });
