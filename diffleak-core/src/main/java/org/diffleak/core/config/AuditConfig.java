@@ -329,9 +329,10 @@ public record AuditConfig(
         return Json.readYamlFile(file, AuditConfig.class);
     }
 
-    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, null, ablations, dp or full. */
+    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, tiny, null, ablations, dp or full. */
     public static AuditConfig preset(String name) {
-        return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name, "default, null, ablations, dp, full");
+        return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name,
+                "default, tiny, null, ablations, dp, full");
     }
 
     /**
