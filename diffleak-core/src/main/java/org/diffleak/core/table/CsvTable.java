@@ -3,6 +3,7 @@ package org.diffleak.core.table;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -104,6 +105,21 @@ public final class CsvTable {
             throw new DataException(source + ": every column is dropped");
         }
         return new Read(new Table(name, columns), skipped);
+    }
+
+    /** The column names of a CSV's header row. */
+    public static List<String> header(Path file) {
+        String first;
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            first = lines.findFirst().orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        List<Record> r = records(file.toString(), first.startsWith("\uFEFF") ? first.substring(1) : first);
+        if (r.isEmpty()) {
+            throw new DataException(file + ": empty file; a table needs a header row and at least one row");
+        }
+        return r.get(0).fields();
     }
 
     private static void checkHeader(String source, List<String> header, TableSchema schema) {
