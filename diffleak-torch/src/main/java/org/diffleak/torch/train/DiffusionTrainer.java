@@ -173,7 +173,7 @@ public final class DiffusionTrainer {
     }
 
     /** Dataset indices of the batch at step s: consecutive slices of seeded per-epoch permutations. */
-    static int[] batchIndices(Seeds seeds, long step, int batch, int n) {
+    public static int[] batchIndices(Seeds seeds, long step, int batch, int n) {
         int[] idx = new int[batch];
         long pos = step * batch;
         long cachedEpoch = -1;

@@ -39,7 +39,7 @@ public final class ModelStore {
         });
     }
 
-    static void writeParams(Path file, Params p) {
+    public static void writeParams(Path file, Params p) {
         AtomicFiles.write(file, out -> {
             try (BufferedOutputStream b = new BufferedOutputStream(out, 1 << 16)) {
                 p.save(b);
@@ -67,7 +67,7 @@ public final class ModelStore {
         return readParams(file, unet.specs(), manager);
     }
 
-    static Params readParams(Path file, List<ParamSpec> specs, NDManager manager) {
+    public static Params readParams(Path file, List<ParamSpec> specs, NDManager manager) {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": missing parameter file");
         }

@@ -1,0 +1,71 @@
+package org.diffleak.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.diffleak.core.table.CategoricalColumn;
+import org.diffleak.core.table.CsvTable;
+import org.diffleak.core.table.Table;
+import org.diffleak.core.table.TableSchema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBadCsvGivesOneLineAndExitCode2() throws IOException {
+        Path f = dir.resolve("bad.csv");
+        Files.writeString(f, "a,b\n1,2\n3\n");
+        CliTest.Run r = CliTest.run("train", "--table", f.toString(), "--out", dir.resolve("run").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("diffleak: error: " + f + " line 3: 1 fields, the header has 2"
+                + System.lineSeparator());
+        Path empty = dir.resolve("empty.csv");
+        Files.writeString(empty, "");
+        assertThat(CliTest.run("train", "--table", empty.toString()).err().lines().toList())
+                .containsExactly("diffleak: error: " + empty + ": empty file; a table needs a header row and at least one row");
+    }
+
+    @Test
+    void tableOptionsRefuseImageOnlyOnesAndSampleNeedsOneModel() {
+        CliTest.Run r = CliTest.run("train", "--table", "x.csv", "--dp");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--dp, --config, --init-from, --dataset and --classes apply to image models only");
+        assertThat(CliTest.run("sample", "-n", "3").err())
+                .contains("give exactly one of --model (images) and --table-model (tables)");
+    }
+
+    /** Trains a few steps on a 2-column table, samples it twice with one seed, and compares with the real rows. */
+    @Test
+    void trainThenSampleATable() throws IOException {
+        StringBuilder sb = new StringBuilder("id,x,g\n");
+        for (int i = 0; i < 60; i++) {
+            sb.append("r").append(i).append(',').append(i % 13 + 0.5).append(',').append(i % 3 == 0 ? "yes" : "no").append('\n');
+        }
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, sb.toString());
+        Path run = dir.resolve("run");
+        CliTest.Run t = CliTest.run("train", "--table", csv.toString(), "--drop", "id", "--steps", "4", "--batch-size", "16",
+                "--hidden", "16", "--out", run.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("60 rows (0 skipped for a missing value), 1 numeric and 1 categorical columns");
+        Path a = dir.resolve("a.csv");
+        Path b = dir.resolve("b.csv");
+        for (Path p : List.of(a, b)) {
+            CliTest.Run s = CliTest.run("sample", "--table-model", run.resolve("model").toString(), "-n", "20",
+                    "--steps", "5", "--seed", "3", "-o", p.toString(), "--compare", csv.toString());
+            assertThat(s.code()).as(s.err()).isZero();
+            assertThat(s.out()).contains("wrote 20 rows to " + p).contains("fidelity: mean KS");
+        }
+        assertThat(Files.readString(a)).isEqualTo(Files.readString(b));
+        Table synth = CsvTable.read(a, TableSchema.inferred()).table();
+        assertThat(synth.names()).containsExactly("x", "g");
+        assertThat(((CategoricalColumn) synth.column("g")).levels()).isSubsetOf("no", "yes");
+    }
+}

@@ -1,0 +1,7 @@
+package org.diffleak.core.table;
+
+/** How a column is modelled: as a number (Gaussian diffusion) or as a label (multinomial diffusion). */
+public enum ColumnType {
+    NUMERIC,
+    CATEGORICAL
+}

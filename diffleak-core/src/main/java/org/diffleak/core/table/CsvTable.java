@@ -1,0 +1,300 @@
+package org.diffleak.core.table;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.AtomicFiles;
+
+/**
+ * Reads a CSV with a header row (RFC 4180: comma separated, double quotes around fields holding commas,
+ * quotes or line breaks, "" for a quote inside them) into a typed {@link Table}, and writes one back.
+ *
+ * <p>A column is numeric when every value is a decimal number, except that a column of only two distinct
+ * integers (a 0/1 flag such as SeniorCitizen) is categorical; a column of labels is categorical when it has
+ * at most {@link TableSchema#maxLevels()} distinct ones. Anything else (an identifier, free text) is neither,
+ * and reading stops with one line naming the column, unless the schema drops or declares it. Empty fields
+ * and R's "NA" are missing values: rows holding one are skipped and counted.
+ */
+public final class CsvTable {
+
+    /** A table read from a file and the rows skipped for a missing value. */
+    public record Read(Table table, int skippedRows) {}
+
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private CsvTable() {}
+
+    public static Read read(Path file, TableSchema schema) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file + ": no such file");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        return parse(file.getFileName().toString(), file.toString(), text, schema);
+    }
+
+    /** Parses CSV text; name names the table, source prefixes error messages. */
+    public static Read parse(String name, String source, String text, TableSchema schema) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<Record> records = records(source, text);
+        if (records.isEmpty()) {
+            throw new DataException(source + ": empty file; a table needs a header row and at least one row");
+        }
+        List<String> header = records.get(0).fields();
+        checkHeader(source, header, schema);
+        if (records.size() == 1) {
+            throw new DataException(source + ": a header but no rows");
+        }
+        int width = header.size();
+        List<Record> rows = records.subList(1, records.size());
+        for (Record r : rows) {
+            if (r.fields().size() != width) {
+                throw new DataException(source + " line " + r.line() + ": " + r.fields().size() + " fields, the header has "
+                        + width);
+            }
+        }
+        boolean[] skip = new boolean[rows.size()];
+        int skipped = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            for (int c = 0; c < width; c++) {
+                if (!schema.dropped().contains(header.get(c)) && missing(rows.get(i).fields().get(c))) {
+                    skip[i] = true;
+                }
+            }
+            skipped += skip[i] ? 1 : 0;
+        }
+        if (skipped == rows.size()) {
+            throw new DataException(source + ": every row has a missing value (empty or NA)");
+        }
+        List<Column> columns = new ArrayList<>();
+        for (int c = 0; c < width; c++) {
+            String col = header.get(c);
+            if (schema.dropped().contains(col)) {
+                continue;
+            }
+            List<String> values = new ArrayList<>();
+            List<Integer> lines = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (!skip[i]) {
+                    values.add(rows.get(i).fields().get(c));
+                    lines.add(rows.get(i).line());
+                }
+            }
+            columns.add(column(source, col, values, lines, schema));
+        }
+        if (columns.isEmpty()) {
+            throw new DataException(source + ": every column is dropped");
+        }
+        return new Read(new Table(name, columns), skipped);
+    }
+
+    /** The column names of a CSV's header row. */
+    public static List<String> header(Path file) {
+        String first;
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            first = lines.findFirst().orElse("");
+        } catch (IOException | UncheckedIOException e) {
+            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        List<Record> r = records(file.toString(), first.startsWith("\uFEFF") ? first.substring(1) : first);
+        if (r.isEmpty()) {
+            throw new DataException(file + ": empty file; a table needs a header row and at least one row");
+        }
+        return r.get(0).fields();
+    }
+
+    private static void checkHeader(String source, List<String> header, TableSchema schema) {
+        Set<String> seen = new HashSet<>();
+        for (int c = 0; c < header.size(); c++) {
+            String h = header.get(c);
+            if (h.isBlank()) {
+                throw new DataException(source + " line 1: column " + (c + 1) + " has no name");
+            }
+            if (!seen.add(h)) {
+                throw new DataException(source + " line 1: column name '" + h + "' appears twice");
+            }
+        }
+        for (String named : union(schema.declared().keySet(), schema.dropped())) {
+            if (!seen.contains(named)) {
+                throw new DataException(source + ": no column named '" + named + "'; columns: " + String.join(", ", header));
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new TreeSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    static boolean missing(String v) {
+        return v.isBlank() || v.equals("NA");
+    }
+
+    private static Column column(String source, String name, List<String> values, List<Integer> lines,
+            TableSchema schema) {
+        ColumnType declared = schema.declared().get(name);
+        boolean allNumbers = true;
+        boolean allIntegers = true;
+        Set<String> distinct = new TreeSet<>();
+        for (String v : values) {
+            String t = v.trim();
+            if (!NUMBER.matcher(t).matches()) {
+                allNumbers = false;
+                allIntegers = false;
+            } else if (allIntegers) {
+                double d = Double.parseDouble(t);
+                allIntegers = d == Math.rint(d);
+            }
+            if (distinct.size() <= schema.maxLevels()) {
+                distinct.add(v);
+            }
+        }
+        if (declared == ColumnType.NUMERIC) {
+            for (int i = 0; i < values.size(); i++) {
+                if (!NUMBER.matcher(values.get(i).trim()).matches()) {
+                    throw new DataException(source + " line " + lines.get(i) + ": '" + values.get(i)
+                            + "' in column " + name + " is not a number (the column is declared numeric)");
+                }
+            }
+            return numeric(name, values);
+        }
+        if (declared == ColumnType.CATEGORICAL) {
+            return categorical(name, values);
+        }
+        if (allNumbers && !(allIntegers && distinct.size() <= 2)) {
+            return numeric(name, values);
+        }
+        if (distinct.size() <= schema.maxLevels()) {
+            return categorical(name, values);
+        }
+        throw new DataException(source + ": column " + name + " is neither numeric nor categorical (labels such as '"
+                + values.get(0) + "', more than " + schema.maxLevels() + " distinct); drop it or declare its type");
+    }
+
+    private static NumericColumn numeric(String name, List<String> values) {
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Double.parseDouble(values.get(i).trim());
+        }
+        return new NumericColumn(name, v);
+    }
+
+    private static CategoricalColumn categorical(String name, List<String> values) {
+        List<String> levels = new ArrayList<>(new TreeSet<>(values));
+        Map<String, Integer> index = new HashMap<>();
+        for (int k = 0; k < levels.size(); k++) {
+            index.put(levels.get(k), k);
+        }
+        int[] codes = new int[values.size()];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = index.get(values.get(i));
+        }
+        return new CategoricalColumn(name, levels, codes);
+    }
+
+    /** One CSV record and the line it starts on (1-based). */
+    private record Record(List<String> fields, int line) {}
+
+    /** Splits text into records; blank lines between records are skipped. */
+    private static List<Record> records(String source, String text) {
+        List<Record> out = new ArrayList<>();
+        int i = 0;
+        int line = 1;
+        int n = text.length();
+        while (i < n) {
+            int start = line;
+            List<String> fields = new ArrayList<>();
+            StringBuilder f = new StringBuilder();
+            boolean quoted = false;
+            boolean wasQuoted = false;
+            boolean end = false;
+            while (i < n && !end) {
+                char ch = text.charAt(i++);
+                if (quoted) {
+                    if (ch == '"') {
+                        if (i < n && text.charAt(i) == '"') {
+                            f.append('"');
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    } else {
+                        if (ch == '\n') {
+                            line++;
+                        }
+                        f.append(ch);
+                    }
+                } else if (ch == '"' && f.length() == 0 && !wasQuoted) {
+                    quoted = true;
+                    wasQuoted = true;
+                } else if (ch == ',') {
+                    fields.add(f.toString());
+                    f.setLength(0);
+                    wasQuoted = false;
+                } else if (ch == '\n' || ch == '\r') {
+                    if (ch == '\r' && i < n && text.charAt(i) == '\n') {
+                        i++;
+                    }
+                    line++;
+                    end = true;
+                } else {
+                    f.append(ch);
+                }
+            }
+            if (quoted) {
+                throw new DataException(source + " line " + start + ": a quoted field is never closed");
+            }
+            fields.add(f.toString());
+            if (!(fields.size() == 1 && fields.get(0).isBlank() && !wasQuoted)) {
+                out.add(new Record(fields, start));
+            }
+        }
+        return out;
+    }
+
+    /** Writes the table with a header row, atomically. */
+    public static void write(Path file, Table table) {
+        AtomicFiles.write(file, out -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            List<Column> cols = table.columns();
+            for (int c = 0; c < cols.size(); c++) {
+                w.write((c > 0 ? "," : "") + quote(cols.get(c).name()));
+            }
+            w.write('\n');
+            for (int r = 0; r < table.rows(); r++) {
+                for (int c = 0; c < cols.size(); c++) {
+                    w.write((c > 0 ? "," : "") + quote(cols.get(c).text(r)));
+                }
+                w.write('\n');
+            }
+            w.flush();
+        });
+    }
+
+    static String quote(String field) {
+        boolean needs = !field.isEmpty() && (field.indexOf(',') >= 0 || field.indexOf('"') >= 0
+                || field.indexOf('\n') >= 0 || field.indexOf('\r') >= 0
+                || Character.isWhitespace(field.charAt(0)) || Character.isWhitespace(field.charAt(field.length() - 1)));
+        return needs ? '"' + field.replace("\"", "\"\"") + '"' : field;
+    }
+}
