@@ -6,7 +6,7 @@ import java.util.List;
 import org.diffleak.core.privacy.SpecialFunctions;
 
 /**
- * The likelihood-ratio attack (LiRA; Carlini et al., "Membership Inference Attacks From First Principles", S&P
+ * The likelihood-ratio attack (LiRA; Carlini et al., "Membership Inference Attacks From First Principles", S&amp;P
  * 2022), as applied to diffusion models in Carlini et al., USENIX Security 2023. Each shadow model trains on a
  * random half of a candidate pool, so every candidate x has IN shadows (trained on it) and OUT shadows. Per
  * candidate and per signal dimension j, Gaussians are fitted to the shadows' signals:
