@@ -29,6 +29,8 @@ final class HtmlPage {
             .kicker { margin: 0; color: var(--muted); font-size: 12px; letter-spacing: .08em;
               text-transform: uppercase; }
             h1 { margin: 2px 0 0; font-size: 26px; font-weight: 650; }
+            .computed-on { margin: 4px 0 0; color: var(--muted); font-size: 12.5px; }
+            .computed-on b { color: var(--ink); font-weight: 600; }
             h2 { margin: 0 0 12px; font-size: 17px; font-weight: 650; }
             h3 { margin: 18px 0 6px; font-size: 14px; font-weight: 650; }
             section { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
@@ -96,7 +98,9 @@ final class HtmlPage {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(esc(r.title())).append("</title>\n<style>\n").append(CSS)
                 .append("</style>\n</head>\n<body>\n<main>\n<header>\n<p class=\"kicker\">DiffLeak privacy audit</p>\n")
-                .append("<h1>").append(esc(r.title())).append("</h1>\n</header>\n");
+                .append("<h1>").append(esc(r.title())).append("</h1>\n");
+        computedOn(b, r.computedOn());
+        b.append("</header>\n");
         headline(b, r, k);
         context(b, r);
         if (!r.attacks().isEmpty()) {
@@ -116,6 +120,19 @@ final class HtmlPage {
         return b.toString();
     }
 
+    /** One line under the title: the engine path and host the numbers come from. */
+    private static void computedOn(StringBuilder b, List<Fact> facts) {
+        if (facts.isEmpty()) {
+            return;
+        }
+        b.append("<p class=\"computed-on\">Computed on ");
+        for (int i = 0; i < facts.size(); i++) {
+            b.append(i == 0 ? "" : " · ").append(esc(facts.get(i).key())).append(": <b>")
+                    .append(esc(facts.get(i).value())).append("</b>");
+        }
+        b.append("</p>\n");
+    }
+
     private static void headline(StringBuilder b, AuditReport r, Ranking k) {
         b.append("<section class=\"headline").append(k.leaks() ? " leak" : "").append("\">\n")
                 .append("<p class=\"headline-text\">").append(esc(k.headline())).append("</p>\n");
@@ -123,9 +140,10 @@ final class HtmlPage {
             MembershipMetrics m = r.attacks().get(k.best()).metrics();
             b.append("<div class=\"kpis\">\n");
             kpi(b, "AUC", Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false), "random guess 0.500");
-            kpi(b, "TPR at 1% FPR", Fmt.pct(m.tprAt1PctFpr()), Fmt.ci(m.tprAt1PctFprCi(), true), "random guess 1%");
-            kpi(b, "TPR at 0.1% FPR", Fmt.pct(m.tprAt01PctFpr()), Fmt.ci(m.tprAt01PctFprCi(), true),
-                    "random guess 0.1%");
+            kpi(b, "TPR at 1% FPR", Fmt.tpr(m, MembershipMetrics.FPR_1PCT), Fmt.tprCi(m, MembershipMetrics.FPR_1PCT),
+                    "random guess 1%");
+            kpi(b, "TPR at 0.1% FPR", Fmt.tpr(m, MembershipMetrics.FPR_01PCT),
+                    Fmt.tprCi(m, MembershipMetrics.FPR_01PCT), "random guess 0.1%");
             kpi(b, "balanced accuracy", Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false),
                     "random guess 0.500");
             kpi(b, "candidates", m.members() + " / " + m.nonMembers(), "members / non-members",
@@ -204,8 +222,9 @@ final class HtmlPage {
                     .append(esc(a.access())).append("</td><td class=\"tag\">").append(esc(a.inference()))
                     .append("</td>");
             cell(b, Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false));
-            cell(b, Fmt.pct(m.tprAt1PctFpr()), Fmt.ci(m.tprAt1PctFprCi(), true));
-            cell(b, Fmt.pct(m.tprAt01PctFpr()), "");
+            cell(b, Fmt.tpr(m, MembershipMetrics.FPR_1PCT), Fmt.tprCi(m, MembershipMetrics.FPR_1PCT));
+            cell(b, Fmt.tpr(m, MembershipMetrics.FPR_01PCT), m.resolves(MembershipMetrics.FPR_01PCT) ? ""
+                    : Fmt.tprCi(m, MembershipMetrics.FPR_01PCT));
             cell(b, Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false));
             cell(b, shadow == null ? Fmt.MISSING : Fmt.dec(shadow), "");
             if (!sameCounts) {
@@ -219,7 +238,9 @@ final class HtmlPage {
                         + first.nonMembers() + " non-members" : "")
                 .append(". Random guessing scores AUC 0.5, TPR 1% at 1% FPR, 0.1% at 0.1% FPR, balanced accuracy")
                 .append(" 0.5. Intervals: stratified bootstrap, 95%. TPR at x% FPR is read at the largest exact ROC")
-                .append(" point with FPR ≤ x% (no interpolation). Balanced accuracy is that of the best threshold on")
+                .append(" point with FPR ≤ x% (no interpolation), and only where the non-members number at least")
+                .append(" 1/x: with fewer, the smallest non-zero FPR exceeds x, so the figure would be the TPR at zero")
+                .append(" false positives for every x. Balanced accuracy is that of the best threshold on")
                 .append(" the target's own labels, an upper bound; the shadow-threshold column applies the decision")
                 .append(" fitted on shadow models.</p>\n<div class=\"plots\">\n").append(Plots.roc(attacks, k))
                 .append(Plots.rocLog(attacks, k)).append("</div>\n</section>\n");

@@ -58,8 +58,9 @@ record Ranking(List<String> labels, List<String> colors, int best, boolean leaks
             return "No attack produced an AUC.";
         }
         MembershipMetrics m = attacks.get(best).metrics();
-        String figures = "AUC " + Fmt.dec(m.auc()) + " " + Fmt.ci(m.aucCi(), false) + ", TPR "
-                + Fmt.pct(m.tprAt1PctFpr()) + " at 1% FPR";
+        String figures = "AUC " + Fmt.dec(m.auc()) + " " + Fmt.ci(m.aucCi(), false) + ", " + (m.resolves(
+                MembershipMetrics.FPR_1PCT) ? "TPR " + Fmt.pct(m.tprAt1PctFpr()) + " at 1% FPR"
+                : "TPR at 1% FPR " + MembershipMetrics.unresolvable(MembershipMetrics.FPR_1PCT, m.nonMembers()));
         if (!leaks) {
             return "No attack is distinguishable from random guessing; the strongest, " + labels.get(best) + ", has "
                     + figures + ".";
