@@ -147,8 +147,8 @@ final class AuditCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--invert-users must be ≥ 1, got " + invertUsers);
         }
         TorchRuntime.init();
-        log.printf("audit %s: %s scenario, %d candidates per side, %d shadow(s); cache %s%n", c.name(), c.scenario(),
-                c.candidates(), c.shadows(), cache);
+        log.printf("audit %s: %s scenario, %d members vs %d non-members, %d shadow(s); cache %s%n", c.name(),
+                c.scenario(), c.candidates(), c.nonMemberCandidates(), c.shadows(), cache);
         AuditSignals signals = run(c, log);
         List<AttackOutcome> outcomes = AuditScoring.outcomes(signals);
         List<Ablation> ablations = new ArrayList<>();
