@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -74,11 +75,9 @@ final class HtmlPage {
             svg.plot polyline.best { stroke-width: 2.6; }
             svg.plot polyline.chance { stroke-width: 1.2; stroke-dasharray: 5 4; }
             svg.plot .bars { fill-opacity: .32; stroke-width: 1.3; }
-            svg.plot .legend rect:first-child { fill: #fff; fill-opacity: .9; stroke: var(--line); }
             svg.plot .legend line { stroke-width: 2.4; }
             svg.plot .legend .swatch { fill-opacity: .32; }
             svg.plot .legend text { fill: var(--ink); }
-            .key { display: flex; flex-wrap: wrap; gap: 14px; font-size: 12.5px; margin: 4px 0 0; }
             .tiles { display: grid; gap: 10px 8px; justify-content: start; margin-top: 8px; }
             .tile { margin: 0; text-align: center; }
             .tile img { display: block; margin: 0 auto; image-rendering: pixelated; border: 1px solid var(--line); }
@@ -242,8 +241,17 @@ final class HtmlPage {
                 .append(" 1/x: with fewer, the smallest non-zero FPR exceeds x, so the figure would be the TPR at zero")
                 .append(" false positives for every x. Balanced accuracy is that of the best threshold on")
                 .append(" the target's own labels, an upper bound; the shadow-threshold column applies the decision")
-                .append(" fitted on shadow models.</p>\n<div class=\"plots\">\n").append(Plots.roc(attacks, k))
-                .append(Plots.rocLog(attacks, k)).append("</div>\n</section>\n");
+                .append(" fitted on shadow models.</p>\n");
+        int nonMembers = attacks.stream().mapToInt(a -> a.metrics().nonMembers()).max().orElse(1);
+        b.append("<h3>ROC curves</h3>\n<p class=\"note\">One pair of plots per kind of attack, each curve its own")
+                .append(" colour. The log-log plots start at FPR 1/").append(nonMembers)
+                .append(", the smallest non-zero rate ").append(nonMembers)
+                .append(" non-members can give; zero rates sit on the axes.</p>\n");
+        for (RocPanels.Panel panel : k.panels().panels()) {
+            b.append("<div class=\"plots\">\n").append(Plots.roc(attacks, k, panel))
+                    .append(Plots.rocLog(attacks, k, panel)).append("</div>\n");
+        }
+        b.append("</section>\n");
     }
 
     private static void cell(StringBuilder b, String value, String interval) {
@@ -377,16 +385,22 @@ final class HtmlPage {
         }
         b.append("<section id=\"ablations\">\n<h2>Ablations</h2>\n");
         for (Ablation ab : r.ablations()) {
-            b.append("<h3>").append(esc(ab.parameter())).append("</h3>\n<div class=\"key\">");
-            for (int j = 0; j < ab.series().size(); j++) {
-                String attack = ab.series().get(j).attack();
-                b.append("<span><span class=\"swatch\" style=\"background:")
-                        .append(k.colorOf(attack, r.attacks(), j)).append("\"></span>").append(esc(attack))
-                        .append("</span>");
+            b.append("<h3>").append(esc(ab.parameter())).append("</h3>\n");
+            if (!ab.unaffected().isEmpty()) {
+                b.append("<p class=\"note\">Not drawn: ").append(esc(String.join(", ", ab.unaffected())))
+                        .append(" (their scores are the same at every value of ").append(esc(ab.parameter()))
+                        .append(").</p>\n");
             }
-            b.append("<span class=\"note\">dashed: random guess</span></div>\n<div class=\"plots\">\n")
-                    .append(Plots.ablation(ab, true, r.attacks(), k)).append(Plots.ablation(ab, false, r.attacks(), k))
-                    .append("</div>\n");
+            boolean tpr = ab.series().stream().flatMapToDouble(s -> Arrays.stream(s.tprAt1PctFpr()))
+                    .anyMatch(Double::isFinite);
+            if (!tpr && !ab.series().isEmpty()) {
+                b.append("<p class=\"note\">TPR at 1% FPR is not resolvable at any value: too few non-members")
+                        .append(" (fewer than 100).</p>\n");
+            }
+            for (List<Ablation.Series> part : Plots.ablationParts(ab)) {
+                b.append("<div class=\"plots\">\n").append(Plots.ablation(ab, true, part))
+                        .append(tpr ? Plots.ablation(ab, false, part) : "").append("</div>\n");
+            }
         }
         b.append("</section>\n");
     }

@@ -70,6 +70,8 @@ final class ResultsJson {
             o.put("parameter", ab.parameter());
             ArrayNode values = o.putArray("values");
             ab.values().forEach(values::add);
+            ArrayNode unaffected = o.putArray("unaffected");
+            ab.unaffected().forEach(unaffected::add);
             ArrayNode series = o.putArray("series");
             for (Ablation.Series s : ab.series()) {
                 ObjectNode so = series.addObject();
