@@ -57,6 +57,7 @@ final class HtmlPage {
             th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
             td.num, th.num { text-align: right; white-space: nowrap; }
             td .ci { color: var(--muted); font-size: 12px; }
+            td.num .ci.na { white-space: normal; display: inline-block; max-width: 10em; }
             table.facts td:first-child { color: var(--muted); width: 42%; }
             tr.best td { background: var(--leak-bg); font-weight: 600; }
             .badge { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 9px; font-size: 11px;
@@ -221,9 +222,8 @@ final class HtmlPage {
                     .append(esc(a.access())).append("</td><td class=\"tag\">").append(esc(a.inference()))
                     .append("</td>");
             cell(b, Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false));
-            cell(b, Fmt.tpr(m, MembershipMetrics.FPR_1PCT), Fmt.tprCi(m, MembershipMetrics.FPR_1PCT));
-            cell(b, Fmt.tpr(m, MembershipMetrics.FPR_01PCT), m.resolves(MembershipMetrics.FPR_01PCT) ? ""
-                    : Fmt.tprCi(m, MembershipMetrics.FPR_01PCT));
+            tprCell(b, m, MembershipMetrics.FPR_1PCT, true);
+            tprCell(b, m, MembershipMetrics.FPR_01PCT, false);
             cell(b, Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false));
             cell(b, shadow == null ? Fmt.MISSING : Fmt.dec(shadow), "");
             if (!sameCounts) {
@@ -252,6 +252,16 @@ final class HtmlPage {
                     .append(Plots.rocLog(attacks, k, panel)).append("</div>\n");
         }
         b.append("</section>\n");
+    }
+
+    /** A TPR at fpr (with its interval when asked), or "not resolvable" and why, wrapped to a narrow column. */
+    private static void tprCell(StringBuilder b, MembershipMetrics m, double fpr, boolean interval) {
+        if (m.resolves(fpr)) {
+            cell(b, Fmt.tpr(m, fpr), interval ? Fmt.tprCi(m, fpr) : "");
+        } else {
+            b.append("<td class=\"num\">").append(esc(Fmt.tpr(m, fpr))).append("<br><span class=\"ci na\">")
+                    .append(esc(Fmt.tprCi(m, fpr))).append("</span></td>");
+        }
     }
 
     private static void cell(StringBuilder b, String value, String interval) {
