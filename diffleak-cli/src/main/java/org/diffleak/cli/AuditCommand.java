@@ -4,9 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import org.diffleak.core.audit.AuditReportBuilder;
@@ -16,9 +19,12 @@ import org.diffleak.core.audit.PrivacyAudit;
 import org.diffleak.core.config.AuditConfig;
 import org.diffleak.core.config.AuditRequest;
 import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.io.DirectoryMode;
+import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.report.Ablation;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
+import org.diffleak.core.report.Fact;
 import org.diffleak.core.report.GradientInversionReportWriter;
 import org.diffleak.core.report.PrivacyRow;
 import org.diffleak.core.report.PropertyReportWriter;
@@ -55,6 +61,10 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, description = "report directory (default runs/audit-NAME)")
     Path out;
+
+    @Option(names = "--private", description = "make the report directory owner-only (0700); its files are written"
+            + " readable (0644 under the usual umask) so that a copied report can be shared")
+    boolean privateDir;
 
     @Option(names = "--cache", defaultValue = "runs/cache",
             description = "models and signals cached by content hash (default ${DEFAULT-VALUE})")
@@ -134,14 +144,17 @@ final class AuditCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         AuditConfig c = config != null ? AuditConfig.read(config) : AuditConfig.preset(preset);
         Path dir = out != null ? out : Path.of("runs", "audit-" + c.name());
+        if (privateDir) {
+            DirectoryMode.ownerOnly(dir);
+        }
         String prior = gradientInversion ? requireBase(c, "--gradient-inversion") : null;
         String base = property != null ? requireBase(c, "--property") : null;
         if (invertUsers < 1) {
             throw new IllegalArgumentException("--invert-users must be ≥ 1, got " + invertUsers);
         }
         TorchRuntime.init();
-        log.printf("audit %s: %s scenario, %d candidates per side, %d shadow(s); cache %s%n", c.name(), c.scenario(),
-                c.candidates(), c.shadows(), cache);
+        log.printf("audit %s: %s scenario, %d members vs %d non-members, %d shadow(s); cache %s%n", c.name(),
+                c.scenario(), c.candidates(), c.nonMemberCandidates(), c.shadows(), cache);
         AuditSignals signals = run(c, log);
         List<AttackOutcome> outcomes = AuditScoring.outcomes(signals);
         List<Ablation> ablations = new ArrayList<>();
@@ -152,11 +165,12 @@ final class AuditCommand implements Callable<Integer> {
         if (c.defense() != null) {
             Ablation eps = ablation(c, "defense.epsilon", c.defense().epsilons(), log,
                     (s, o) -> privacy.add(PrivacyAudit.row(s, o)));
-            ablations.add(new Ablation("ε (DP-SGD)", c.defense().labels(), eps.series()));
+            ablations.add(new Ablation("ε (DP-SGD)", c.defense().labels(), eps.series(), eps.unaffected()));
         } else if (c.canaries() != null || c.target().dp() != null) {
             privacy.add(PrivacyAudit.row(signals, outcomes));
         }
-        AuditReport report = AuditReportBuilder.build(signals, outcomes, ablations, privacy);
+        AuditReport report = AuditReportBuilder.build(signals, outcomes, ablations, privacy)
+                .withComputedOn(TorchRuntime.computedOn());
         if (c.reconstruction() != null) {
             report = report.withSections(List.of(new ReconstructionSection(c, cache, log,
                     task -> ConsoleProgress.forConsole(log)).run(dir)));
@@ -182,6 +196,7 @@ final class AuditCommand implements Callable<Integer> {
         manifest.put("config", c);
         manifest.put("cache", cache.toAbsolutePath().toString());
         manifest.put("provenance", Provenance.collect(TorchRuntime.versions()));
+        manifest.put("computed_on", Fact.asMap(report.computedOn()));
         manifest.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         Json.write(dir.resolve("manifest.json"), manifest);
         print(log, outcomes);
@@ -237,6 +252,9 @@ final class AuditCommand implements Callable<Integer> {
     private int auditModel(AuditRequest request, PrintWriter log) {
         long t0 = System.nanoTime();
         Path dir = out != null ? out : Path.of("runs", "audit-" + request.name());
+        if (privateDir) {
+            DirectoryMode.ownerOnly(dir);
+        }
         AuditReport report = DiffLeak.audit(request, dir, cache, log, task -> ConsoleProgress.forConsole(log));
         print(log, report.attacks());
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
@@ -270,11 +288,15 @@ final class AuditCommand implements Callable<Integer> {
 
     /**
      * Reruns the audit with each value of the ablated parameter (cached models and signals are reused),
-     * handing each run's signals and outcomes to `each` as well.
+     * handing each run's signals and outcomes to `each` as well. Attacks whose scores the parameter leaves
+     * unchanged at every value are listed as unaffected instead of drawn as flat lines; a TPR at 1% FPR that
+     * the non-members cannot resolve is NaN.
      */
     private Ablation ablation(AuditConfig c, String parameter, List<String> values, PrintWriter log,
             BiConsumer<AuditSignals, List<AttackOutcome>> each) {
         Map<String, double[][]> series = new LinkedHashMap<>();
+        Map<String, double[]> firstScores = new HashMap<>();
+        Set<String> affected = new HashSet<>();
         for (int v = 0; v < values.size(); v++) {
             String value = values.get(v);
             log.printf("ablation %s = %s%n", parameter, value);
@@ -282,19 +304,32 @@ final class AuditCommand implements Callable<Integer> {
             List<AttackOutcome> outcomes = AuditScoring.outcomes(s);
             each.accept(s, outcomes);
             for (AttackOutcome o : outcomes) {
-                double[][] pts = series.computeIfAbsent(AuditScoring.seriesKey(o), key -> {
+                String key = AuditScoring.seriesKey(o);
+                double[][] pts = series.computeIfAbsent(key, k -> {
                     double[][] p = new double[2][values.size()];
                     Arrays.fill(p[0], Double.NaN);
                     Arrays.fill(p[1], Double.NaN);
                     return p;
                 });
-                pts[0][v] = o.metrics().auc();
-                pts[1][v] = o.metrics().tprAt1PctFpr();
+                double[] first = firstScores.putIfAbsent(key, o.scores().scores());
+                if (first != null ? !Arrays.equals(first, o.scores().scores()) : v > 0) {
+                    affected.add(key);
+                }
+                MembershipMetrics m = o.metrics();
+                pts[0][v] = m.auc();
+                pts[1][v] = m.resolves(MembershipMetrics.FPR_1PCT) ? m.tprAt1PctFpr() : Double.NaN;
             }
         }
-        List<Ablation.Series> lines = series.entrySet().stream()
-                .map(e -> new Ablation.Series(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
-        return new Ablation(parameter, values, lines);
+        List<Ablation.Series> lines = new ArrayList<>();
+        List<String> unaffected = new ArrayList<>();
+        series.forEach((key, pts) -> {
+            if (affected.contains(key) || Arrays.stream(pts[0]).anyMatch(Double::isNaN)) {
+                lines.add(new Ablation.Series(key, pts[0], pts[1]));
+            } else {
+                unaffected.add(key);
+            }
+        });
+        return new Ablation(parameter, values, lines, unaffected);
     }
 
     /** The accountant's ε (upper bound) beside the canary audit's (lower bound). */

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.diffleak.core.config.AuditRequest;
 import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.report.AuditReport;
+import org.diffleak.core.report.Fact;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
@@ -57,13 +58,15 @@ public final class DiffLeak {
             Function<String, ProgressListener> progress) {
         long t0 = System.nanoTime();
         TorchRuntime.init();
-        AuditReport report = new ModelAudit(request, cache, log, progress).run();
+        AuditReport report = new ModelAudit(request, cache, log, progress).run()
+                .withComputedOn(TorchRuntime.computedOn());
         if (out != null) {
             ReportWriter.write(report, out);
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("request", request);
             manifest.put("cache", cache.toAbsolutePath().toString());
             manifest.put("provenance", Provenance.collect(TorchRuntime.versions()));
+            manifest.put("computed_on", Fact.asMap(report.computedOn()));
             manifest.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
             Json.write(out.resolve("manifest.json"), manifest);
         }

@@ -10,6 +10,7 @@ import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.engine.CheckResult;
 import org.diffleak.core.engine.EngineVerdict;
 import org.diffleak.core.engine.HostFingerprint;
+import org.diffleak.core.report.Fact;
 import org.diffleak.torch.engine.ConvPath;
 import org.diffleak.torch.engine.EngineCheck;
 import org.diffleak.torch.engine.EngineCheckException;
@@ -144,6 +145,17 @@ public final class TorchRuntime {
             throw new ImportedModelCheckException(what + " runs libtorch's own convolution, whose forward failed "
                     + "its check on this host for one of its layers (" + c.describe() + ")");
         });
+    }
+
+    /**
+     * Where results are computed, for report headers and manifests: "engine path" (the convolution path, how it
+     * was chosen and whether its check passed) and "host" (CPU, engine versions, threads).
+     */
+    public static List<Fact> computedOn() {
+        EngineVerdict v = verdict();
+        String how = requestedPath() == null ? "chosen by the engine check" : "forced by " + PATH_ENV;
+        return List.of(new Fact("engine path", v.path() + " (" + how + (v.ok() ? ", checks passed)" : ", check FAILED)")),
+                new Fact("host", v.host()));
     }
 
     /** The convolution path the engine check chose (or the one forced). */

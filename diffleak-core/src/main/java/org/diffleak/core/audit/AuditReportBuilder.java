@@ -82,7 +82,9 @@ public final class AuditReportBuilder {
                 : "A diffusion model was trained from scratch on " + t + " only.";
         String nul = c.nullTarget() ? "\n\nNull preset: the target was trained on images disjoint from both candidate"
                 + " sets, so every AUC should be 0.5 within sampling error." : "";
-        return how + " The audit asks, for " + c.candidates() + " of those members and as many non-members from the"
+        String nonMembers = c.nonMemberCandidates() == c.candidates() ? "as many non-members"
+                : c.nonMemberCandidates() + " non-members";
+        return how + " The audit asks, for " + c.candidates() + " of those members and " + nonMembers + " from the"
                 + " same distribution, whether an attacker can tell them apart." + nul;
     }
 

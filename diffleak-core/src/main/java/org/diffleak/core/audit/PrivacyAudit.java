@@ -21,6 +21,9 @@ public final class PrivacyAudit {
     /** Overall significance of the canary audit: the bound holds with 95% confidence. */
     public static final double ALPHA = 0.05;
 
+    /** The interval of a TPR the non-members cannot resolve (written as nulls). */
+    private static final MembershipMetrics.Interval UNRESOLVED = new MembershipMetrics.Interval(Double.NaN, Double.NaN);
+
     private PrivacyAudit() {}
 
     public static PrivacyRow row(AuditSignals s, List<AttackOutcome> outcomes) {
@@ -46,11 +49,15 @@ public final class PrivacyAudit {
         List<PrivacyRow.AttackTpr> attacks = new ArrayList<>();
         for (AttackOutcome o : outcomes) {
             MembershipMetrics m = o.metrics();
-            attacks.add(new PrivacyRow.AttackTpr(AuditScoring.seriesKey(o), m.tprAt1PctFpr(), m.tprAt1PctFprCi(),
-                    m.tprAt01PctFpr(), m.tprAt01PctFprCi()));
+            boolean at1 = m.resolves(MembershipMetrics.FPR_1PCT);
+            boolean at01 = m.resolves(MembershipMetrics.FPR_01PCT);
+            attacks.add(new PrivacyRow.AttackTpr(AuditScoring.seriesKey(o), at1 ? m.tprAt1PctFpr() : Double.NaN,
+                    at1 ? m.tprAt1PctFprCi() : UNRESOLVED, at01 ? m.tprAt01PctFpr() : Double.NaN,
+                    at01 ? m.tprAt01PctFprCi() : UNRESOLVED));
         }
-        return new PrivacyRow(setting, accounted, audited, AuditScoring.seriesKey(best), best.metrics().auc(),
-                best.metrics().tprAt1PctFpr(), attacks);
+        MembershipMetrics b = best.metrics();
+        return new PrivacyRow(setting, accounted, audited, AuditScoring.seriesKey(best), b.auc(),
+                b.resolves(MembershipMetrics.FPR_1PCT) ? b.tprAt1PctFpr() : Double.NaN, attacks);
     }
 
     /** "non-private", or "DP-SGD, target ε = 8" (or "σ = 1.2" where σ was set instead of a target). */

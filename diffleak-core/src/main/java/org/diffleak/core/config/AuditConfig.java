@@ -14,11 +14,13 @@ import org.diffleak.core.util.Json;
  * @param schedule its noise schedule (from-scratch scenario)
  * @param target how the target (and, identically, each shadow) is trained
  * @param shadows number of shadow models, each on its own slice of the auxiliary split
- * @param candidates candidates per side scored on the target (members and non-members)
+ * @param candidates members scored on the target (and, unless nonMemberCandidates says otherwise, non-members)
  * @param nullTarget the null preset: the target trains on public images disjoint from both candidate sets
  * @param defense a DP-SGD sweep: the audit reruns with targets and shadows trained at each ε (null = none)
  * @param canaries canaries for the one-run ε audit of the target (null = none)
  * @param reconstruction the visual reconstruction study under DP, run once beside the membership audit (null = none)
+ * @param nonMemberCandidates non-members scored on the target (null = candidates): TPR at x FPR needs ≥ 1/x of
+ *     them, while the members stay the target's own; shadows keep candidates per side
  */
 public record AuditConfig(
         String name,
@@ -38,7 +40,8 @@ public record AuditConfig(
         Defense defense,
         CanaryRecipe canaries,
         long seed,
-        ReconstructionStudy reconstruction) {
+        ReconstructionStudy reconstruction,
+        Integer nonMemberCandidates) {
 
     public AuditConfig {
         ablations = ablations == null ? List.of() : List.copyOf(ablations);
@@ -70,6 +73,11 @@ public record AuditConfig(
         }
         if (candidates > splits.members() || candidates > splits.nonMembers()) {
             throw new IllegalArgumentException("candidates (" + candidates + ") exceed the members or non-members split");
+        }
+        nonMemberCandidates = nonMemberCandidates == null ? candidates : nonMemberCandidates;
+        if (nonMemberCandidates < 2 || nonMemberCandidates > splits.nonMembers()) {
+            throw new IllegalArgumentException("nonMemberCandidates must be in [2, " + splits.nonMembers()
+                    + "] (the non-members split), got " + nonMemberCandidates);
         }
         if ((long) 2 * target.members() * shadows > splits.auxiliary()) {
             throw new IllegalArgumentException(shadows + " shadows × 2 × " + target.members()
@@ -365,7 +373,7 @@ public record AuditConfig(
                     a.generation(), a.labels(), value, a.batch()));
             case "shadows" -> new AuditConfig(name, scenario, data, splits, base, model, schedule, target,
                     Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), null, canaries, seed,
-                    null);
+                    null, nonMemberCandidates);
             default -> throw new IllegalArgumentException("unknown ablation parameter " + parameter);
         };
     }
@@ -373,11 +381,11 @@ public record AuditConfig(
     private AuditConfig withTarget(TargetRecipe t) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, t, shadows,
                 nullTarget ? candidates : Math.min(candidates, t.members()), nullTarget, attacks, encoder, List.of(),
-                null, canaries, seed, null);
+                null, canaries, seed, null, nonMemberCandidates);
     }
 
     private AuditConfig withAttacks(AttackSettings a) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, target, shadows, candidates,
-                nullTarget, a, encoder, List.of(), null, canaries, seed, null);
+                nullTarget, a, encoder, List.of(), null, canaries, seed, null, nonMemberCandidates);
     }
 }

@@ -7,10 +7,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Writes that either land whole or not at all: write a temp sibling, then rename over the target. */
+/**
+ * Writes that either land whole or not at all: write a temp sibling, then rename over the target. The temp
+ * sibling is made like any new file (mode 0666/0777 less the umask, so 0644/0755 under the usual 022), not as
+ * a private temp file: a report copied to a shared folder or a web server stays readable.
+ */
 public final class AtomicFiles {
 
     /** The body of a write, given the temp file's stream. */
@@ -25,10 +30,12 @@ public final class AtomicFiles {
         void write(Path dir) throws IOException;
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private AtomicFiles() {}
 
     public static void write(Path target, Writer body) {
-        replace(target, parent -> Files.createTempFile(parent, "." + target.getFileName(), ".tmp"), tmp -> {
+        replace(target, parent -> Files.createFile(sibling(parent, target)), tmp -> {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 body.write(out);
             }
@@ -44,7 +51,7 @@ public final class AtomicFiles {
      * non-empty one, so an old one is first renamed aside and deleted only once the new one is in place.
      */
     public static void writeDirectory(Path target, DirectoryWriter body) {
-        replace(target, parent -> Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp"), tmp -> {
+        replace(target, parent -> Files.createDirectory(sibling(parent, target)), tmp -> {
             body.write(tmp);
             if (Files.exists(target)) {
                 Path old = tmp.resolveSibling(tmp.getFileName() + ".old");
@@ -58,6 +65,11 @@ public final class AtomicFiles {
                 deleteRecursively(old);
             }
         });
+    }
+
+    /** A hidden sibling name no other write uses: the target's name, a random part and ".tmp". */
+    private static Path sibling(Path parent, Path target) {
+        return parent.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     }
 
     private interface TempMaker {

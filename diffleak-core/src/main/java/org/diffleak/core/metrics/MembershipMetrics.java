@@ -14,6 +14,28 @@ public record MembershipMetrics(double auc, double tprAt1PctFpr, double tprAt01P
     /** A percentile interval. */
     public record Interval(double low, double high) {}
 
+    /** The false-positive rates the figures are read at. */
+    public static final double FPR_1PCT = 0.01;
+    public static final double FPR_01PCT = 0.001;
+
+    /** Non-members needed before one false positive is at most `fpr` of them: ⌈1/fpr⌉. */
+    public static int nonMembersToResolve(double fpr) {
+        return (int) Math.ceil(1 / fpr - 1e-9);
+    }
+
+    /**
+     * Whether a TPR at `fpr` means what it says: with fewer than 1/fpr non-members the only rate at or below
+     * it is 0, so the figure is the TPR at zero false positives, whatever x is.
+     */
+    public boolean resolves(double fpr) {
+        return nonMembers >= nonMembersToResolve(fpr);
+    }
+
+    /** Why a TPR at `fpr` is not reported, e.g. "not resolvable with 50 non-members (needs ≥ 100)". */
+    public static String unresolvable(double fpr, int nonMembers) {
+        return "not resolvable with " + nonMembers + " non-members (needs ≥ " + nonMembersToResolve(fpr) + ")";
+    }
+
     public static MembershipMetrics compute(boolean[] labels, double[] scores, int bootstraps, long seed) {
         Roc roc = Roc.of(labels, scores);
         double[] point = figures(labels, scores, roc);

@@ -8,11 +8,17 @@ import java.util.Objects;
  *
  * @param parameter the varied parameter, e.g. "epsilon"
  * @param values its values as shown on the x axis, in order
- * @param series one line per attack
+ * @param series one line per attack the parameter affects
+ * @param unaffected attacks whose scores are the same at every value (not drawn)
  */
-public record Ablation(String parameter, List<String> values, List<Series> series) {
+public record Ablation(String parameter, List<String> values, List<Series> series, List<String> unaffected) {
 
-    /** One attack's figures at each value; NaN where it was not run. */
+    /** An ablation that affects every attack it lists. */
+    public Ablation(String parameter, List<String> values, List<Series> series) {
+        this(parameter, values, series, List.of());
+    }
+
+    /** One attack's figures at each value; NaN where it was not run (or, for TPR, not resolvable). */
     public record Series(String attack, double[] auc, double[] tprAt1PctFpr) {
 
         public Series {
@@ -31,6 +37,7 @@ public record Ablation(String parameter, List<String> values, List<Series> serie
             throw new IllegalArgumentException(parameter + ": no values");
         }
         series = List.copyOf(series);
+        unaffected = List.copyOf(unaffected);
         for (Series s : series) {
             if (s.auc().length != values.size()) {
                 throw new IllegalArgumentException(parameter + ": series " + s.attack() + " has " + s.auc().length

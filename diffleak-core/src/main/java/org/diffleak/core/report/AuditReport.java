@@ -14,16 +14,19 @@ import java.util.Objects;
  * @param privacy accountant and canary-audit ε per audited target (empty where neither applies)
  * @param timings wall-clock seconds per stage, in pipeline order
  * @param sections studies run beside membership inference, each with its own report
+ * @param computedOn where the numbers were computed: the engine path and host of the engine check (empty where
+ *     not known)
  */
 public record AuditReport(String title, String scenario, String threatModel, TargetSummary target,
         List<Fact> settings, List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
-        List<PrivacyRow> privacy, List<Timing> timings, List<LinkedSection> sections) {
+        List<PrivacyRow> privacy, List<Timing> timings, List<LinkedSection> sections, List<Fact> computedOn) {
 
     /** A report of membership inference alone. */
     public AuditReport(String title, String scenario, String threatModel, TargetSummary target, List<Fact> settings,
             List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
             List<PrivacyRow> privacy, List<Timing> timings) {
-        this(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy, timings, List.of());
+        this(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy, timings, List.of(),
+                List.of());
     }
 
     /** This report with `more` sections added. */
@@ -31,7 +34,13 @@ public record AuditReport(String title, String scenario, String threatModel, Tar
         List<LinkedSection> all = new ArrayList<>(sections);
         all.addAll(more);
         return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
-                timings, all);
+                timings, all, computedOn);
+    }
+
+    /** This report, saying where its numbers were computed. */
+    public AuditReport withComputedOn(List<Fact> facts) {
+        return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
+                timings, sections, facts);
     }
 
     /** Wall-clock time of one stage. */
@@ -54,6 +63,7 @@ public record AuditReport(String title, String scenario, String threatModel, Tar
         privacy = List.copyOf(privacy);
         timings = List.copyOf(timings);
         sections = List.copyOf(sections);
+        computedOn = Fact.uniqueCopy(computedOn, "computedOn");
         if (sections.stream().map(LinkedSection::id).distinct().count() != sections.size()) {
             throw new IllegalArgumentException("sections: an id is given twice");
         }

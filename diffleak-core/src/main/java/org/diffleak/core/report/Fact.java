@@ -1,7 +1,9 @@
 package org.diffleak.core.report;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -11,6 +13,13 @@ public record Fact(String key, String value) {
     public Fact {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+    }
+
+    /** The facts as key → value, in order (for manifests). */
+    public static Map<String, String> asMap(List<Fact> facts) {
+        Map<String, String> m = new LinkedHashMap<>();
+        facts.forEach(f -> m.put(f.key(), f.value()));
+        return m;
     }
 
     /** A copy of facts, rejecting a repeated key (results.json writes them as one object). */

@@ -1,6 +1,7 @@
 package org.diffleak.core.report;
 
 import java.util.Locale;
+import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.metrics.MembershipMetrics.Interval;
 
 /** Text for the page: HTML escaping and the number formats of the report, "—" for a missing value. */
@@ -44,6 +45,21 @@ final class Fmt {
     static String ci(Interval i, boolean percent) {
         return "[" + (percent ? pct(i.low()) : dec(i.low())) + ", " + (percent ? pct(i.high()) : dec(i.high()))
                 + "]";
+    }
+
+    /** The TPR at fpr as a percentage, or "not resolvable" where the non-members cannot resolve fpr. */
+    static String tpr(MembershipMetrics m, double fpr) {
+        return m.resolves(fpr) ? pct(fpr == MembershipMetrics.FPR_1PCT ? m.tprAt1PctFpr() : m.tprAt01PctFpr())
+                : "not resolvable";
+    }
+
+    /** The TPR's interval, or how many non-members there are and how many fpr needs. */
+    static String tprCi(MembershipMetrics m, double fpr) {
+        if (!m.resolves(fpr)) {
+            return "with " + m.nonMembers() + " non-members (needs ≥ " + MembershipMetrics.nonMembersToResolve(fpr)
+                    + ")";
+        }
+        return ci(fpr == MembershipMetrics.FPR_1PCT ? m.tprAt1PctFprCi() : m.tprAt01PctFprCi(), true);
     }
 
     /** Seconds as s, or min s above two minutes. */

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +30,8 @@ final class HtmlPage {
             .kicker { margin: 0; color: var(--muted); font-size: 12px; letter-spacing: .08em;
               text-transform: uppercase; }
             h1 { margin: 2px 0 0; font-size: 26px; font-weight: 650; }
+            .computed-on { margin: 4px 0 0; color: var(--muted); font-size: 12.5px; }
+            .computed-on b { color: var(--ink); font-weight: 600; }
             h2 { margin: 0 0 12px; font-size: 17px; font-weight: 650; }
             h3 { margin: 18px 0 6px; font-size: 14px; font-weight: 650; }
             section { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
@@ -54,6 +57,7 @@ final class HtmlPage {
             th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
             td.num, th.num { text-align: right; white-space: nowrap; }
             td .ci { color: var(--muted); font-size: 12px; }
+            td.num .ci.na { white-space: normal; display: inline-block; max-width: 10em; }
             table.facts { table-layout: fixed; width: 100%; }
             table.facts td { overflow-wrap: anywhere; }
             table.facts td:first-child { color: var(--muted); width: 30%; }
@@ -74,11 +78,9 @@ final class HtmlPage {
             svg.plot polyline.best { stroke-width: 2.6; }
             svg.plot polyline.chance { stroke-width: 1.2; stroke-dasharray: 5 4; }
             svg.plot .bars { fill-opacity: .32; stroke-width: 1.3; }
-            svg.plot .legend rect:first-child { fill: #fff; fill-opacity: .9; stroke: var(--line); }
             svg.plot .legend line { stroke-width: 2.4; }
             svg.plot .legend .swatch { fill-opacity: .32; }
             svg.plot .legend text { fill: var(--ink); }
-            .key { display: flex; flex-wrap: wrap; gap: 14px; font-size: 12.5px; margin: 4px 0 0; }
             .tiles { display: grid; gap: 10px 8px; justify-content: start; margin-top: 8px; }
             .tile { margin: 0; text-align: center; }
             .tile img { display: block; margin: 0 auto; image-rendering: pixelated; border: 1px solid var(--line); }
@@ -98,7 +100,9 @@ final class HtmlPage {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(esc(r.title())).append("</title>\n<style>\n").append(CSS)
                 .append("</style>\n</head>\n<body>\n<main>\n<header>\n<p class=\"kicker\">DiffLeak privacy audit</p>\n")
-                .append("<h1>").append(esc(r.title())).append("</h1>\n</header>\n");
+                .append("<h1>").append(esc(r.title())).append("</h1>\n");
+        computedOn(b, r.computedOn());
+        b.append("</header>\n");
         headline(b, r, k);
         context(b, r);
         if (!r.attacks().isEmpty()) {
@@ -118,6 +122,19 @@ final class HtmlPage {
         return b.toString();
     }
 
+    /** One line under the title: the engine path and host the numbers come from. */
+    private static void computedOn(StringBuilder b, List<Fact> facts) {
+        if (facts.isEmpty()) {
+            return;
+        }
+        b.append("<p class=\"computed-on\">Computed on ");
+        for (int i = 0; i < facts.size(); i++) {
+            b.append(i == 0 ? "" : " · ").append(esc(facts.get(i).key())).append(": <b>")
+                    .append(esc(facts.get(i).value())).append("</b>");
+        }
+        b.append("</p>\n");
+    }
+
     private static void headline(StringBuilder b, AuditReport r, Ranking k) {
         b.append("<section class=\"headline").append(k.leaks() ? " leak" : "").append("\">\n")
                 .append("<p class=\"headline-text\">").append(esc(k.headline())).append("</p>\n");
@@ -125,9 +142,10 @@ final class HtmlPage {
             MembershipMetrics m = r.attacks().get(k.best()).metrics();
             b.append("<div class=\"kpis\">\n");
             kpi(b, "AUC", Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false), "random guess 0.500");
-            kpi(b, "TPR at 1% FPR", Fmt.pct(m.tprAt1PctFpr()), Fmt.ci(m.tprAt1PctFprCi(), true), "random guess 1%");
-            kpi(b, "TPR at 0.1% FPR", Fmt.pct(m.tprAt01PctFpr()), Fmt.ci(m.tprAt01PctFprCi(), true),
-                    "random guess 0.1%");
+            kpi(b, "TPR at 1% FPR", Fmt.tpr(m, MembershipMetrics.FPR_1PCT), Fmt.tprCi(m, MembershipMetrics.FPR_1PCT),
+                    "random guess 1%");
+            kpi(b, "TPR at 0.1% FPR", Fmt.tpr(m, MembershipMetrics.FPR_01PCT),
+                    Fmt.tprCi(m, MembershipMetrics.FPR_01PCT), "random guess 0.1%");
             kpi(b, "balanced accuracy", Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false),
                     "random guess 0.500");
             kpi(b, "candidates", m.members() + " / " + m.nonMembers(), "members / non-members",
@@ -206,8 +224,8 @@ final class HtmlPage {
                     .append(esc(a.access())).append("</td><td class=\"tag\">").append(esc(a.inference()))
                     .append("</td>");
             cell(b, Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false));
-            cell(b, Fmt.pct(m.tprAt1PctFpr()), Fmt.ci(m.tprAt1PctFprCi(), true));
-            cell(b, Fmt.pct(m.tprAt01PctFpr()), "");
+            tprCell(b, m, MembershipMetrics.FPR_1PCT, true);
+            tprCell(b, m, MembershipMetrics.FPR_01PCT, false);
             cell(b, Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false));
             cell(b, shadow == null ? Fmt.MISSING : Fmt.dec(shadow), "");
             if (!sameCounts) {
@@ -221,10 +239,31 @@ final class HtmlPage {
                         + first.nonMembers() + " non-members" : "")
                 .append(". Random guessing scores AUC 0.5, TPR 1% at 1% FPR, 0.1% at 0.1% FPR, balanced accuracy")
                 .append(" 0.5. Intervals: stratified bootstrap, 95%. TPR at x% FPR is read at the largest exact ROC")
-                .append(" point with FPR ≤ x% (no interpolation). Balanced accuracy is that of the best threshold on")
+                .append(" point with FPR ≤ x% (no interpolation), and only where the non-members number at least")
+                .append(" 1/x: with fewer, the smallest non-zero FPR exceeds x, so the figure would be the TPR at zero")
+                .append(" false positives for every x. Balanced accuracy is that of the best threshold on")
                 .append(" the target's own labels, an upper bound; the shadow-threshold column applies the decision")
-                .append(" fitted on shadow models.</p>\n<div class=\"plots\">\n").append(Plots.roc(attacks, k))
-                .append(Plots.rocLog(attacks, k)).append("</div>\n</section>\n");
+                .append(" fitted on shadow models.</p>\n");
+        int nonMembers = attacks.stream().mapToInt(a -> a.metrics().nonMembers()).max().orElse(1);
+        b.append("<h3>ROC curves</h3>\n<p class=\"note\">One pair of plots per kind of attack, each curve its own")
+                .append(" colour. The log-log plots start at FPR 1/").append(nonMembers)
+                .append(", the smallest non-zero rate ").append(nonMembers)
+                .append(" non-members can give; zero rates sit on the axes.</p>\n");
+        for (RocPanels.Panel panel : k.panels().panels()) {
+            b.append("<div class=\"plots\">\n").append(Plots.roc(attacks, k, panel))
+                    .append(Plots.rocLog(attacks, k, panel)).append("</div>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    /** A TPR at fpr (with its interval when asked), or "not resolvable" and why, wrapped to a narrow column. */
+    private static void tprCell(StringBuilder b, MembershipMetrics m, double fpr, boolean interval) {
+        if (m.resolves(fpr)) {
+            cell(b, Fmt.tpr(m, fpr), interval ? Fmt.tprCi(m, fpr) : "");
+        } else {
+            b.append("<td class=\"num\">").append(esc(Fmt.tpr(m, fpr))).append("<br><span class=\"ci na\">")
+                    .append(esc(Fmt.tprCi(m, fpr))).append("</span></td>");
+        }
     }
 
     private static void cell(StringBuilder b, String value, String interval) {
@@ -358,16 +397,22 @@ final class HtmlPage {
         }
         b.append("<section id=\"ablations\">\n<h2>Ablations</h2>\n");
         for (Ablation ab : r.ablations()) {
-            b.append("<h3>").append(esc(ab.parameter())).append("</h3>\n<div class=\"key\">");
-            for (int j = 0; j < ab.series().size(); j++) {
-                String attack = ab.series().get(j).attack();
-                b.append("<span><span class=\"swatch\" style=\"background:")
-                        .append(k.colorOf(attack, r.attacks(), j)).append("\"></span>").append(esc(attack))
-                        .append("</span>");
+            b.append("<h3>").append(esc(ab.parameter())).append("</h3>\n");
+            if (!ab.unaffected().isEmpty()) {
+                b.append("<p class=\"note\">Not drawn: ").append(esc(String.join(", ", ab.unaffected())))
+                        .append(" (their scores are the same at every value of ").append(esc(ab.parameter()))
+                        .append(").</p>\n");
             }
-            b.append("<span class=\"note\">dashed: random guess</span></div>\n<div class=\"plots\">\n")
-                    .append(Plots.ablation(ab, true, r.attacks(), k)).append(Plots.ablation(ab, false, r.attacks(), k))
-                    .append("</div>\n");
+            boolean tpr = ab.series().stream().flatMapToDouble(s -> Arrays.stream(s.tprAt1PctFpr()))
+                    .anyMatch(Double::isFinite);
+            if (!tpr && !ab.series().isEmpty()) {
+                b.append("<p class=\"note\">TPR at 1% FPR is not resolvable at any value: too few non-members")
+                        .append(" (fewer than 100).</p>\n");
+            }
+            for (List<Ablation.Series> part : Plots.ablationParts(ab)) {
+                b.append("<div class=\"plots\">\n").append(Plots.ablation(ab, true, part))
+                        .append(tpr ? Plots.ablation(ab, false, part) : "").append("</div>\n");
+            }
         }
         b.append("</section>\n");
     }

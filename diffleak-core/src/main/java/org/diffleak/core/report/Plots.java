@@ -6,46 +6,49 @@ import java.util.List;
 import org.diffleak.core.metrics.Roc;
 import org.diffleak.core.metrics.ScoresCsv;
 import org.diffleak.core.report.SvgPlot.Axis;
-import org.diffleak.core.report.SvgPlot.Corner;
 import org.diffleak.core.report.SvgPlot.Legend;
 
-/** The report's figures as SVG: ROC (linear and log-log), score histograms and ablation lines. */
+/** The report's figures as SVG: ROC (linear and log-log) per panel, score histograms and ablation lines. */
 final class Plots {
 
     private static final String MEMBER_COLOR = "#d55e00";
     private static final String NON_MEMBER_COLOR = "#0072b2";
     private static final String CHANCE_COLOR = "#868e96";
-    private static final int ROC_SIZE = 420;
+    private static final int ROC_SIZE = 300;
+    private static final int ABLATION_SERIES = RocPanels.PALETTE.size();
 
     private Plots() {}
 
-    /** All attacks' exact ROC curves on linear axes, with the chance diagonal. */
-    static String roc(List<AttackOutcome> attacks, Ranking ranking) {
-        SvgPlot p = new SvgPlot("roc", "ROC curve", ROC_SIZE, ROC_SIZE, Axis.linear("false-positive rate", 0, 1),
-                Axis.linear("true-positive rate", 0, 1));
-        return curves(p, attacks, ranking, 0);
+    /** A panel's exact ROC curves on linear axes, with the chance diagonal. */
+    static String roc(List<AttackOutcome> attacks, Ranking ranking, RocPanels.Panel panel) {
+        SvgPlot p = new SvgPlot("roc", "ROC · " + panel.title(), ROC_SIZE, ROC_SIZE,
+                Axis.linear("false-positive rate", 0, 1), Axis.linear("true-positive rate", 0, 1));
+        return curves(p, attacks, ranking, panel, 0);
     }
 
     /**
-     * The same curves on log10 axes from lo to 1, lo the smaller of 10⁻³ and the decade below 1/n (n the
-     * largest class), so the low-FPR region that TPR@1% and @0.1% read is visible. Zero rates sit on the edge.
+     * The same curves on log10 axes: FPR from 1/N (N non-members), the smallest non-zero rate they can give,
+     * TPR from 1/M (M members), so the low-FPR region that TPR@1% and @0.1% read is visible and nothing below
+     * the resolution is. Zero rates sit on the edge.
      */
-    static String rocLog(List<AttackOutcome> attacks, Ranking ranking) {
-        int n = 1;
+    static String rocLog(List<AttackOutcome> attacks, Ranking ranking, RocPanels.Panel panel) {
+        int members = 1;
+        int nonMembers = 1;
         for (AttackOutcome a : attacks) {
-            n = Math.max(n, Math.max(a.metrics().members(), a.metrics().nonMembers()));
+            members = Math.max(members, a.metrics().members());
+            nonMembers = Math.max(nonMembers, a.metrics().nonMembers());
         }
-        double lo = Math.max(1e-6, Math.min(1e-3, Math.pow(10, Math.floor(Math.log10(1.0 / n)))));
-        SvgPlot p = new SvgPlot("roc-log", "ROC curve, log-log", ROC_SIZE, ROC_SIZE,
-                Axis.log("false-positive rate", lo, 1), Axis.log("true-positive rate", lo, 1));
-        return curves(p, attacks, ranking, lo);
+        SvgPlot p = new SvgPlot("roc-log", "ROC log-log · " + panel.title(), ROC_SIZE, ROC_SIZE,
+                Axis.log("false-positive rate", 1.0 / nonMembers, 1), Axis.log("true-positive rate", 1.0 / members, 1));
+        return curves(p, attacks, ranking, panel, Math.max(1.0 / nonMembers, 1.0 / members));
     }
 
-    private static String curves(SvgPlot p, List<AttackOutcome> attacks, Ranking ranking, double chanceFrom) {
+    private static String curves(SvgPlot p, List<AttackOutcome> attacks, Ranking ranking, RocPanels.Panel panel,
+            double chanceFrom) {
         p.line(new double[] {chanceFrom, 1}, new double[] {chanceFrom, 1}, CHANCE_COLOR, "chance", "random guess",
                 false);
         List<Legend> legend = new ArrayList<>();
-        for (int i = 0; i < attacks.size(); i++) {
+        for (int i : panel.attacks()) {
             ScoresCsv s = attacks.get(i).scores();
             Roc roc = Roc.of(s.labels(), s.scores());
             double[][] pts = corners(roc.fpr(), roc.tpr());
@@ -56,7 +59,7 @@ final class Plots {
                     + ")", color, false));
         }
         legend.add(new Legend("random guess", CHANCE_COLOR, false));
-        return p.legend(legend, Corner.BOTTOM_RIGHT).render();
+        return p.legend(legend).render();
     }
 
     /** The points of a curve less those inside a vertical or horizontal run: the same polyline, fewer points. */
@@ -109,35 +112,25 @@ final class Plots {
         }
         double top = Math.max(Arrays.stream(members).max().orElse(0), Arrays.stream(nonMembers).max().orElse(0));
         SvgPlot p = new SvgPlot("hist", label, 260, 180, Axis.linear("score (higher = member)", lo, hi),
-                Axis.linearNice("fraction of group", 0, top * 1.7));
+                Axis.linearNice("fraction of group", 0, top * 1.1));
         p.steps(edges, nonMembers, NON_MEMBER_COLOR, "non-members").steps(edges, members, MEMBER_COLOR, "members");
         return p.legend(List.of(new Legend("members (" + m + ")", MEMBER_COLOR, true),
-                new Legend("non-members (" + nm + ")", NON_MEMBER_COLOR, true)), quieterSide(members, nonMembers))
-                .render();
-    }
-
-    /** The upper corner above the lower bars, so the legend covers little. */
-    private static Corner quieterSide(double[] a, double[] b) {
-        int third = Math.max(1, a.length / 3);
-        double left = 0;
-        double right = 0;
-        for (int i = 0; i < third; i++) {
-            left = Math.max(left, Math.max(a[i], b[i]));
-            right = Math.max(right, Math.max(a[a.length - 1 - i], b[b.length - 1 - i]));
-        }
-        return left < right ? Corner.TOP_LEFT : Corner.TOP_RIGHT;
+                new Legend("non-members (" + nm + ")", NON_MEMBER_COLOR, true))).render();
     }
 
     private static double quantile(double[] sorted, double q) {
         return sorted[(int) Math.round(q * (sorted.length - 1))];
     }
 
-    /** AUC or TPR@1%FPR against the ablation's values, one line per attack, chance as a dashed line. */
-    static String ablation(Ablation ab, boolean auc, List<AttackOutcome> attacks, Ranking ranking) {
+    /**
+     * AUC or TPR@1%FPR against the ablation's values, one line per series (at most {@link #ABLATION_SERIES}, each
+     * its own colour), chance as a dashed line.
+     */
+    static String ablation(Ablation ab, boolean auc, List<Ablation.Series> series) {
         double chance = auc ? 0.5 : 0.01;
         double lo = chance;
         double hi = chance;
-        for (Ablation.Series s : ab.series()) {
+        for (Ablation.Series s : series) {
             for (double v : auc ? s.auc() : s.tprAt1PctFpr()) {
                 if (Double.isFinite(v)) {
                     lo = Math.min(lo, v);
@@ -157,11 +150,23 @@ final class Plots {
                 "random guess", false);
         double[] xs = new double[ab.values().size()];
         Arrays.setAll(xs, i -> i);
-        for (int j = 0; j < ab.series().size(); j++) {
-            Ablation.Series s = ab.series().get(j);
-            p.line(xs, auc ? s.auc() : s.tprAt1PctFpr(), ranking.colorOf(s.attack(), attacks, j), "curve",
-                    s.attack(), true);
+        List<Legend> legend = new ArrayList<>();
+        for (int j = 0; j < series.size(); j++) {
+            Ablation.Series s = series.get(j);
+            String color = RocPanels.PALETTE.get(j);
+            p.line(xs, auc ? s.auc() : s.tprAt1PctFpr(), color, "curve", s.attack(), true);
+            legend.add(new Legend(s.attack(), color, false));
         }
-        return p.render();
+        legend.add(new Legend("random guess", CHANCE_COLOR, false));
+        return p.legend(legend).render();
+    }
+
+    /** The series in plots of at most {@link #ABLATION_SERIES}, so no colour repeats within one. */
+    static List<List<Ablation.Series>> ablationParts(Ablation ab) {
+        List<List<Ablation.Series>> parts = new ArrayList<>();
+        for (int i = 0; i < ab.series().size(); i += ABLATION_SERIES) {
+            parts.add(ab.series().subList(i, Math.min(ab.series().size(), i + ABLATION_SERIES)));
+        }
+        return parts;
     }
 }

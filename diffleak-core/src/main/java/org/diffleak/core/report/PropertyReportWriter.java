@@ -212,7 +212,7 @@ public final class PropertyReportWriter {
             }
             legend.add(new SvgPlot.Legend(setting, COLORS[s], false));
         }
-        return p.legend(legend, SvgPlot.Corner.TOP_LEFT).render();
+        return p.legend(legend).render();
     }
 
     private static String tradeOffPlot(PropertyResults r) {
@@ -237,7 +237,7 @@ public final class PropertyReportWriter {
                 legend.add(new SvgPlot.Legend(setting, COLORS[s], false));
             }
         }
-        return p.legend(legend, SvgPlot.Corner.TOP_LEFT).render();
+        return p.legend(legend).render();
     }
 
     private static void table(StringBuilder b, PropertyResults r) {

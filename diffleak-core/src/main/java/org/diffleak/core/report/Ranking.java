@@ -8,46 +8,29 @@ import java.util.function.Function;
 import org.diffleak.core.metrics.MembershipMetrics;
 
 /**
- * What the page and results.json agree on: a distinct label and a colour per attack, the attack with the
- * highest AUC and the sentence that names it.
+ * What the page and results.json agree on: a distinct label and a colour per attack (its colour in its ROC
+ * plot, see {@link RocPanels}), the attack with the highest AUC and the sentence that names it.
  *
  * @param labels the attack's name, made distinct by its inference (and scenario) where names repeat
  * @param best index of the highest finite AUC, or −1 where there is none
  * @param leaks whether the best AUC's 95% interval lies above 0.5
  */
-record Ranking(List<String> labels, List<String> colors, int best, boolean leaks, String headline) {
-
-    /** Colour-blind-safe hues (Okabe–Ito order, then Tableau), one per attack, repeating after ten. */
-    static final List<String> PALETTE = List.of("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9",
-            "#7f7f7f", "#8c564b", "#bcbd22", "#000000");
+record Ranking(List<String> labels, List<String> colors, RocPanels panels, int best, boolean leaks,
+        String headline) {
 
     static Ranking of(List<AttackOutcome> attacks) {
         List<String> labels = distinctLabels(attacks);
-        List<String> colors = new ArrayList<>();
+        RocPanels panels = RocPanels.of(attacks);
         int best = -1;
         for (int i = 0; i < attacks.size(); i++) {
-            colors.add(color(i));
             double auc = attacks.get(i).metrics().auc();
             if (Double.isFinite(auc) && (best < 0 || auc > attacks.get(best).metrics().auc())) {
                 best = i;
             }
         }
         boolean leaks = best >= 0 && attacks.get(best).metrics().aucCi().low() > 0.5;
-        return new Ranking(List.copyOf(labels), List.copyOf(colors), best, leaks,
+        return new Ranking(List.copyOf(labels), panels.colors(), panels, best, leaks,
                 headline(attacks, labels, best, leaks));
-    }
-
-    static String color(int i) {
-        return PALETTE.get(i % PALETTE.size());
-    }
-
-    /** The colour of the attack a series names (by label or name), else a palette colour after the attacks'. */
-    String colorOf(String attack, List<AttackOutcome> attacks, int fallback) {
-        int i = labels.indexOf(attack);
-        for (int j = 0; i < 0 && j < attacks.size(); j++) {
-            i = attacks.get(j).name().equals(attack) ? j : -1;
-        }
-        return i >= 0 ? colors.get(i) : color(attacks.size() + fallback);
     }
 
     private static String headline(List<AttackOutcome> attacks, List<String> labels, int best, boolean leaks) {
@@ -58,8 +41,9 @@ record Ranking(List<String> labels, List<String> colors, int best, boolean leaks
             return "No attack produced an AUC.";
         }
         MembershipMetrics m = attacks.get(best).metrics();
-        String figures = "AUC " + Fmt.dec(m.auc()) + " " + Fmt.ci(m.aucCi(), false) + ", TPR "
-                + Fmt.pct(m.tprAt1PctFpr()) + " at 1% FPR";
+        String figures = "AUC " + Fmt.dec(m.auc()) + " " + Fmt.ci(m.aucCi(), false) + ", " + (m.resolves(
+                MembershipMetrics.FPR_1PCT) ? "TPR " + Fmt.pct(m.tprAt1PctFpr()) + " at 1% FPR"
+                : "TPR at 1% FPR " + MembershipMetrics.unresolvable(MembershipMetrics.FPR_1PCT, m.nonMembers()));
         if (!leaks) {
             return "No attack is distinguishable from random guessing; the strongest, " + labels.get(best) + ", has "
                     + figures + ".";

@@ -253,7 +253,7 @@ public final class ReconstructionReportWriter {
         success.line(xs, kappa, COLORS[0], "bound", "κ", false);
         legend.add(new SvgPlot.Legend("κ (prior alone)", COLORS[0], false));
         attackLines(success, legend, r, xs, s -> s.successRate());
-        b.append(success.legend(legend, SvgPlot.Corner.TOP_LEFT).render());
+        b.append(success.legend(legend).render());
         b.append(metricPlot(r, xs, x, "SSIM (higher leaks more)", "SSIM", s -> s.ssim(), null));
         b.append(metricPlot(r, xs, x, "PSNR and the prior-free bound", "PSNR (dB)", s -> s.psnr(), pfPsnr));
         b.append(metricPlot(r, xs, x, "Encoder-feature distance (lower leaks more)", "1 − cosine", s -> s.encoderDistance(),
@@ -299,7 +299,7 @@ public final class ReconstructionReportWriter {
             legend.add(new SvgPlot.Legend("prior-free bound (clamped to the axis)", BOUND, false));
         }
         attackLines(p, legend, r, xs, f);
-        return p.legend(legend, SvgPlot.Corner.TOP_LEFT).render();
+        return p.legend(legend).render();
     }
 
     private static void table(StringBuilder b, ReconstructionResults r) {

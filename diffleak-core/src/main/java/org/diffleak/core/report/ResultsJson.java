@@ -17,6 +17,7 @@ final class ResultsJson {
         root.put("title", r.title());
         root.put("scenario", r.scenario());
         root.put("threat_model", r.threatModel());
+        facts(root.putObject("computed_on"), r.computedOn());
         ObjectNode headline = root.putObject("headline");
         headline.put("text", k.headline());
         if (k.best() >= 0) {
@@ -41,10 +42,8 @@ final class ResultsJson {
             o.put("inference", a.inference());
             number(o, "auc", m.auc());
             interval(o, "auc_ci", m.aucCi());
-            number(o, "tpr_at_1pct_fpr", m.tprAt1PctFpr());
-            interval(o, "tpr_at_1pct_fpr_ci", m.tprAt1PctFprCi());
-            number(o, "tpr_at_0_1pct_fpr", m.tprAt01PctFpr());
-            interval(o, "tpr_at_0_1pct_fpr_ci", m.tprAt01PctFprCi());
+            tpr(o, "tpr_at_1pct_fpr", m, MembershipMetrics.FPR_1PCT, m.tprAt1PctFpr(), m.tprAt1PctFprCi());
+            tpr(o, "tpr_at_0_1pct_fpr", m, MembershipMetrics.FPR_01PCT, m.tprAt01PctFpr(), m.tprAt01PctFprCi());
             number(o, "balanced_accuracy", m.balancedAccuracy());
             interval(o, "balanced_accuracy_ci", m.balancedAccuracyCi());
             o.put("members", m.members());
@@ -71,6 +70,8 @@ final class ResultsJson {
             o.put("parameter", ab.parameter());
             ArrayNode values = o.putArray("values");
             ab.values().forEach(values::add);
+            ArrayNode unaffected = o.putArray("unaffected");
+            ab.unaffected().forEach(unaffected::add);
             ArrayNode series = o.putArray("series");
             for (Ablation.Series s : ab.series()) {
                 ObjectNode so = series.addObject();
@@ -142,6 +143,18 @@ final class ResultsJson {
             number(timing, t.stage(), t.seconds());
         }
         return root;
+    }
+
+    /** A TPR at fpr and its interval, or both null and a reason where the non-members cannot resolve fpr. */
+    private static void tpr(ObjectNode o, String key, MembershipMetrics m, double fpr, double v, Interval ci) {
+        if (m.resolves(fpr)) {
+            number(o, key, v);
+            interval(o, key + "_ci", ci);
+        } else {
+            o.putNull(key);
+            o.putNull(key + "_ci");
+            o.put(key + "_reason", MembershipMetrics.unresolvable(fpr, m.nonMembers()));
+        }
     }
 
     private static void facts(ObjectNode into, List<Fact> facts) {

@@ -3,21 +3,27 @@ package org.diffleak.core.report;
 import static org.diffleak.core.report.Fmt.coord;
 import static org.diffleak.core.report.Fmt.esc;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A 2-D plot as inline SVG: a frame with grid, ticks and axis titles, then lines, step areas and a legend.
- * Data outside an axis range is drawn on the frame's edge.
+ * A 2-D plot as inline SVG: a title wrapped to the plot's width, a frame with grid, ticks and axis titles, then
+ * lines and step areas, and a legend below the frame (never over the data). Data outside an axis range is drawn
+ * on the frame's edge.
  */
 final class SvgPlot {
 
     private static final int LEFT = 62;
     private static final int RIGHT = 18;
-    private static final int TOP = 34;
     private static final int BOTTOM = 48;
+    /** Width of an 11 px character (legend, ticks) and of a 13 px bold one (title), generous for system fonts. */
     private static final double CHAR_WIDTH = 6.4;
+    private static final double TITLE_CHAR_WIDTH = 7.8;
+    private static final int TITLE_LINE = 17;
+    private static final int LEGEND_LINE = 18;
 
     /** A labelled tick on an axis. */
     record Tick(double value, String text) {}
@@ -48,16 +54,28 @@ final class SvgPlot {
             return linear(title, Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step);
         }
 
-        /** A log10 axis over [min, max] (powers of ten), labelled at each decade. */
+        /**
+         * A log10 axis over [min, max], labelled at each decade inside it and, where min is no decade and lies
+         * at least a third of a decade below the first one, at min itself (e.g. 0.02 = 1/50).
+         */
         static Axis log(String title, double min, double max) {
             List<Tick> ticks = new ArrayList<>();
             List<Double> minor = new ArrayList<>();
-            for (int k = (int) Math.round(Math.log10(min)); k <= Math.round(Math.log10(max)); k++) {
+            double lmin = Math.log10(min);
+            if (lmin - Math.floor(lmin) > 1e-9 && Math.ceil(lmin) - lmin > 1.0 / 3) {
+                ticks.add(new Tick(min, new BigDecimal(min).round(new MathContext(2)).stripTrailingZeros()
+                        .toPlainString()));
+            }
+            for (int k = (int) Math.floor(lmin + 1e-9); k <= Math.round(Math.log10(max)); k++) {
                 double v = Math.pow(10, k);
-                ticks.add(new Tick(v, k >= 0 ? String.format(Locale.ROOT, "%.0f", v)
-                        : k >= -4 ? String.format(Locale.ROOT, "%." + -k + "f", v) : "1e" + k));
+                if (v >= min * (1 - 1e-9)) {
+                    ticks.add(new Tick(v, k >= 0 ? String.format(Locale.ROOT, "%.0f", v)
+                            : k >= -4 ? String.format(Locale.ROOT, "%." + -k + "f", v) : "1e" + k));
+                }
                 for (int m = 2; m <= 9 && m * v < max; m++) {
-                    minor.add(m * v);
+                    if (m * v > min) {
+                        minor.add(m * v);
+                    }
                 }
             }
             return new Axis(title, min, max, true, ticks, minor);
@@ -83,31 +101,46 @@ final class SvgPlot {
     /** One legend line: a swatch (a line, or a filled box for areas) and its text. */
     record Legend(String text, String color, boolean area) {}
 
-    /** Where the legend box sits inside the frame. */
-    enum Corner { TOP_LEFT, TOP_RIGHT, BOTTOM_RIGHT }
-
+    private final String cssClass;
+    private final String title;
+    private final List<String> titleLines;
+    private final int top;
     private final int frameWidth;
     private final int frameHeight;
     private final Axis x;
     private final Axis y;
     private final StringBuilder body = new StringBuilder();
-    private final String open;
+    private List<Legend> legend = List.of();
 
     /**
      * @param cssClass classes of the svg element after "plot", e.g. "roc"
      * @param title shown above the frame
      */
     SvgPlot(String cssClass, String title, int frameWidth, int frameHeight, Axis x, Axis y) {
+        this.cssClass = cssClass;
+        this.title = title;
+        this.titleLines = wrap(title, (int) ((frameWidth + RIGHT) / TITLE_CHAR_WIDTH));
+        this.top = 14 + TITLE_LINE * titleLines.size();
         this.frameWidth = frameWidth;
         this.frameHeight = frameHeight;
         this.x = x;
         this.y = y;
-        int w = LEFT + frameWidth + RIGHT;
-        int h = TOP + frameHeight + BOTTOM;
-        open = "<svg class=\"plot " + esc(cssClass) + "\" viewBox=\"0 0 " + w + " " + h + "\" width=\"" + w
-                + "\" height=\"" + h + "\" role=\"img\" aria-label=\"" + esc(title) + "\">\n"
-                + "<text class=\"title\" x=\"" + LEFT + "\" y=\"20\">" + esc(title) + "</text>\n";
         frame();
+    }
+
+    /** Words in lines of at most `width` characters; a longer word gets a line of its own. */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.isEmpty() ? "" : " ").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     double sx(double v) {
@@ -115,22 +148,22 @@ final class SvgPlot {
     }
 
     double sy(double v) {
-        return TOP + (1 - y.fraction(v)) * frameHeight;
+        return top + (1 - y.fraction(v)) * frameHeight;
     }
 
     private void frame() {
-        body.append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
+        body.append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(top).append("\" width=\"")
                 .append(frameWidth).append("\" height=\"").append(frameHeight).append("\"/>\n");
         for (double v : x.minor()) {
-            gridLine(sx(v), TOP, sx(v), TOP + frameHeight, "grid minor");
+            gridLine(sx(v), top, sx(v), top + frameHeight, "grid minor");
         }
         for (double v : y.minor()) {
             gridLine(LEFT, sy(v), LEFT + frameWidth, sy(v), "grid minor");
         }
         for (Tick t : x.ticks()) {
             double p = sx(t.value());
-            gridLine(p, TOP, p, TOP + frameHeight, "grid");
-            body.append("<text class=\"tick\" x=\"").append(coord(p)).append("\" y=\"").append(TOP + frameHeight + 16)
+            gridLine(p, top, p, top + frameHeight, "grid");
+            body.append("<text class=\"tick\" x=\"").append(coord(p)).append("\" y=\"").append(top + frameHeight + 16)
                     .append("\" text-anchor=\"middle\">").append(esc(t.text())).append("</text>\n");
         }
         for (Tick t : y.ticks()) {
@@ -140,9 +173,9 @@ final class SvgPlot {
                     .append("\" text-anchor=\"end\">").append(esc(t.text())).append("</text>\n");
         }
         body.append("<text class=\"axis-title\" x=\"").append(coord(LEFT + frameWidth / 2.0)).append("\" y=\"")
-                .append(TOP + frameHeight + 38).append("\" text-anchor=\"middle\">").append(esc(x.title()))
+                .append(top + frameHeight + 38).append("\" text-anchor=\"middle\">").append(esc(x.title()))
                 .append("</text>\n");
-        double cy = TOP + frameHeight / 2.0;
+        double cy = top + frameHeight / 2.0;
         body.append("<text class=\"axis-title\" x=\"16\" y=\"").append(coord(cy)).append("\" text-anchor=\"middle\"")
                 .append(" transform=\"rotate(-90 16 ").append(coord(cy)).append(")\">").append(esc(y.title()))
                 .append("</text>\n");
@@ -193,39 +226,45 @@ final class SvgPlot {
         return this;
     }
 
-    SvgPlot legend(List<Legend> entries, Corner corner) {
-        if (entries.isEmpty()) {
-            return this;
-        }
-        int longest = entries.stream().mapToInt(e -> e.text().length()).max().orElse(0);
-        double w = Math.min(frameWidth - 16, 34 + longest * CHAR_WIDTH);
-        double h = 8 + 18 * entries.size();
-        double bx = corner == Corner.TOP_LEFT ? LEFT + 8 : LEFT + frameWidth - 8 - w;
-        double by = corner == Corner.BOTTOM_RIGHT ? TOP + frameHeight - 8 - h : TOP + 8;
-        body.append("<g class=\"legend\">\n<rect x=\"").append(coord(bx)).append("\" y=\"").append(coord(by))
-                .append("\" width=\"").append(coord(w)).append("\" height=\"").append(coord(h))
-                .append("\" rx=\"4\"/>\n");
-        for (int i = 0; i < entries.size(); i++) {
-            Legend e = entries.get(i);
-            double cy = by + 13 + 18 * i;
-            if (e.area()) {
-                body.append("<rect class=\"swatch\" x=\"").append(coord(bx + 8)).append("\" y=\"").append(coord(cy - 5))
-                        .append("\" width=\"16\" height=\"10\" fill=\"").append(e.color()).append("\" stroke=\"")
-                        .append(e.color()).append("\"/>\n");
-            } else {
-                body.append("<line class=\"swatch\" x1=\"").append(coord(bx + 8)).append("\" y1=\"").append(coord(cy))
-                        .append("\" x2=\"").append(coord(bx + 24)).append("\" y2=\"").append(coord(cy))
-                        .append("\" stroke=\"").append(e.color()).append("\"/>\n");
-            }
-            body.append("<text x=\"").append(coord(bx + 30)).append("\" y=\"").append(coord(cy + 4)).append("\">")
-                    .append(esc(e.text())).append("</text>\n");
-        }
-        body.append("</g>\n");
+    /** The legend, drawn below the frame and its axis title, one entry a line. */
+    SvgPlot legend(List<Legend> entries) {
+        legend = List.copyOf(entries);
         return this;
     }
 
     String render() {
-        return open + body + "</svg>\n";
+        int longest = legend.stream().mapToInt(e -> e.text().length()).max().orElse(0);
+        int w = (int) Math.ceil(Math.max(LEFT + frameWidth + RIGHT, LEFT + 30 + longest * CHAR_WIDTH + 8));
+        int legendTop = top + frameHeight + BOTTOM;
+        int h = legendTop + (legend.isEmpty() ? 0 : 6 + LEGEND_LINE * legend.size());
+        StringBuilder svg = new StringBuilder("<svg class=\"plot ").append(esc(cssClass)).append("\" viewBox=\"0 0 ")
+                .append(w).append(' ').append(h).append("\" width=\"").append(w).append("\" height=\"").append(h)
+                .append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\">\n<text class=\"title\">");
+        for (int i = 0; i < titleLines.size(); i++) {
+            svg.append("<tspan x=\"").append(LEFT).append("\" y=\"").append(20 + TITLE_LINE * i).append("\">")
+                    .append(esc(titleLines.get(i))).append("</tspan>");
+        }
+        svg.append("</text>\n").append(body);
+        if (!legend.isEmpty()) {
+            svg.append("<g class=\"legend\">\n");
+            for (int i = 0; i < legend.size(); i++) {
+                Legend e = legend.get(i);
+                double cy = legendTop + 12 + LEGEND_LINE * i;
+                if (e.area()) {
+                    svg.append("<rect class=\"swatch\" x=\"").append(LEFT).append("\" y=\"").append(coord(cy - 5))
+                            .append("\" width=\"16\" height=\"10\" fill=\"").append(e.color()).append("\" stroke=\"")
+                            .append(e.color()).append("\"/>\n");
+                } else {
+                    svg.append("<line class=\"swatch\" x1=\"").append(LEFT).append("\" y1=\"").append(coord(cy))
+                            .append("\" x2=\"").append(LEFT + 16).append("\" y2=\"").append(coord(cy))
+                            .append("\" stroke=\"").append(e.color()).append("\"/>\n");
+                }
+                svg.append("<text x=\"").append(LEFT + 22).append("\" y=\"").append(coord(cy + 4)).append("\">")
+                        .append(esc(e.text())).append("</text>\n");
+            }
+            svg.append("</g>\n");
+        }
+        return svg.append("</svg>\n").toString();
     }
 
     /** 1, 2 or 5 × 10^k, the smallest at least raw. */

@@ -104,4 +104,23 @@ class AuditScoringTest {
         assertThat(out.get(1).scores().ids()).isEqualTo(ids);
         assertThat(out.get(0).metrics().auc()).isBetween(0.7, 0.85);
     }
+
+    @Test
+    void moreNonMembersThanMembersOnTheTargetWhileShadowsStayBalanced() {
+        int members = 50;
+        int nonMembers = 1000;
+        SplittableRandom r = new SplittableRandom(7);
+        double[][] target = new double[members + nonMembers][1];
+        for (int i = 0; i < target.length; i++) {
+            target[i][0] = r.nextGaussian() + (i < members ? 2 : 0);
+        }
+        Signal s = Signal.template("pia", "PIA", "gray-box", null, List.of("score"))
+                .withRows(target, List.of(rows(members, 1, 2, 8), rows(members, 1, 2, 9)));
+        List<String> ids = java.util.stream.IntStream.range(0, target.length).mapToObj(i -> "x" + i).toList();
+        AttackOutcome o = AuditScoring.outcomes(List.of(s), members, nonMembers, List.of(members, members), ids, "ssim", 1).get(0);
+        assertThat(o.metrics().members()).isEqualTo(members);
+        assertThat(o.metrics().nonMembers()).isEqualTo(nonMembers);
+        assertThat(o.metrics().resolves(org.diffleak.core.metrics.MembershipMetrics.FPR_01PCT)).isTrue();
+        assertThat(o.shadowThresholdBalancedAccuracy()).isBetween(0.75, 0.95);
+    }
 }

@@ -31,6 +31,21 @@ class AuditConfigTest {
     }
 
     @Test
+    void theDefaultAuditScoresItsFiftyMembersAgainstEnoughNonMembersToResolveLowFpr() {
+        AuditConfig d = AuditConfig.preset("default");
+        assertThat(d.candidates()).isEqualTo(d.target().members()).isEqualTo(50);
+        assertThat(d.nonMemberCandidates()).isGreaterThanOrEqualTo(100);
+        assertThat(d.with("metric", "neg_l2").nonMemberCandidates()).isEqualTo(d.nonMemberCandidates());
+        assertThat(d.with("target.members", "20").nonMemberCandidates()).isEqualTo(d.nonMemberCandidates());
+        // left out, it is the number of members scored
+        assertThat(AuditConfig.preset("null").nonMemberCandidates()).isEqualTo(AuditConfig.preset("null").candidates());
+        String yaml = new String(readPreset(), StandardCharsets.UTF_8).replace("nonMemberCandidates: 100",
+                "nonMemberCandidates: 1001");
+        assertThatThrownBy(() -> Json.readYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
+                AuditConfig.class, "x.yaml")).hasMessageContaining("nonMemberCandidates must be in [2, 1000]");
+    }
+
+    @Test
     void theFullPresetAddsTheReconstructionStudyToTheDefaultAudit() {
         AuditConfig d = AuditConfig.preset("default");
         AuditConfig f = AuditConfig.preset("full");

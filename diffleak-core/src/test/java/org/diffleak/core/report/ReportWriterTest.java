@@ -3,16 +3,21 @@ package org.diffleak.core.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,7 +140,12 @@ class ReportWriterTest {
             assertThat(a.get("auc_ci").get(0).asDouble()).isEqualTo(m.aucCi().low());
             assertThat(a.get("auc_ci").get(1).asDouble()).isEqualTo(m.aucCi().high());
             assertThat(a.get("tpr_at_1pct_fpr").asDouble()).isEqualTo(m.tprAt1PctFpr());
-            assertThat(a.get("tpr_at_0_1pct_fpr").asDouble()).isEqualTo(m.tprAt01PctFpr());
+            assertThat(a.has("tpr_at_1pct_fpr_reason")).isFalse();
+            // 300 non-members cannot resolve 0.1% FPR
+            assertThat(a.get("tpr_at_0_1pct_fpr").isNull()).isTrue();
+            assertThat(a.get("tpr_at_0_1pct_fpr_ci").isNull()).isTrue();
+            assertThat(a.get("tpr_at_0_1pct_fpr_reason").asText())
+                    .isEqualTo("not resolvable with 300 non-members (needs ≥ 1000)");
             assertThat(a.get("balanced_accuracy").asDouble()).isEqualTo(m.balancedAccuracy());
             assertThat(a.get("members").asInt()).isEqualTo(300);
             assertThat(a.get("non_members").asInt()).isEqualTo(300);
@@ -208,7 +218,9 @@ class ReportWriterTest {
             }
         }
         assertThat(curves).isEqualTo(3);
-        assertThat(svg(html(), "plot roc-log\"")).contains("class=\"chance\"", ">0.001<", ">1<");
+        // the log-log axes start at 1/300, the smallest non-zero rate of 300 candidates a side
+        assertThat(svg(html(), "plot roc-log\"")).contains("class=\"chance\"", ">0.0033<", ">0.01<", ">1<")
+                .doesNotContain(">0.001<");
     }
 
     @Test
@@ -322,6 +334,172 @@ class ReportWriterTest {
                 new double[] {1}, new double[] {1})))).hasMessageContaining("1 points for 2 values");
         assertThatThrownBy(() -> new TargetSummary("t", List.of(new Fact("a", "1"), new Fact("a", "2"))))
                 .hasMessageContaining("'a' given twice");
+    }
+
+    /** Gaussian scores of `members` members and `nonMembers` non-members, members shifted by 1. */
+    static AttackOutcome sized(String name, String access, String inference, int members, int nonMembers, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = members + nonMembers;
+        List<String> ids = new ArrayList<>();
+        boolean[] labels = new boolean[n];
+        double[] scores = new double[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i < members;
+            scores[i] = rng.nextGaussian() + (labels[i] ? 1 : 0);
+            ids.add("img-" + i);
+        }
+        return new AttackOutcome(name, "fine-tune", access, inference, new ScoresCsv(ids, labels, scores),
+                MembershipMetrics.compute(labels, scores, 50, seed), null);
+    }
+
+    @Test
+    void tprAtAnFprTheNonMembersCannotResolveIsNotReportedAnywhere() throws IOException {
+        ReportWriter.write(report(List.of(sized("loss", "gray-box", "raw", 50, 50, 1)), List.of(), List.of()), dir);
+        String html = html();
+        assertThat(html).contains("TPR at 1% FPR not resolvable with 50 non-members (needs ≥ 100)",
+                "with 50 non-members (needs ≥ 1000)", "start at FPR 1/50");
+        assertThat(html).doesNotContain("TPR 0", "at 1% FPR.");
+        assertThat(svg(html, "plot roc-log\"")).contains(">0.02<", ">0.1<").doesNotContain(">0.01<", ">0.001<");
+        JsonNode a = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("attacks").get(0);
+        for (String key : List.of("tpr_at_1pct_fpr", "tpr_at_0_1pct_fpr")) {
+            assertThat(a.get(key).isNull()).isTrue();
+            assertThat(a.get(key + "_ci").isNull()).isTrue();
+            assertThat(a.get(key + "_reason").asText()).startsWith("not resolvable with 50 non-members");
+        }
+    }
+
+    @Test
+    void aHundredNonMembersResolveOnePercentButNotAPermille() throws IOException {
+        AttackOutcome o = sized("loss", "gray-box", "raw", 50, 100, 2);
+        assertThat(o.metrics().resolves(MembershipMetrics.FPR_1PCT)).isTrue();
+        assertThat(o.metrics().resolves(MembershipMetrics.FPR_01PCT)).isFalse();
+        ReportWriter.write(report(List.of(o), List.of(), List.of()), dir);
+        JsonNode a = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("attacks").get(0);
+        assertThat(a.get("tpr_at_1pct_fpr").asDouble()).isEqualTo(o.metrics().tprAt1PctFpr());
+        assertThat(a.get("tpr_at_0_1pct_fpr").isNull()).isTrue();
+        assertThat(html()).contains("TPR " + Fmt.pct(o.metrics().tprAt1PctFpr()) + " at 1% FPR");
+    }
+
+    @Test
+    void reportFilesAreReadableLikeAnyNewFileNotPrivateTempFiles() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        ReportWriter.write(report(threeAttacks(), List.of(), List.of()), dir);
+        Set<PosixFilePermission> fresh = Files.getPosixFilePermissions(Files.createFile(dir.resolve("fresh")));
+        for (String f : List.of(ReportWriter.HTML, ReportWriter.RESULTS, ReportWriter.SCORES)) {
+            assertThat(Files.getPosixFilePermissions(dir.resolve(f))).as(f).isEqualTo(fresh);
+        }
+        // under the usual umask 022 that is 0644
+        if (fresh.contains(PosixFilePermission.OTHERS_READ)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(ReportWriter.HTML))))
+                    .startsWith("rw-r--r");
+        }
+    }
+
+    /** Four kinds of attack, 16 in all, as the default audit runs them. */
+    static List<AttackOutcome> sixteen() {
+        List<AttackOutcome> all = new ArrayList<>();
+        long seed = 10;
+        for (String g : List.of("loss", "PIA", "PIAN", "SecMI")) {
+            all.add(sized(g, "gray-box", "raw", 50, 100, seed++));
+        }
+        for (String family : List.of("img2img", "label-only generation")) {
+            for (String labels : List.of("true labels", "predicted labels")) {
+                for (String inf : List.of("threshold", "gaussian-lr", "mlp")) {
+                    AttackOutcome o = sized(family, "black-box", inf, 50, 100, seed++);
+                    all.add(new AttackOutcome(o.name(), labels, o.access(), inf, o.scores(), o.metrics(), null));
+                }
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void rocPlotsGroupCurvesWithOneColourEachAndLegendsBelowTheFrame() throws IOException {
+        ReportWriter.write(report(sixteen(), List.of(), List.of()), dir);
+        String html = html();
+        assertThat(count(html, "<svg class=\"plot roc\"")).isEqualTo(3);
+        assertThat(count(html, "<svg class=\"plot roc-log\"")).isEqualTo(3);
+        assertThat(html).contains("ROC · gray-box attacks", "ROC · black-box: img2img",
+                "ROC log-log · black-box: label-only generation");
+        Pattern svgs = Pattern.compile("<svg class=\"plot [^\"]*\".*?</svg>", Pattern.DOTALL);
+        Matcher m = svgs.matcher(html);
+        int plots = 0;
+        while (m.find()) {
+            plots++;
+            String svg = m.group();
+            List<String> strokes = new ArrayList<>();
+            Matcher c = Pattern.compile("<polyline class=\"curve[^\"]*\" data-name=\"[^\"]*\" stroke=\"([^\"]+)\"")
+                    .matcher(svg);
+            while (c.find()) {
+                strokes.add(c.group(1));
+            }
+            assertThat(strokes).doesNotHaveDuplicates();
+            assertLegendBelowFrame(svg);
+        }
+        assertThat(plots).isEqualTo(6 + 16);
+    }
+
+    /** Every legend element lies below the frame: none can cover a curve, which the frame clamps. */
+    private static void assertLegendBelowFrame(String svg) {
+        Matcher f = Pattern.compile("<rect class=\"frame\" x=\"[\\d.]+\" y=\"([\\d.]+)\" width=\"[\\d.]+\" height=\"([\\d.]+)\"")
+                .matcher(svg);
+        assertThat(f.find()).isTrue();
+        double bottom = Double.parseDouble(f.group(1)) + Double.parseDouble(f.group(2));
+        int g = svg.indexOf("<g class=\"legend\">");
+        assertThat(g).as("legend").isNotNegative();
+        Matcher y = Pattern.compile(" y1?=\"([\\d.]+)\"").matcher(svg.substring(g));
+        while (y.find()) {
+            assertThat(Double.parseDouble(y.group(1))).isGreaterThan(bottom);
+        }
+    }
+
+    @Test
+    void longTitlesWrapInsideTheirPlot() throws IOException {
+        List<AttackOutcome> attacks = sixteen();
+        ReportWriter.write(report(attacks, List.of(), List.of()), dir);
+        String hist = svg(html(), "plot hist\" viewBox=\"0 0 340");
+        assertThat(SvgPlot.wrap("label-only generation · predicted labels · gaussian-lr", 34))
+                .containsExactly("label-only generation · predicted", "labels · gaussian-lr");
+        Matcher plot = Pattern.compile("viewBox=\"0 0 (\\d+) \\d+\"[^>]*>\n<text class=\"title\">(.*?)</text>")
+                .matcher(html());
+        int plots = 0;
+        while (plot.find()) {
+            plots++;
+            int width = Integer.parseInt(plot.group(1));
+            for (String line : plot.group(2).split("</tspan>")) {
+                // a 13 px bold title stays within 7.8 px a character; it starts 62 px in
+                int chars = line.replaceAll("<[^>]+>", "").replace("&amp;", "&").length();
+                assertThat(62 + chars * 7.8).as(line).isLessThanOrEqualTo(width);
+            }
+        }
+        assertThat(plots).isEqualTo(6 + 16);
+        assertThat(hist).contains("<tspan");
+    }
+
+    @Test
+    void ablationsDrawOnlyAttacksTheParameterAffects() throws IOException {
+        Ablation ab = new Ablation("metric", List.of("neg_l2", "ssim"), List.of(new Ablation.Series(
+                "img2img · threshold", new double[] {0.9, 0.8}, new double[] {0.2, 0.1})), List.of("loss", "PIA"));
+        ReportWriter.write(report(threeAttacks(), List.of(), List.of(ab)), dir);
+        String html = html();
+        assertThat(html).contains("Not drawn: loss, PIA (their scores are the same at every value of metric)");
+        assertThat(svg(html, "plot ablation ablation-auc")).contains("data-name=\"img2img · threshold\"")
+                .doesNotContain("data-name=\"loss\"");
+        JsonNode j = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("ablations").get(0);
+        assertThat(j.get("unaffected")).hasSize(2);
+    }
+
+    @Test
+    void theHeaderNamesWhereTheNumbersWereComputed() throws IOException {
+        AuditReport r = report(threeAttacks(), List.of(), List.of()).withComputedOn(List.of(
+                new Fact("engine path", "padded (chosen by the engine check, checks passed)"),
+                new Fact("host", "AMD EPYC, pytorch 2.7.1, threads 2")));
+        ReportWriter.write(r, dir);
+        assertThat(html()).contains("<p class=\"computed-on\">Computed on engine path: <b>padded (chosen by the"
+                + " engine check, checks passed)</b> · host: <b>AMD EPYC, pytorch 2.7.1, threads 2</b></p>");
+        JsonNode j = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("computed_on");
+        assertThat(j.get("engine path").asText()).startsWith("padded");
+        assertThat(j.get("host").asText()).startsWith("AMD EPYC");
     }
 
     private static double[] dataPoint(String p, double x0, double y0, double w, double h) {

@@ -107,7 +107,7 @@ public final class Audit {
 
     /**
      * Target: trains on the first M members (or, for the null preset, on an auxiliary slice no shadow uses)
-     * and is scored on the first N members vs the first N non-members. Shadow k trains on auxiliary slice
+     * and is scored on the first N members vs the first N' non-members (N' = nonMemberCandidates). Shadow k trains on auxiliary slice
      * [2Mk, 2Mk+M) and is scored on it vs [2Mk+M, 2M(k+1)), so shadow membership is known by construction.
      */
     private List<Role> roles(Splits splits) {
@@ -117,7 +117,7 @@ public final class Audit {
         List<Role> roles = new ArrayList<>();
         Seeds seeds = Seeds.of(config.seed());
         int[] members = Arrays.copyOf(splits.members(), n);
-        int[] nonMembers = Arrays.copyOf(splits.nonMembers(), n);
+        int[] nonMembers = Arrays.copyOf(splits.nonMembers(), config.nonMemberCandidates());
         int[] train;
         if (config.nullTarget()) {
             int from = 2 * mSize * config.shadows();
@@ -268,15 +268,7 @@ public final class Audit {
                     int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? trueLabels
                             : (predicted = predicted != null ? predicted
                                     : ClassifierTrainer.predict(encoder.net(), encoder.params(), cands));
-                    String key = AuditCache.key(keys[r], spec.family(), AttackSignals.settings(spec.family(), a), a.batch(),
-                            spec.labels(), role.members(), role.nonMembers(), labels);
-                    double[][] rows = cache.signals(key);
-                    if (rows == null) {
-                        log.printf("%s: %s attack%s%n", role.name(), spec.name(),
-                                spec.labels() == null ? "" : " (" + spec.labels() + " labels)");
-                        rows = compute(spec, denoiser, bb, cands, labels, similarity, a);
-                        cache.putSignals(key, rows);
-                    }
+                    double[][] rows = rows(role, keys[r], spec, denoiser, bb, cands, labels, similarity, a);
                     perSpec.get(s).add(rows);
                     if (r == 0 && canaries != null) {
                         canaryRows.add(canarySignal(spec, keys[0], denoiser, bb, canaries, encoder, similarity, a));
@@ -291,6 +283,46 @@ public final class Audit {
             out.add(spec.withRows(rows.get(0), rows.subList(1, rows.size())));
         }
         return out;
+    }
+
+    /**
+     * One attack's rows on a role's candidates, cached in two parts: the members with as many non-members
+     * (the key of an audit with equal sides, so its cache still serves), then any further non-members.
+     */
+    private double[][] rows(Role role, String modelKey, Signal spec, Denoiser denoiser, BlackBoxTarget bb,
+            ImageDataset cands, int[] labels, Similarity similarity, AuditConfig.AttackSettings a) {
+        int m = role.members().length;
+        int paired = Math.min(m, role.nonMembers().length);
+        double[][] rows = part(role, modelKey, spec, denoiser, bb, cands, labels, similarity, a, role.members(),
+                Arrays.copyOf(role.nonMembers(), paired), 0);
+        if (paired == role.nonMembers().length) {
+            return rows;
+        }
+        double[][] more = part(role, modelKey, spec, denoiser, bb, cands, labels, similarity, a, new int[0],
+                Arrays.copyOfRange(role.nonMembers(), paired, role.nonMembers().length), m + paired);
+        double[][] all = Arrays.copyOf(rows, rows.length + more.length);
+        System.arraycopy(more, 0, all, rows.length, more.length);
+        return all;
+    }
+
+    /** Rows of the candidates from row `first` on that are these members and non-members, cached by content. */
+    private double[][] part(Role role, String modelKey, Signal spec, Denoiser denoiser, BlackBoxTarget bb,
+            ImageDataset cands, int[] labels, Similarity similarity, AuditConfig.AttackSettings a, int[] members,
+            int[] nonMembers, int first) {
+        int n = members.length + nonMembers.length;
+        int[] sub = labels == null ? null : Arrays.copyOfRange(labels, first, first + n);
+        String key = AuditCache.key(modelKey, spec.family(), AttackSignals.settings(spec.family(), a), a.batch(),
+                spec.labels(), members, nonMembers, sub);
+        double[][] rows = cache.signals(key);
+        if (rows == null) {
+            log.printf("%s: %s attack on %d candidates%s%n", role.name(), spec.name(), n,
+                    spec.labels() == null ? "" : " (" + spec.labels() + " labels)");
+            ImageDataset part = n == cands.size() ? cands
+                    : cands.subset(IntStream.range(first, first + n).toArray(), cands.name() + " " + first + "+" + n);
+            rows = compute(spec, denoiser, bb, part, sub, similarity, a);
+            cache.putSignals(key, rows);
+        }
+        return rows;
     }
 
     /** One attack's rows on the target's canaries (cached like the candidates' rows). */
