@@ -56,7 +56,8 @@ final class AuditCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--preset", defaultValue = "default",
-            description = "embedded audit when no --config: default, tiny, null, ablations, dp or full (default ${DEFAULT-VALUE})")
+            description = "embedded audit when no --config: default, tiny, null, ablations, dp, full or lira"
+                    + " (default ${DEFAULT-VALUE})")
     String preset;
 
     @Option(names = {"-o", "--out"}, description = "report directory (default runs/audit-NAME)")

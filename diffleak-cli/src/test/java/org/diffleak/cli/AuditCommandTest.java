@@ -117,6 +117,37 @@ class AuditCommandTest {
     }
 
     /** Drops every attack but loss and img2img with true labels, to keep a test quick. */
+    @Test
+    void lirasProtocolScoresThePoolWithCalibratedAttacks() throws IOException {
+        Path cfg = config("lira-tiny", false, 12, 10, """
+                ablations: []
+                calibration: {pool: 24, population: 8, shadowCounts: [1, 2], seed: 2}
+                """);
+        keepTwoAttacks(cfg);
+        Path out = dir.resolve("lira-report");
+        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+                dir.resolve("lira-cache").toString());
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        assertThat(run.out()).contains("shadow 2: training on 12 images").contains("on 32 candidates");
+        JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        // loss and img2img, each raw, LiRA online, LiRA offline and RMIA, all on the 24 pool images
+        assertThat(results.get("attacks")).hasSize(2 * 4);
+        for (JsonNode a : results.get("attacks")) {
+            assertThat(a.get("members").asInt() + a.get("non_members").asInt()).isEqualTo(24);
+        }
+        assertThat(results.get("attacks").toString()).contains("LiRA online").contains("LiRA offline").contains("RMIA");
+        assertThat(results.get("settings").toString()).contains("TPR at 0.1% FPR, loss · LiRA online")
+                .contains("not resolvable");
+        assertThat(Files.readString(out.resolve("index.html")))
+                .contains("protocol: the target was trained from scratch on a random half of a pool of 24 images");
+        CliTest.Run bad = CliTest.run("audit", "--config", config("lira-bad", false, 12, 10, """
+                ablations: []
+                calibration: {pool: 20, population: 8, shadowCounts: [1], seed: 2}
+                """).toString(), "--out", dir.resolve("lira-bad").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("target.members must be 10");
+    }
+
     private static void keepTwoAttacks(Path cfg) throws IOException {
         Files.writeString(cfg, Files.readString(cfg).replaceAll("(?m)^  (pia|pian|secmi|generation): .*\\n", "")
                 .replace("labels: [\"true\", \"predicted\"]", "labels: [\"true\"]"));

@@ -8,6 +8,7 @@ import org.diffleak.core.config.AuditConfig;
 import org.diffleak.core.config.AuditRequest;
 import org.diffleak.core.data.CandidateImages;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.report.Ablation;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
@@ -31,7 +32,8 @@ public final class AuditReportBuilder {
                 .map(t -> new AuditReport.Timing(t.name(), t.seconds())).toList();
         List<String> ids = IntStream.of(s.targetIds()).mapToObj(i -> "#" + i).toList();
         return new AuditReport("DiffLeak membership audit: " + c.name(), scenario(c), threatModel(c),
-                new TargetSummary(c.name(), s.targetFacts()), settings(c), outcomes,
+                new TargetSummary(c.name(), s.targetFacts()), s.calibration() == null ? settings(c)
+                        : concat(settings(c), shadowScaling(s)), outcomes,
                 galleries(s.targetCandidates(), ids, s.targetMembers(), outcomes), ablations, privacy, timings);
     }
 
@@ -58,13 +60,13 @@ public final class AuditReportBuilder {
         String fitted = ", where membership is known, and fits every decision rule (threshold, Gaussian likelihood"
                 + " ratio, MLP) on them only; the target's labels serve the metrics alone.";
         String decisions = shadows > 0 && r.aux() != null
-                ? "The attacker fine-tunes " + shadows + " shadow model(s) from " + r.shadowBase() + " on its own images ("
-                        + r.aux() + ")" + fitted
+                ? "The attacker fine-tunes " + shadows + " shadow model(s) from " + r.shadowBase()
+                        + " on its own images (" + r.aux() + ")" + fitted
                 : shadows > 0
                 ? "The attacker has " + shadows + " shadow model(s) (" + r.shadowModels() + ") with the images each"
                         + " was and was not trained on" + fitted
-                : "No shadow models (neither aux images with a shadow base nor shadow models given): the report shows raw-score attacks, whose"
-                        + " AUC and TPR at low FPR need no threshold; decision rules fitted on shadows (threshold,"
+                : "No shadow models (neither aux images with a shadow base nor shadow models given): the report"
+                        + " shows raw-score attacks, whose AUC and TPR at low FPR need no threshold; decision rules fitted on shadows (threshold,"
                         + " Gaussian likelihood ratio, MLP) and their balanced accuracy are not run.";
         List<Fact> settings = new ArrayList<>(attackSettings(r.attacks()));
         settings.add(new Fact("bootstrap", AuditScoring.BOOTSTRAPS + " stratified resamples, 95% percentile intervals"));
@@ -76,6 +78,12 @@ public final class AuditReportBuilder {
     }
 
     private static String scenario(AuditConfig c) {
+        if (c.calibration() != null) {
+            return "LiRA's protocol: the target was " + (c.base() != null ? "fine-tuned from " + c.base() + " (which saw"
+                    + " none of them)" : "trained from scratch") + " on a random half of a pool of "
+                    + c.calibration().pool() + " images, and the audit asks, for every image of the pool, whether it"
+                    + " was in that half.";
+        }
         String t = c.target().members() + " private images";
         String how = c.scenario().equals("fine-tune")
                 ? "A public base diffusion model (" + c.base() + ") was fine-tuned on " + t + "."
@@ -89,6 +97,15 @@ public final class AuditReportBuilder {
     }
 
     private static String threatModel(AuditConfig c) {
+        if (c.calibration() != null) {
+            return "Gray-box and black-box attacks as in the default audit give one signal per image. The attacker"
+                    + " fine-tunes " + c.shadows() + " shadow models with the target's recipe, each on its own random"
+                    + " half of the pool, so every image has shadows that trained on it (IN) and shadows that did not"
+                    + " (OUT). Per image, LiRA compares the target's signal with Gaussians fitted to the IN and OUT"
+                    + " shadows' signals (online) or to the OUT ones only (offline); RMIA compares the target's"
+                    + " likelihood ratio against the shadows with that of " + c.calibration().population()
+                    + " population images. \"raw\" is the uncalibrated signal under one global threshold.";
+        }
         return "Gray-box attacks (loss, PIA, PIAN, SecMI) query the noise prediction ε_θ(x_t, t) only."
                 + "\n\nBlack-box attacks query the deployed model as a service: img2img (noise the query to strength s,"
                 + " denoise it back, compare with the query) or, for a class-conditional model, label-only generation"
@@ -114,6 +131,29 @@ public final class AuditReportBuilder {
         f.add(new Fact("bootstrap", AuditScoring.BOOTSTRAPS + " stratified resamples, 95% percentile intervals"));
         f.add(new Fact("seed", Long.toString(c.seed())));
         return f;
+    }
+
+    /** TPR at 0.1% FPR of each calibrated attack with the first k shadows, one fact per attack. */
+    private static List<Fact> shadowScaling(AuditSignals s) {
+        CalibratedScoring.Result r = CalibratedScoring.score(s);
+        List<Fact> f = new ArrayList<>();
+        boolean resolvable = s.targetNonMembers() >= Math.ceil(1 / MembershipMetrics.FPR_01PCT);
+        for (var e : r.tprAt01PctFprByShadows().entrySet()) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < r.shadowCounts().size(); i++) {
+                b.append(i == 0 ? "" : ", ").append(r.shadowCounts().get(i)).append(" shadows: ")
+                        .append(resolvable ? String.format("%.1f%%", 100 * e.getValue()[i])
+                                : MembershipMetrics.unresolvable(MembershipMetrics.FPR_01PCT, s.targetNonMembers()));
+            }
+            f.add(new Fact("TPR at 0.1% FPR, " + e.getKey(), b.toString()));
+        }
+        return f;
+    }
+
+    private static List<Fact> concat(List<Fact> a, List<Fact> b) {
+        List<Fact> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static List<Fact> attackSettings(AuditConfig.AttackSettings a) {

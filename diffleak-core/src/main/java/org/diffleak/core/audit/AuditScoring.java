@@ -26,7 +26,11 @@ public final class AuditScoring {
 
     private AuditScoring() {}
 
+    /** Every attack's outcomes; under LiRA's protocol those of {@link CalibratedScoring}. */
     public static List<AttackOutcome> outcomes(AuditSignals s) {
+        if (s.calibration() != null) {
+            return CalibratedScoring.score(s).outcomes();
+        }
         List<Integer> shadowMembers = s.signals().isEmpty() ? List.of()
                 : Collections.nCopies(s.signals().get(0).shadows().size(), s.shadowCandidatesPerSide());
         return outcomes(s.signals(), s.targetMembers(), s.targetNonMembers(), shadowMembers,

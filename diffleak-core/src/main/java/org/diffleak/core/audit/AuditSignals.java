@@ -15,10 +15,12 @@ import org.diffleak.core.report.Fact;
  * @param shadowCandidatesPerSide members (= non-members) of each shadow
  * @param targetPrivacy the DP-SGD guarantee of the target's model card, or null for a non-private target
  * @param canaries the target's signals on its canaries, or null for an audit without canaries
+ * @param calibration under LiRA's protocol: who trained on what (the rows then hold the pool, members first, then
+ *     the population samples); null otherwise
  */
 public record AuditSignals(AuditConfig config, List<Signal> signals, int targetMembers, int targetNonMembers,
         int shadowCandidatesPerSide, ImageDataset targetCandidates, int[] targetIds, List<Fact> targetFacts,
-        List<Stage> timings, PrivacySpent targetPrivacy, CanaryRows canaries) {
+        List<Stage> timings, PrivacySpent targetPrivacy, CanaryRows canaries, CalibratedScoring.Pool calibration) {
 
     /** Wall-clock seconds of one pipeline stage. */
     public record Stage(String name, double seconds) {}

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.diffleak.core.inference.Lira;
 import org.diffleak.core.inference.Rmia;
 import org.diffleak.core.metrics.MembershipMetrics;
@@ -46,6 +47,13 @@ public final class CalibratedScoring {
      */
     public record Result(List<AttackOutcome> outcomes, List<Integer> shadowCounts,
             Map<String, double[]> tprAt01PctFprByShadows) {}
+
+    /** The calibrated audit's result: its config's metric, seed and shadow counts. */
+    public static Result score(AuditSignals s) {
+        List<String> ids = IntStream.of(s.targetIds()).mapToObj(Integer::toString).toList();
+        return score(s.signals(), s.calibration(), ids, s.config().attacks().metric(), s.config().seed(),
+                s.config().calibration().shadowCounts());
+    }
 
     public static Result score(List<Signal> signals, Pool pool, List<String> ids, String metric, long seed,
             List<Integer> shadowCounts) {

@@ -19,6 +19,8 @@ import org.diffleak.core.util.Json;
  * @param defense a DP-SGD sweep: the audit reruns with targets and shadows trained at each ε (null = none)
  * @param canaries canaries for the one-run ε audit of the target (null = none)
  * @param reconstruction the visual reconstruction study under DP, run once beside the membership audit (null = none)
+ * @param nonMemberCandidates non-members scored on the target (default: candidates)
+ * @param calibration LiRA's protocol instead of disjoint shadow slices (null = the default protocol)
  * @param nonMemberCandidates non-members scored on the target (null = candidates): TPR at x FPR needs ≥ 1/x of
  *     them, while the members stay the target's own; shadows keep candidates per side
  */
@@ -41,7 +43,8 @@ public record AuditConfig(
         CanaryRecipe canaries,
         long seed,
         ReconstructionStudy reconstruction,
-        Integer nonMemberCandidates) {
+        Integer nonMemberCandidates,
+        Calibration calibration) {
 
     public AuditConfig {
         ablations = ablations == null ? List.of() : List.copyOf(ablations);
@@ -79,7 +82,10 @@ public record AuditConfig(
             throw new IllegalArgumentException("nonMemberCandidates must be in [2, " + splits.nonMembers()
                     + "] (the non-members split), got " + nonMemberCandidates);
         }
-        if ((long) 2 * target.members() * shadows > splits.auxiliary()) {
+        if (calibration != null) {
+            calibration.check(splits, target, shadows,
+                    defense != null || canaries != null || nullTarget || reconstruction != null);
+        } else if ((long) 2 * target.members() * shadows > splits.auxiliary()) {
             throw new IllegalArgumentException(shadows + " shadows × 2 × " + target.members()
                     + " images exceed the auxiliary split of " + splits.auxiliary());
         }
@@ -93,6 +99,52 @@ public record AuditConfig(
                 throw new IllegalArgumentException(canaries.count() + " mislabeled canaries need auxiliary images"
                         + " beyond the " + used + " the shadows" + (nullTarget ? " and the null target" : "")
                         + " use; the auxiliary split has " + splits.auxiliary());
+            }
+        }
+    }
+
+    /**
+     * LiRA's protocol (Carlini et al., S&amp;P 2022): a pool of candidates, the first pool/2 images of the members
+     * split and of the non-members split; the target and every shadow fine-tune on their own seeded random half
+     * of it, so each candidate has IN and OUT shadows; every model is scored on the whole pool and on the first
+     * `population` auxiliary images, RMIA's population z.
+     *
+     * @param shadowCounts the numbers of shadows for the TPR-at-0.1%-FPR scaling study, each ≤ shadows
+     * @param seed seed of the halves
+     */
+    public record Calibration(int pool, int population, List<Integer> shadowCounts, long seed) {
+
+        public Calibration {
+            shadowCounts = shadowCounts == null ? List.of() : List.copyOf(shadowCounts);
+        }
+
+        /** @param alongside whether a defense, canaries, the null target or a reconstruction study is configured */
+        void check(SplitConfig splits, TargetRecipe target, int shadows, boolean alongside) {
+            if (pool < 4 || pool % 2 != 0) {
+                throw new IllegalArgumentException("calibration.pool must be an even number ≥ 4, got " + pool);
+            }
+            if (pool / 2 > splits.members() || pool / 2 > splits.nonMembers()) {
+                throw new IllegalArgumentException("calibration.pool " + pool + " takes half from the members and half"
+                        + " from the non-members split, which hold " + splits.members() + " and "
+                        + splits.nonMembers());
+            }
+            if (target.members() != pool / 2) {
+                throw new IllegalArgumentException("with calibration every model trains on half the pool: target.members"
+                        + " must be " + pool / 2 + ", got " + target.members());
+            }
+            if (population < 1 || population > splits.auxiliary()) {
+                throw new IllegalArgumentException("calibration.population must be in [1, " + splits.auxiliary()
+                        + "] (the auxiliary split), got " + population);
+            }
+            for (int k : shadowCounts) {
+                if (k < 1 || k > shadows) {
+                    throw new IllegalArgumentException("calibration.shadowCounts: " + k + " is not in [1, " + shadows
+                            + "]");
+                }
+            }
+            if (alongside) {
+                throw new IllegalArgumentException("calibration runs alone: no defense, canaries, nullTarget or"
+                        + " reconstruction with it");
             }
         }
     }
@@ -337,10 +389,13 @@ public record AuditConfig(
         return Json.readYamlFile(file, AuditConfig.class);
     }
 
-    /** An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, tiny, null, ablations, dp or full. */
+    /**
+     * An audit preset shipped inside the jar (configs/audit-NAME.yaml): default, tiny, null, ablations, dp, full or
+     * lira.
+     */
     public static AuditConfig preset(String name) {
         return Json.readYamlPreset("audit-" + name + ".yaml", AuditConfig.class, name,
-                "default, tiny, null, ablations, dp, full");
+                "default, tiny, null, ablations, dp, full, lira");
     }
 
     /**
@@ -373,7 +428,7 @@ public record AuditConfig(
                     a.generation(), a.labels(), value, a.batch()));
             case "shadows" -> new AuditConfig(name, scenario, data, splits, base, model, schedule, target,
                     Integer.parseInt(value), candidates, nullTarget, attacks, encoder, List.of(), null, canaries, seed,
-                    null, nonMemberCandidates);
+                    null, nonMemberCandidates, calibration);
             default -> throw new IllegalArgumentException("unknown ablation parameter " + parameter);
         };
     }
@@ -381,11 +436,11 @@ public record AuditConfig(
     private AuditConfig withTarget(TargetRecipe t) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, t, shadows,
                 nullTarget ? candidates : Math.min(candidates, t.members()), nullTarget, attacks, encoder, List.of(),
-                null, canaries, seed, null, nonMemberCandidates);
+                null, canaries, seed, null, nonMemberCandidates, calibration);
     }
 
     private AuditConfig withAttacks(AttackSettings a) {
         return new AuditConfig(name, scenario, data, splits, base, model, schedule, target, shadows, candidates,
-                nullTarget, a, encoder, List.of(), null, canaries, seed, null, nonMemberCandidates);
+                nullTarget, a, encoder, List.of(), null, canaries, seed, null, nonMemberCandidates, calibration);
     }
 }

@@ -30,7 +30,7 @@ class AuditScoringTest {
         AuditConfig c = AuditConfig.preset("default");
         int[] ids = java.util.stream.IntStream.range(0, 2 * N).toArray();
         ImageDataset d = ImageDataset.of("x", 1, 11, 11, new float[2 * N * 121], new int[2 * N]);
-        return new AuditSignals(c, List.of(s), N, N, N, d, ids, List.of(), List.of(), null, null);
+        return new AuditSignals(c, List.of(s), N, N, N, d, ids, List.of(), List.of(), null, null, null);
     }
 
     @Test

@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.diffleak.core.audit.AuditSignals;
+import org.diffleak.core.audit.CalibratedScoring;
 import org.diffleak.core.audit.Canaries;
 import org.diffleak.core.audit.Signal;
 import org.diffleak.core.attack.Similarity;
@@ -71,7 +74,7 @@ public final class Audit {
         long t0 = System.nanoTime();
         ImageDataset all = Datasets.load(config.data(), log);
         Splits splits = Datasets.splits(config.splits(), all.size());
-        List<Role> roles = roles(splits);
+        List<Role> roles = config.calibration() == null ? roles(splits) : calibratedRoles(splits);
         Canaries canaries = config.canaries() == null ? null : Canaries.of(config, all, splits);
         lap("data", t0);
         try (NDManager m = TorchRuntime.newManager()) {
@@ -93,13 +96,18 @@ public final class Audit {
             List<Signal> signals = signals(roles, modelKeys, all, encoder, canaries, canaryRows, m);
             lap("attack signals", t3);
             Role target = roles.get(0);
+            if (config.calibration() != null) {
+                AuditSignals calibrated = calibrated(roles, signals, all, targetCard, encoder);
+                encoder.close();
+                return calibrated;
+            }
             ImageDataset candidates = candidates(all, target);
             List<Fact> facts = targetFacts(target, targetCard, roles.size() - 1, encoder, all, canaries);
             encoder.close();
             int[] ids = IntStream.concat(IntStream.of(target.members()), IntStream.of(target.nonMembers())).toArray();
             return new AuditSignals(config, signals, target.members().length, target.nonMembers().length,
                     config.target().members(), candidates, ids, facts, timing, targetCard.privacy(),
-                    canaries == null ? null : new AuditSignals.CanaryRows(canaries.inserted(), canaryRows));
+                    canaries == null ? null : new AuditSignals.CanaryRows(canaries.inserted(), canaryRows), null);
         }
     }
 
@@ -137,6 +145,91 @@ public final class Audit {
             roles.add(new Role("shadow " + (k + 1), in, in, out, seeds.child("shadow").child(k).seed()));
         }
         return roles;
+    }
+
+    /**
+     * LiRA's protocol: the pool is the first pool/2 members and the first pool/2 non-members; the target and each
+     * shadow train on their own seeded random half of it. Every role is scored on the pool, then on the first
+     * `population` auxiliary images (all as "members" of the role, so the rows keep this order).
+     */
+    private List<Role> calibratedRoles(Splits splits) {
+        AuditConfig.Calibration c = config.calibration();
+        int[] pool = IntStream.concat(IntStream.of(Arrays.copyOf(splits.members(), c.pool() / 2)),
+                IntStream.of(Arrays.copyOf(splits.nonMembers(), c.pool() / 2))).toArray();
+        int[] scored = IntStream.concat(IntStream.of(pool), IntStream.of(Arrays.copyOf(splits.auxiliary(),
+                c.population()))).toArray();
+        Seeds halves = Seeds.of(c.seed());
+        Seeds seeds = Seeds.of(config.seed());
+        List<Role> roles = new ArrayList<>();
+        roles.add(new Role("target", randomHalf(pool, halves.child("target")), scored, new int[0],
+                seeds.child("target").seed()));
+        for (int k = 0; k < config.shadows(); k++) {
+            roles.add(new Role("shadow " + (k + 1), randomHalf(pool, halves.child("shadow").child(k)), scored,
+                    new int[0], seeds.child("shadow").child(k).seed()));
+        }
+        return roles;
+    }
+
+    /** A seeded random half of the indices, in ascending order (a stable cache key). */
+    private static int[] randomHalf(int[] indices, Seeds seeds) {
+        int[] perm = Seeds.permutation(seeds.random(), indices.length);
+        return IntStream.of(Arrays.copyOf(perm, indices.length / 2)).map(i -> indices[i]).sorted().toArray();
+    }
+
+    /**
+     * The calibrated audit's signals with the pool reordered members first (as the report's galleries expect),
+     * and who trained on what.
+     */
+    private AuditSignals calibrated(List<Role> roles, List<Signal> signals, ImageDataset all, ModelCard targetCard,
+            ClassifierTrainer.Trained encoder) {
+        AuditConfig.Calibration c = config.calibration();
+        int poolSize = c.pool();
+        int[] pool = Arrays.copyOf(roles.get(0).members(), poolSize);
+        Set<Integer> targetTrain = IntStream.of(roles.get(0).train()).boxed()
+                .collect(Collectors.toSet());
+        int[] order = IntStream.concat(IntStream.range(0, poolSize).filter(i -> targetTrain.contains(pool[i])),
+                IntStream.range(0, poolSize).filter(i -> !targetTrain.contains(pool[i]))).toArray();
+        int members = targetTrain.size();
+        int[] rowOrder = IntStream.concat(IntStream.of(order), IntStream.range(poolSize, poolSize + c.population()))
+                .toArray();
+        boolean[] targetIn = new boolean[poolSize];
+        Arrays.fill(targetIn, 0, members, true);
+        boolean[][] shadowIn = new boolean[roles.size() - 1][poolSize];
+        for (int k = 1; k < roles.size(); k++) {
+            Set<Integer> train = IntStream.of(roles.get(k).train()).boxed()
+                    .collect(Collectors.toSet());
+            for (int i = 0; i < poolSize; i++) {
+                shadowIn[k - 1][i] = train.contains(pool[order[i]]);
+            }
+        }
+        List<Signal> reordered = signals.stream().map(sig -> sig.withRows(permute(sig.target(), rowOrder),
+                sig.shadows().stream().map(r -> permute(r, rowOrder)).toList())).toList();
+        int[] ids = IntStream.of(order).map(i -> pool[i]).toArray();
+        List<Fact> facts = new ArrayList<>();
+        facts.add(new Fact("scenario", "LiRA's protocol: the target and " + (roles.size() - 1) + " shadow models each"
+                + " fine-tune on a random half of one pool"));
+        facts.add(new Fact("dataset", all.name()));
+        if (config.base() != null) {
+            facts.add(new Fact("base model", config.base()));
+        }
+        TrainConfig t = targetCard.train();
+        facts.add(new Fact("target training", String.format("%d images, %d steps × %d (%.0f epochs), lr %g", members,
+                t.steps(), t.batchSize(), (double) t.steps() * t.batchSize() / members, t.learningRate())));
+        facts.add(new Fact("candidates", poolSize + " in the pool: " + members + " members vs " + (poolSize - members)
+                + " non-members; " + c.population() + " auxiliary images as RMIA's population"));
+        facts.add(new Fact("shadow models", (roles.size() - 1) + ", each on its own random half of the pool"));
+        facts.add(new Fact("encoder", "CNN on " + config.encoder().images() + " public images"));
+        return new AuditSignals(config, reordered, members, poolSize - members, 0,
+                all.subset(ids, all.name() + ":pool"), ids, facts, timing, targetCard.privacy(), null,
+                new CalibratedScoring.Pool(targetIn, shadowIn, c.population()));
+    }
+
+    private static double[][] permute(double[][] rows, int[] order) {
+        double[][] out = new double[order.length][];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = rows[order[i]];
+        }
+        return out;
     }
 
     private static ImageDataset candidates(ImageDataset all, Role role) {
