@@ -347,11 +347,22 @@ final class AuditCommand implements Callable<Integer> {
         }
     }
 
+    /** A TPR at an FPR for the console table, or n/r where the non-members cannot resolve that FPR. */
+    private static String tpr(MembershipMetrics m, double fpr, double value) {
+        return m.resolves(fpr) ? String.format("%.3f", value) : "n/r";
+    }
+
     private static void print(PrintWriter log, List<AttackOutcome> outcomes) {
         log.printf("%-46s %-44s %-11s %6s %9s %9s%n", "attack", "scenario", "inference", "AUC", "TPR@1%", "TPR@0.1%");
         for (AttackOutcome o : outcomes) {
-            log.printf("%-46s %-44s %-11s %6.3f %9.3f %9.3f%n", o.name(), o.scenario(), o.inference(),
-                    o.metrics().auc(), o.metrics().tprAt1PctFpr(), o.metrics().tprAt01PctFpr());
+            log.printf("%-46s %-44s %-11s %6.3f %9s %9s%n", o.name(), o.scenario(), o.inference(), o.metrics().auc(),
+                    tpr(o.metrics(), MembershipMetrics.FPR_1PCT, o.metrics().tprAt1PctFpr()),
+                    tpr(o.metrics(), MembershipMetrics.FPR_01PCT, o.metrics().tprAt01PctFpr()));
+        }
+        MembershipMetrics first = outcomes.isEmpty() ? null : outcomes.get(0).metrics();
+        if (first != null && !first.resolves(MembershipMetrics.FPR_01PCT)) {
+            log.println("n/r: " + MembershipMetrics.unresolvable(first.resolves(MembershipMetrics.FPR_1PCT)
+                    ? MembershipMetrics.FPR_01PCT : MembershipMetrics.FPR_1PCT, first.nonMembers()));
         }
     }
 }

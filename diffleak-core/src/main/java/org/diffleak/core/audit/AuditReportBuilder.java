@@ -54,8 +54,8 @@ public final class AuditReportBuilder {
                 ? "The target is served over HTTP: only black-box attacks ran. They query the service as any client"
                         + " can: img2img (noise the query to strength s, denoise it back, compare with the query) or,"
                         + " for a class-conditional model, label-only generation."
-                : "The model file is at hand: gray-box attacks (loss, PIA, PIAN, SecMI) query the noise prediction"
-                        + " ε_θ(x_t, t); black-box attacks query generated images only (img2img and, for a"
+                : "The model file is at hand: gray-box attacks (loss, PIA, PIAN, SecMI, SimA) query the noise"
+                        + " prediction ε_θ(x_t, t); black-box attacks query generated images only (img2img and, for a"
                         + " class-conditional model, label-only generation).";
         String fitted = ", where membership is known, and fits every decision rule (threshold, Gaussian likelihood"
                 + " ratio, MLP) on them only; the target's labels serve the metrics alone.";
@@ -106,7 +106,7 @@ public final class AuditReportBuilder {
                     + " likelihood ratio against the shadows with that of " + c.calibration().population()
                     + " population images. \"raw\" is the uncalibrated signal under one global threshold.";
         }
-        return "Gray-box attacks (loss, PIA, PIAN, SecMI) query the noise prediction ε_θ(x_t, t) only."
+        return "Gray-box attacks (loss, PIA, PIAN, SecMI, SimA) query the noise prediction ε_θ(x_t, t) only."
                 + "\n\nBlack-box attacks query the deployed model as a service: img2img (noise the query to strength s,"
                 + " denoise it back, compare with the query) or, for a class-conditional model, label-only generation"
                 + " (generate images of the query's label, compare the closest with the query). Labels are either the"
