@@ -6,30 +6,20 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
-import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.TableModelCard;
 import org.diffleak.core.table.TableEncoding.Encoded;
-import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.AdamW;
+import org.diffleak.torch.train.Checkpoints;
 import org.diffleak.torch.train.DiffusionTrainer;
-import org.diffleak.torch.train.ModelStore;
 import org.diffleak.torch.train.TrainingDivergedException;
 
 /**
@@ -154,59 +144,27 @@ public final class TabDdpmTrainer {
     }
 
     private void saveCheckpoint(Params params, Params ema, AdamW adam, long step, double loss, String dataName) {
-        Path dir = checkpointDir().resolve(String.format("step-%09d", step));
-        AtomicFiles.writeDirectory(dir, tmp -> {
-            ModelStore.writeParams(tmp.resolve("params.ndlist"), params);
-            ModelStore.writeParams(tmp.resolve("ema.ndlist"), ema);
-            AtomicFiles.write(tmp.resolve("adam.ndlist"), out -> {
-                try (BufferedOutputStream b = new BufferedOutputStream(out, 1 << 16)) {
-                    adam.save(b);
-                }
-            });
-            Json.write(tmp.resolve("state.json"), new CheckpointState(step, loss, config.seed(), dataName));
-        });
-        Json.write(checkpointDir().resolve("latest.json"), Map.of("checkpoint", dir.getFileName().toString()));
-        try (Stream<Path> s = Files.list(checkpointDir())) {
-            List<Path> old = s.filter(p -> p.getFileName().toString().startsWith("step-"))
-                    .filter(p -> !p.equals(dir)).sorted().toList();
-            for (int i = 0; i < old.size() - 1; i++) {
-                AtomicFiles.deleteRecursively(old.get(i));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prune checkpoints in " + checkpointDir(), e);
-        }
+        new Checkpoints(checkpointDir()).save(step, params, ema, adam,
+                new CheckpointState(step, loss, config.seed(), dataName));
     }
 
     private CheckpointState restore(Params params, Params ema, AdamW adam, NDManager manager) {
-        Path latest = checkpointDir().resolve("latest.json");
-        if (!Files.isRegularFile(latest)) {
+        Path dir = new Checkpoints(checkpointDir()).latest();
+        if (dir == null) {
             return null;
         }
-        Path dir = checkpointDir().resolve(Json.read(latest, Map.class).get("checkpoint").toString());
-        CheckpointState st = Json.read(dir.resolve("state.json"), CheckpointState.class);
+        CheckpointState st = Checkpoints.state(dir, CheckpointState.class);
         if (st.seed() != config.seed()) {
             throw new DataException(dir + ": checkpoint was made with seed " + st.seed() + ", this run uses "
                     + config.seed() + "; resume with the same configuration");
         }
-        try (Params p = ModelStore.readParams(dir.resolve("params.ndlist"), model.specs(), manager);
-                Params e = ModelStore.readParams(dir.resolve("ema.ndlist"), model.specs(), manager);
-                InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve("adam.ndlist")))) {
-            params.copyFrom(p);
-            ema.copyFrom(e);
-            adam.load(in, st.step(), dir.toString());
-        } catch (IOException ex) {
-            throw new UncheckedIOException(dir + ": cannot read checkpoint: " + ex.getMessage(), ex);
-        }
+        Checkpoints.load(dir, model.specs(), params, ema, adam, st.step(), manager);
         return st;
     }
 
     /** The step of the newest checkpoint in a run directory, or 0. */
     public static long checkpointStep(Path runDir) {
-        Path latest = runDir.resolve("checkpoints").resolve("latest.json");
-        if (!Files.isRegularFile(latest)) {
-            return 0;
-        }
-        String name = Json.read(latest, Map.class).get("checkpoint").toString();
-        return Json.read(runDir.resolve("checkpoints").resolve(name).resolve("state.json"), CheckpointState.class).step();
+        return Checkpoints.step(runDir);
     }
+
 }

@@ -6,28 +6,19 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
-import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.privacy.Segment;
 import org.diffleak.core.schedule.NoiseSchedule;
-import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
@@ -313,74 +304,34 @@ public final class DiffusionTrainer {
     // ---- checkpoints
 
     private void saveCheckpoint(Params params, Params ema, AdamW adam, long step, double loss, String dataName) {
-        Path dir = checkpointDir().resolve(String.format("step-%09d", step));
-        AtomicFiles.writeDirectory(dir, tmp -> {
-            ModelStore.writeParams(tmp.resolve("params.ndlist"), params);
-            ModelStore.writeParams(tmp.resolve("ema.ndlist"), ema);
-            AtomicFiles.write(tmp.resolve("adam.ndlist"), out -> {
-                try (BufferedOutputStream b = new BufferedOutputStream(out, 1 << 16)) {
-                    adam.save(b);
-                }
-            });
-            Json.write(tmp.resolve("state.json"), new CheckpointState(step, loss, config.seed(), dataName,
-                    privacy == null ? null : privacy.history()));
-        });
-        Json.write(checkpointDir().resolve("latest.json"), Map.of("checkpoint", dir.getFileName().toString()));
-        pruneOldCheckpoints(dir);
-    }
-
-    private void pruneOldCheckpoints(Path keep) {
-        try (Stream<Path> s = Files.list(checkpointDir())) {
-            List<Path> old = s.filter(p -> p.getFileName().toString().startsWith("step-"))
-                    .filter(p -> !p.equals(keep)).sorted().toList();
-            for (int i = 0; i < old.size() - 1; i++) {
-                AtomicFiles.deleteRecursively(old.get(i));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prune checkpoints in " + checkpointDir(), e);
-        }
+        new Checkpoints(checkpointDir()).save(step, params, ema, adam, new CheckpointState(step, loss, config.seed(),
+                dataName, privacy == null ? null : privacy.history()));
     }
 
     /** Loads the newest checkpoint into the given arrays; null when there is none. */
     private CheckpointState restore(Params params, Params ema, AdamW adam, NDManager manager) {
-        Path latest = checkpointDir().resolve("latest.json");
-        if (!Files.isRegularFile(latest)) {
+        Path dir = new Checkpoints(checkpointDir()).latest();
+        if (dir == null) {
             return null;
         }
-        String name = Json.read(latest, Map.class).get("checkpoint").toString();
-        Path dir = checkpointDir().resolve(name);
-        CheckpointState st = Json.read(dir.resolve("state.json"), CheckpointState.class);
+        CheckpointState st = Checkpoints.state(dir, CheckpointState.class);
         if (st.seed() != config.seed()) {
             throw new DataException(dir + ": checkpoint was made with seed " + st.seed() + ", this run uses "
                     + config.seed() + "; resume with the same configuration");
         }
-        try (Params p = ModelStore.readParams(dir.resolve("params.ndlist"), unet, manager);
-                Params e = ModelStore.readParams(dir.resolve("ema.ndlist"), unet, manager);
-                InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve("adam.ndlist")))) {
-            params.copyFrom(p);
-            ema.copyFrom(e);
-            adam.load(in, st.step(), dir.toString());
-            if (privacy != null) {
-                if (st.privacy() == null && st.step() > 0) {
-                    throw new DataException(dir + ": checkpoint of a non-private run; resume it without DP-SGD");
-                }
-                privacy.restore(st.privacy() == null ? List.of() : st.privacy());
+        Checkpoints.load(dir, unet.specs(), params, ema, adam, st.step(), manager);
+        if (privacy != null) {
+            if (st.privacy() == null && st.step() > 0) {
+                throw new DataException(dir + ": checkpoint of a non-private run; resume it without DP-SGD");
             }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(dir + ": cannot read checkpoint: " + ex.getMessage(), ex);
+            privacy.restore(st.privacy() == null ? List.of() : st.privacy());
         }
         return st;
     }
 
     /** The step of the newest checkpoint in a run directory, or 0. */
     public static long checkpointStep(Path runDir) {
-        Path latest = runDir.resolve("checkpoints").resolve("latest.json");
-        if (!Files.isRegularFile(latest)) {
-            return 0;
-        }
-        String name = Json.read(latest, Map.class).get("checkpoint").toString();
-        return Json.read(runDir.resolve("checkpoints").resolve(name).resolve("state.json"), CheckpointState.class)
-                .step();
+        return Checkpoints.step(runDir);
     }
 
 }
