@@ -31,7 +31,7 @@ import org.diffleak.torch.train.TrainingDivergedException;
 public final class TabDdpmTrainer {
 
     /** State of a checkpoint, beside its arrays. */
-    public record CheckpointState(long step, double loss, long seed, String data) {}
+    public record CheckpointState(long step, double loss, long seed, String data) implements Checkpoints.State {}
 
     private final TabDdpm model;
     private final TrainConfig config;
@@ -149,17 +149,8 @@ public final class TabDdpmTrainer {
     }
 
     private CheckpointState restore(Params params, Params ema, AdamW adam, NDManager manager) {
-        Path dir = new Checkpoints(checkpointDir()).latest();
-        if (dir == null) {
-            return null;
-        }
-        CheckpointState st = Checkpoints.state(dir, CheckpointState.class);
-        if (st.seed() != config.seed()) {
-            throw new DataException(dir + ": checkpoint was made with seed " + st.seed() + ", this run uses "
-                    + config.seed() + "; resume with the same configuration");
-        }
-        Checkpoints.load(dir, model.specs(), params, ema, adam, st.step(), manager);
-        return st;
+        return new Checkpoints(checkpointDir()).restore(CheckpointState.class, config.seed(), model.specs(), params, ema,
+                adam, manager);
     }
 
     /** The step of the newest checkpoint in a run directory, or 0. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.util.Json;
 import org.diffleak.torch.nn.ParamSpec;
@@ -22,6 +23,13 @@ import org.diffleak.torch.nn.Params;
  * newest, and only the newest two kept, so a run killed while writing still finds a complete one.
  */
 public final class Checkpoints {
+
+    /** What every checkpoint's state record holds. */
+    public interface State {
+        long step();
+
+        long seed();
+    }
 
     private static final String LATEST = "latest.json";
     private static final String STATE = "state.json";
@@ -69,13 +77,26 @@ public final class Checkpoints {
                 : null;
     }
 
-    /** The state record of a checkpoint folder. */
-    public static <T> T state(Path checkpoint, Class<T> type) {
-        return Json.read(checkpoint.resolve(STATE), type);
+    /**
+     * Loads the newest checkpoint's weights, EMA weights and optimizer moments into the given ones and returns its
+     * state, or null when there is none; a checkpoint of a run with another seed is refused in one line.
+     */
+    public <T extends State> T restore(Class<T> type, long seed, List<ParamSpec> specs, Params params, Params ema,
+            AdamW adam, NDManager manager) {
+        Path checkpoint = latest();
+        if (checkpoint == null) {
+            return null;
+        }
+        T st = Json.read(checkpoint.resolve(STATE), type);
+        if (st.seed() != seed) {
+            throw new DataException(checkpoint + ": checkpoint was made with seed " + st.seed() + ", this run uses "
+                    + seed + "; resume with the same configuration");
+        }
+        load(checkpoint, specs, params, ema, adam, st.step(), manager);
+        return st;
     }
 
-    /** Loads a checkpoint's weights, EMA weights and optimizer moments (at `step`) into the given ones. */
-    public static void load(Path checkpoint, List<ParamSpec> specs, Params params, Params ema, AdamW adam, long step,
+    private static void load(Path checkpoint, List<ParamSpec> specs, Params params, Params ema, AdamW adam, long step,
             NDManager manager) {
         try (Params p = ModelStore.readParams(checkpoint.resolve("params.ndlist"), specs, manager);
                 Params e = ModelStore.readParams(checkpoint.resolve("ema.ndlist"), specs, manager);

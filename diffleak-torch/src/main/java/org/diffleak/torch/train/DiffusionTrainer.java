@@ -37,7 +37,8 @@ import org.diffleak.torch.nn.UNet;
 public final class DiffusionTrainer {
 
     /** State of a checkpoint, beside its arrays; privacy is the accountant's history (null if non-private). */
-    public record CheckpointState(long step, double loss, long seed, String data, List<Segment> privacy) {}
+    public record CheckpointState(long step, double loss, long seed, String data, List<Segment> privacy)
+            implements Checkpoints.State {}
 
     private final UNet unet;
     private final NoiseSchedule schedule;
@@ -310,19 +311,16 @@ public final class DiffusionTrainer {
 
     /** Loads the newest checkpoint into the given arrays; null when there is none. */
     private CheckpointState restore(Params params, Params ema, AdamW adam, NDManager manager) {
-        Path dir = new Checkpoints(checkpointDir()).latest();
-        if (dir == null) {
+        Checkpoints checkpoints = new Checkpoints(checkpointDir());
+        CheckpointState st = checkpoints.restore(CheckpointState.class, config.seed(), unet.specs(), params, ema, adam,
+                manager);
+        if (st == null) {
             return null;
         }
-        CheckpointState st = Checkpoints.state(dir, CheckpointState.class);
-        if (st.seed() != config.seed()) {
-            throw new DataException(dir + ": checkpoint was made with seed " + st.seed() + ", this run uses "
-                    + config.seed() + "; resume with the same configuration");
-        }
-        Checkpoints.load(dir, unet.specs(), params, ema, adam, st.step(), manager);
         if (privacy != null) {
             if (st.privacy() == null && st.step() > 0) {
-                throw new DataException(dir + ": checkpoint of a non-private run; resume it without DP-SGD");
+                throw new DataException(checkpoints.latest() + ": checkpoint of a non-private run; resume it without"
+                        + " DP-SGD");
             }
             privacy.restore(st.privacy() == null ? List.of() : st.privacy());
         }
