@@ -145,6 +145,9 @@ public record AuditRequest(String name, String target, String members, String no
     }
 
     private static String defaultName(String target) {
+        if (target.startsWith("http://") || target.startsWith("https://")) {
+            return target.replaceFirst("^https?://", "").replaceAll("/+$", "").replaceAll("[^A-Za-z0-9._-]", "-");
+        }
         String t = target.replaceAll("/+$", "");
         String last = t.substring(t.lastIndexOf('/') + 1);
         int dot = last.lastIndexOf('.');

@@ -29,7 +29,9 @@ class AuditRequestTest {
                 "generation");
         assertThat(r.attacks().metric()).isEqualTo("ssim");
         assertThat(r.withAttacks(List.of("pia", "secmi")).attacks().families()).containsExactly("pia", "secmi");
-        assertThat(AuditRequest.of("http://127.0.0.1:8765", "a", "b").remote()).isTrue();
+        AuditRequest served = AuditRequest.of("http://127.0.0.1:8765", "a", "b");
+        assertThat(served.remote()).isTrue();
+        assertThat(served.name()).isEqualTo("127.0.0.1-8765");
         Path trained = dir.resolve("t.yaml");
         Files.writeString(trained, "name: x\ntarget: {members: 50, classes: 0}\n");
         assertThat(AuditRequest.isRequest(trained)).isFalse();
