@@ -136,8 +136,9 @@ class AuditCommandTest {
             assertThat(a.get("members").asInt() + a.get("non_members").asInt()).isEqualTo(24);
         }
         assertThat(results.get("attacks").toString()).contains("LiRA online").contains("LiRA offline").contains("RMIA");
-        assertThat(results.get("settings").toString()).contains("TPR at 0.1% FPR, loss · LiRA online")
-                .contains("not resolvable");
+        // 12 non-members resolve neither 0.1% nor 1% FPR
+        assertThat(results.get("settings").toString()).contains("TPR at 1% FPR by shadows, loss · LiRA online")
+                .contains("1 shadows: not resolvable with 12 non-members");
         assertThat(Files.readString(out.resolve("index.html")))
                 .contains("protocol: the target was trained from scratch on a random half of a pool of 24 images");
         CliTest.Run bad = CliTest.run("audit", "--config", config("lira-bad", false, 12, 10, """

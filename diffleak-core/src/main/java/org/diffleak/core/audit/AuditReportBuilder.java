@@ -133,19 +133,27 @@ public final class AuditReportBuilder {
         return f;
     }
 
-    /** TPR at 0.1% FPR of each calibrated attack with the first k shadows, one fact per attack. */
+    /**
+     * Each calibrated attack's TPR with the first k shadows, one fact per attack, at 0.1% FPR where the non-members
+     * resolve it, else at 1%.
+     */
     private static List<Fact> shadowScaling(AuditSignals s) {
         CalibratedScoring.Result r = CalibratedScoring.score(s);
+        int nonMembers = s.targetNonMembers();
+        double fpr = nonMembers >= MembershipMetrics.nonMembersToResolve(MembershipMetrics.FPR_01PCT)
+                ? MembershipMetrics.FPR_01PCT : MembershipMetrics.FPR_1PCT;
+        String label = fpr == MembershipMetrics.FPR_01PCT ? "0.1%" : "1%";
         List<Fact> f = new ArrayList<>();
-        boolean resolvable = s.targetNonMembers() >= Math.ceil(1 / MembershipMetrics.FPR_01PCT);
-        for (var e : r.tprAt01PctFprByShadows().entrySet()) {
+        for (var e : r.byShadows().entrySet()) {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < r.shadowCounts().size(); i++) {
+                MembershipMetrics m = e.getValue().get(i);
                 b.append(i == 0 ? "" : ", ").append(r.shadowCounts().get(i)).append(" shadows: ")
-                        .append(resolvable ? String.format("%.1f%%", 100 * e.getValue()[i])
-                                : MembershipMetrics.unresolvable(MembershipMetrics.FPR_01PCT, s.targetNonMembers()));
+                        .append(m.resolves(fpr) ? String.format("%.1f%%", 100 * (fpr == MembershipMetrics.FPR_01PCT
+                                ? m.tprAt01PctFpr() : m.tprAt1PctFpr()))
+                                : MembershipMetrics.unresolvable(fpr, nonMembers));
             }
-            f.add(new Fact("TPR at 0.1% FPR, " + e.getKey(), b.toString()));
+            f.add(new Fact("TPR at " + label + " FPR by shadows, " + e.getKey(), b.toString()));
         }
         return f;
     }

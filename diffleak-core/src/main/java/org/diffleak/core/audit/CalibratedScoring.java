@@ -15,7 +15,7 @@ import org.diffleak.core.report.AttackOutcome;
  * Scoring of the calibrated protocol (LiRA's): the target and every shadow train on random halves of one
  * candidate pool, so each candidate has IN and OUT shadows. Each signal gives its raw score (one global
  * threshold, the uncalibrated baseline), LiRA online, LiRA offline and RMIA, all on the same candidates; and how
- * each calibrated attack's TPR at 0.1% FPR grows with the number of shadows.
+ * each calibrated attack's figures grow with the number of shadows.
  */
 public final class CalibratedScoring {
 
@@ -42,11 +42,11 @@ public final class CalibratedScoring {
     /**
      * @param outcomes per signal: raw, LiRA online, LiRA offline, RMIA
      * @param shadowCounts the numbers of shadows of the scaling study, ascending
-     * @param tprAt01PctFprByShadows per calibrated outcome label ("SIGNAL · LiRA online", ...), TPR at 0.1% FPR
-     *     with the first k shadows for each k of shadowCounts
+     * @param byShadows per calibrated outcome label ("SIGNAL · LiRA online", ...), the metrics (no bootstrap) with the
+     *     first k shadows for each k of shadowCounts
      */
     public record Result(List<AttackOutcome> outcomes, List<Integer> shadowCounts,
-            Map<String, double[]> tprAt01PctFprByShadows) {}
+            Map<String, List<MembershipMetrics>> byShadows) {}
 
     /** The calibrated audit's result: its config's metric, seed and shadow counts. */
     public static Result score(AuditSignals s) {
@@ -59,7 +59,7 @@ public final class CalibratedScoring {
             List<Integer> shadowCounts) {
         int n = pool.candidates();
         List<AttackOutcome> out = new ArrayList<>();
-        Map<String, double[]> scaling = new LinkedHashMap<>();
+        Map<String, List<MembershipMetrics>> scaling = new LinkedHashMap<>();
         for (Signal sig : signals) {
             int column = AuditScoring.thresholdColumn(metric, sig);
             double[] target = column(sig.target(), column, 0, n);
@@ -75,12 +75,12 @@ public final class CalibratedScoring {
             for (String method : List.of("LiRA online", "LiRA offline", "RMIA")) {
                 double[] full = calibrated(method, sig, column, pool, all, target, z);
                 add(out, sig, method, ids, pool.targetIn(), full, seed);
-                double[] tpr = new double[shadowCounts.size()];
-                for (int c = 0; c < tpr.length; c++) {
-                    double[] s = calibrated(method, sig, column, pool, shadowCounts.get(c), target, z);
-                    tpr[c] = MembershipMetrics.compute(pool.targetIn(), s, 0, seed).tprAt01PctFpr();
+                List<MembershipMetrics> byK = new ArrayList<>();
+                for (int k : shadowCounts) {
+                    byK.add(MembershipMetrics.compute(pool.targetIn(),
+                            calibrated(method, sig, column, pool, k, target, z), 0, seed));
                 }
-                scaling.put(sig.name() + " · " + method, tpr);
+                scaling.put(sig.name() + " · " + method, List.copyOf(byK));
             }
         }
         return new Result(out, List.copyOf(shadowCounts), scaling);
