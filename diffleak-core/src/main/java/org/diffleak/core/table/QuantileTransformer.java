@@ -25,7 +25,7 @@ public record QuantileTransformer(double[] quantiles) {
 
     static final double BOUNDS_THRESHOLD = 1e-7;
     /** Φ⁻¹(1e-7 − 2⁻⁵²), scikit-learn's clip of the normal output. */
-    static final double CLIP = -SpecialFunctions.normalQuantile(BOUNDS_THRESHOLD - Math.ulp(1.0));
+    public static final double CLIP = -SpecialFunctions.normalQuantile(BOUNDS_THRESHOLD - Math.ulp(1.0));
 
     @JsonCreator
     public QuantileTransformer(@JsonProperty("quantiles") double[] quantiles) {
