@@ -80,7 +80,7 @@ public final class ModelAudit {
         long t0 = System.nanoTime();
         if (request.remote()) {
             try (RemoteTarget remote = new RemoteTarget(request.target())) {
-                return audit(null, remote, "black-box (HTTP service " + request.target() + ")", "served", t0);
+                return audit(null, remote, "black-box (HTTP service " + request.target() + ")", null, t0);
             }
         }
         Path file = Path.of(request.target());
@@ -139,7 +139,8 @@ public final class ModelAudit {
                     request.seed());
             List<Fact> facts = new ArrayList<>();
             facts.add(new Fact("target", request.target()));
-            facts.add(new Fact("SHA-256", targetHash));
+            facts.add(new Fact("SHA-256", targetHash != null ? targetHash
+                    : "not available: the model is served, its file is not at hand"));
             facts.add(new Fact("model", String.format("%d×%d×%d images, %s", channels, size, size,
                     classes > 0 ? classes + " classes" : "unconditional")));
             facts.add(new Fact("candidates", members.size() + " members (" + request.members() + ") vs "
@@ -352,19 +353,25 @@ public final class ModelAudit {
         return out;
     }
 
+    /**
+     * One family's rows on one model, cached by content; modelKey null (a served model, which may change behind
+     * its URL) computes them without the cache.
+     */
     private double[][] rows(Signal spec, String role, String modelKey, Denoiser denoiser, BlackBoxTarget bb,
             ImageDataset cands, String candidatesKey, boolean conditional, Similarity similarity) {
         AuditConfig.AttackSettings a = request.attacks();
         int[] labels = conditional && spec.access().equals("black-box") ? cands.labels() : null;
         long seed = Seeds.of(request.seed()).child(spec.family()).seed();
-        String key = AuditCache.key("model-audit", modelKey, spec.family(), AttackSignals.settings(spec.family(), a),
-                a.batch(), seed, candidatesKey, labels);
-        double[][] rows = cache.signals(key);
+        String key = modelKey == null ? null : AuditCache.key("model-audit", modelKey, spec.family(),
+                AttackSignals.settings(spec.family(), a), a.batch(), seed, candidatesKey, labels);
+        double[][] rows = key == null ? null : cache.signals(key);
         if (rows == null) {
             log.printf("%s: %s attack on %d candidates%n", role, spec.name(), cands.size());
             rows = AttackSignals.compute(spec.family(), a, seed, denoiser, bb, cands, labels, similarity,
                     progress.apply(spec.name()));
-            cache.putSignals(key, rows);
+            if (key != null) {
+                cache.putSignals(key, rows);
+            }
         }
         return rows;
     }
