@@ -5,26 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.diffleak.core.metrics.MembershipMetrics;
-import org.diffleak.core.metrics.MembershipMetrics.Interval;
-import org.diffleak.core.metrics.ScoresCsv;
 import org.diffleak.core.privacy.SpecialFunctions;
-import org.diffleak.core.reconstruction.PriorBaseline;
+import org.diffleak.core.recommend.SweepFixtures;
 import org.diffleak.core.reconstruction.ReRoBound;
-import org.diffleak.core.reconstruction.ReconstructionResults;
-import org.diffleak.core.reconstruction.ReconstructionResults.ImageMetrics;
-import org.diffleak.core.reconstruction.ReconstructionResults.Level;
-import org.diffleak.core.report.AttackOutcome;
-import org.diffleak.core.report.AuditReport;
-import org.diffleak.core.report.Fact;
-import org.diffleak.core.report.PrivacyRow;
-import org.diffleak.core.report.ReconstructionReportWriter;
-import org.diffleak.core.report.ReportWriter;
-import org.diffleak.core.report.TargetSummary;
 import org.diffleak.core.util.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,9 +28,9 @@ class RecommendCommandTest {
      */
     @BeforeAll
     static void fixtures() {
-        audit = writeAudit(dir.resolve("audit"), true);
-        plainAudit = writeAudit(dir.resolve("plain"), false);
-        recon = writeReconstruction(dir.resolve("recon"));
+        audit = SweepFixtures.audit(dir.resolve("audit"), true);
+        plainAudit = SweepFixtures.audit(dir.resolve("plain"), false);
+        recon = SweepFixtures.reconstruction(dir.resolve("recon"));
     }
 
     @Test
@@ -147,69 +130,5 @@ class RecommendCommandTest {
         CliTest.Run j = CliTest.run("recommend", "--max-recon", "0.2", "--from", recon.toString(), "--json");
         assertThat(j.code()).isNotZero();
         assertThat(j.out()).isEmpty();
-    }
-
-    static Path writeAudit(Path d, boolean withSweep) {
-        double[][] upper = {{0.03, 0.05}, {0.06, 0.08}, {0.20, 0.12}, {0.5, 0.6}};
-        double[] eps = {1, 4, 8};
-        List<PrivacyRow> rows = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            List<PrivacyRow.AttackTpr> attacks = List.of(tpr("loss · fine-tune · raw", upper[i][0]),
-                    tpr("secmi · fine-tune · threshold", upper[i][1]));
-            PrivacyRow.Accounted acc = i < 3 ? new PrivacyRow.Accounted(eps[i], 1e-5, 2.0 / eps[i], 1, 0.05, 400)
-                    : null;
-            rows.add(new PrivacyRow(i < 3 ? "DP-SGD, target ε = " + (int) eps[i] : "non-private", acc, null, "secmi",
-                    0.6, upper[i][1], attacks));
-        }
-        List<Fact> settings = new ArrayList<>(List.of(new Fact("seed", "1")));
-        if (withSweep) {
-            settings.add(new Fact("defense", "DP-SGD on target and shadows at ε ∈ {1, 4, 8, inf}"));
-        }
-        boolean[] labels = {true, true, false, false};
-        double[] scores = {0.9, 0.2, 0.5, 0.1};
-        AttackOutcome o = new AttackOutcome("secmi", "fine-tune", "gray-box", "threshold",
-                new ScoresCsv(List.of("a", "b", "c", "d"), labels, scores),
-                MembershipMetrics.compute(labels, scores, 10, 1), null);
-        ReportWriter.write(new AuditReport("fixture", "A fixture.", "None.", new TargetSummary("t", List.of()),
-                settings, List.of(o), List.of(), List.of(), withSweep ? rows : List.of(), List.of()), d);
-        return d;
-    }
-
-    private static PrivacyRow.AttackTpr tpr(String name, double upper) {
-        return new PrivacyRow.AttackTpr(name, upper * 0.6, new Interval(upper * 0.2, upper), upper * 0.3,
-                new Interval(upper * 0.1, upper / 2));
-    }
-
-    static Path writeReconstruction(Path d) {
-        double[] eps = {1, 2, 4, 8, Double.POSITIVE_INFINITY};
-        double[] ssim = {0.2, 0.3, 0.45, 0.6, 0.9};
-        List<Level> levels = new ArrayList<>();
-        int dim = 16;
-        for (int i = 0; i < eps.length; i++) {
-            List<List<ImageMetrics>> metrics = new ArrayList<>();
-            List<float[]> maps = new ArrayList<>();
-            for (int a = 0; a < 2; a++) {
-                metrics.add(List.of(new ImageMetrics(0, 0.01, 20, ssim[i] - 0.05, 0.2, true),
-                        new ImageMetrics(1, 0.03, 15, ssim[i] + 0.05, 0.2, false)));
-                maps.add(new float[dim]);
-            }
-            List<float[]> panels = new ArrayList<>();
-            for (int p = 0; p < 5; p++) {
-                panels.add(new float[2 * dim]);
-            }
-            boolean exact = Double.isInfinite(eps[i]);
-            levels.add(new Level(eps[i], exact ? 0 : 5 / eps[i], 1, exact ? null : new ReRoBound.Estimate(0.2, 0.01,
-                    1000), 0.25, exact ? Double.POSITIVE_INFINITY : eps[i], 9, 20, 700, metrics, panels, 2, maps,
-                    new float[dim], new float[2 * dim], 1));
-        }
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("mechanism_description", "fixture");
-        settings.put("images", 2);
-        settings.put("delta", 1e-5);
-        settings.put("sample_rate", 1.0);
-        settings.put("steps", 1);
-        ReconstructionReportWriter.write(new ReconstructionResults(settings, new PriorBaseline.Kappa(0.01, 0, 0.01),
-                0.02, List.of("naive", "diffusion"), 1, 4, 4, levels, 1), d);
-        return d;
     }
 }

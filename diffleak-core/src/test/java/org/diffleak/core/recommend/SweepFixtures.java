@@ -23,7 +23,7 @@ import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.report.TargetSummary;
 
 /** Small audit and reconstruction result directories written by the project's own writers. */
-final class SweepFixtures {
+public final class SweepFixtures {
 
     static final String LOSS = "loss · fine-tune · raw";
     static final String SECMI = "secmi · fine-tune · threshold";
@@ -36,7 +36,7 @@ final class SweepFixtures {
      * An audit with a DP-SGD sweep at ε = 1, 4, 8 and ∞ whose upper 95% bounds of TPR at 1% FPR are, for loss and
      * SecMI: (0.03, 0.05), (0.06, 0.08), (0.20, 0.12), (0.5, 0.6); at 0.1% FPR half of those.
      */
-    static Path audit(Path dir, boolean withSweep, LinkedSection... sections) {
+    public static Path audit(Path dir, boolean withSweep, LinkedSection... sections) {
         double[][] upper = {{0.03, 0.05}, {0.06, 0.08}, {0.20, 0.12}, {0.5, 0.6}};
         double[] eps = {1, 4, 8};
         double[] sigma = {3.0, 1.2, 0.8};
@@ -76,7 +76,7 @@ final class SweepFixtures {
      * with v = 0.2, 0.3, 0.45, 0.6, 0.9 (so the upper bootstrap bound of the mean is v + 0.05), and encoder
      * distance 0.5, 0.4, 0.3, 0.2, 0.1 on both images.
      */
-    static Path reconstruction(Path dir) {
+    public static Path reconstruction(Path dir) {
         double[] eps = {1, 2, 4, 8, Double.POSITIVE_INFINITY};
         double[] ssim = {0.2, 0.3, 0.45, 0.6, 0.9};
         double[] enc = {0.5, 0.4, 0.3, 0.2, 0.1};
