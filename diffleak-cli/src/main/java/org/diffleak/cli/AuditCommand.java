@@ -24,16 +24,14 @@ import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.report.Ablation;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
-import org.diffleak.core.report.Fact;
 import org.diffleak.core.report.GradientInversionReportWriter;
 import org.diffleak.core.report.PrivacyRow;
 import org.diffleak.core.report.PropertyReportWriter;
 import org.diffleak.core.report.ReportWriter;
-import org.diffleak.core.util.Json;
-import org.diffleak.core.util.Provenance;
 import org.diffleak.torch.DiffLeak;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.Audit;
+import org.diffleak.torch.audit.AuditManifest;
 import org.diffleak.torch.audit.ReconstructionSection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -193,13 +191,7 @@ final class AuditCommand implements Callable<Integer> {
                             + GradientInversionReportWriter.HTML)));
         }
         ReportWriter.write(report, dir);
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("config", c);
-        manifest.put("cache", cache.toAbsolutePath().toString());
-        manifest.put("provenance", Provenance.collect(TorchRuntime.versions()));
-        manifest.put("computed_on", Fact.asMap(report.computedOn()));
-        manifest.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
-        Json.write(dir.resolve("manifest.json"), manifest);
+        AuditManifest.write(dir, "config", c, cache, report, t0);
         print(log, outcomes);
         printPrivacy(log, privacy);
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,

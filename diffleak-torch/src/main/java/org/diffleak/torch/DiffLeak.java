@@ -3,17 +3,13 @@ package org.diffleak.torch;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Function;
 import org.diffleak.core.config.AuditRequest;
 import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.report.AuditReport;
-import org.diffleak.core.report.Fact;
 import org.diffleak.core.report.ReportWriter;
-import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.core.util.Provenance;
+import org.diffleak.torch.audit.AuditManifest;
 import org.diffleak.torch.audit.ModelAudit;
 
 /**
@@ -62,13 +58,7 @@ public final class DiffLeak {
                 .withComputedOn(TorchRuntime.computedOn());
         if (out != null) {
             ReportWriter.write(report, out);
-            Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("request", request);
-            manifest.put("cache", cache.toAbsolutePath().toString());
-            manifest.put("provenance", Provenance.collect(TorchRuntime.versions()));
-            manifest.put("computed_on", Fact.asMap(report.computedOn()));
-            manifest.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
-            Json.write(out.resolve("manifest.json"), manifest);
+            AuditManifest.write(out, "request", request, cache, report, t0);
         }
         return report;
     }
