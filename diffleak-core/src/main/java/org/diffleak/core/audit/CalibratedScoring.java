@@ -1,11 +1,13 @@
 package org.diffleak.core.audit;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.diffleak.core.inference.Lira;
+import org.diffleak.core.inference.QuantileRegression;
 import org.diffleak.core.inference.Rmia;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.metrics.ScoresCsv;
@@ -15,7 +17,8 @@ import org.diffleak.core.report.AttackOutcome;
  * Scoring of the calibrated protocol (LiRA's): the target and every shadow train on random halves of one
  * candidate pool, so each candidate has IN and OUT shadows. Each signal gives its raw score (one global
  * threshold, the uncalibrated baseline), LiRA online, LiRA offline and RMIA, all on the same candidates; and how
- * each calibrated attack's figures grow with the number of shadows.
+ * each calibrated attack's figures grow with the number of shadows. Where the pool carries image features, the
+ * quantile-regression attack, which needs no shadow, calibrates the same signal on the population samples alone.
  */
 public final class CalibratedScoring {
 
@@ -31,8 +34,17 @@ public final class CalibratedScoring {
      * @param targetIn whether the target trained on each pool candidate
      * @param shadowIn whether each shadow trained on each pool candidate [shadow][candidate]
      * @param population the number of population rows after the pool's
+     * @param features per row (pool, then population) the image features of the quantile regressor; null: no
+     *     quantile-regression attack
      */
-    public record Pool(boolean[] targetIn, boolean[][] shadowIn, int population) {
+    public record Pool(boolean[] targetIn, boolean[][] shadowIn, int population, double[][] features) {
+
+        public Pool {
+            if (features != null && features.length != targetIn.length + population) {
+                throw new IllegalArgumentException(features.length + " feature rows for " + targetIn.length
+                        + " candidates and " + population + " population samples");
+            }
+        }
 
         public int candidates() {
             return targetIn.length;
@@ -40,7 +52,8 @@ public final class CalibratedScoring {
     }
 
     /**
-     * @param outcomes per signal: raw, LiRA online, LiRA offline, RMIA
+     * @param outcomes per signal: raw, LiRA online, LiRA offline, RMIA, and quantile regression where the pool has
+     *     features
      * @param shadowCounts the numbers of shadows of the scaling study, ascending
      * @param byShadows per calibrated outcome label ("SIGNAL · LiRA online", ...), the metrics (no bootstrap) with the
      *     first k shadows for each k of shadowCounts
@@ -81,6 +94,12 @@ public final class CalibratedScoring {
                             calibrated(method, sig, column, pool, k, target, z), 0, seed));
                 }
                 scaling.put(sig.name() + " · " + method, List.copyOf(byK));
+            }
+            if (pool.features() != null) {
+                double[][] candidates = Arrays.copyOf(pool.features(), n);
+                double[][] population = Arrays.copyOfRange(pool.features(), n, n + pool.population());
+                QuantileRegression qr = new QuantileRegression(seed);
+                add(out, sig, qr.name(), ids, pool.targetIn(), qr.scores(population, z, candidates, target), seed);
             }
         }
         return new Result(out, List.copyOf(shadowCounts), scaling);

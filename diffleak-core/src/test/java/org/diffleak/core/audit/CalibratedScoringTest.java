@@ -42,7 +42,7 @@ class CalibratedScoringTest {
                 .withRows(rows(difficulty, targetIn, r), shadows);
         List<String> ids = IntStream.range(0, N).mapToObj(Integer::toString).toList();
         CalibratedScoring.Result res = CalibratedScoring.score(List.of(sig),
-                new CalibratedScoring.Pool(targetIn, shadowIn, Z), ids, "ssim", 1, List.of(2, 4, 8, 16));
+                new CalibratedScoring.Pool(targetIn, shadowIn, Z, null), ids, "ssim", 1, List.of(2, 4, 8, 16));
         assertThat(res.outcomes()).extracting(AttackOutcome::inference)
                 .containsExactly("raw", "LiRA online", "LiRA offline", "RMIA");
         double raw = res.outcomes().get(0).metrics().auc();
@@ -54,7 +54,36 @@ class CalibratedScoringTest {
         List<MembershipMetrics> online = res.byShadows().get("loss · LiRA online");
         assertThat(online).hasSize(4);
         assertThat(online.get(3).auc()).isGreaterThan(online.get(0).auc());
-        assertThatThrownBy(() -> CalibratedScoring.score(List.of(sig), new CalibratedScoring.Pool(targetIn, shadowIn, Z),
+        assertThatThrownBy(() -> CalibratedScoring.score(List.of(sig), new CalibratedScoring.Pool(targetIn, shadowIn, Z, null),
                 ids, "ssim", 1, List.of(32))).hasMessageContaining("asks for 32 shadows");
+    }
+
+    @Test
+    void quantileRegressionCalibratesOnThePopulationAloneWhenImagesHaveFeatures() {
+        SplittableRandom r = new SplittableRandom(12);
+        double[] difficulty = IntStream.range(0, N + Z).mapToDouble(i -> 2 * r.nextGaussian()).toArray();
+        boolean[] targetIn = new boolean[N];
+        boolean[][] shadowIn = new boolean[2][N];
+        for (int i = 0; i < N; i++) {
+            targetIn[i] = r.nextBoolean();
+            shadowIn[0][i] = r.nextBoolean();
+            shadowIn[1][i] = !shadowIn[0][i];
+        }
+        List<double[][]> shadows = List.of(rows(difficulty, shadowIn[0], r), rows(difficulty, shadowIn[1], r));
+        Signal sig = Signal.template("loss", "loss", "gray-box", null, List.of("score"))
+                .withRows(rows(difficulty, targetIn, r), shadows);
+        // what the regressor sees of an image: its difficulty, blurred
+        double[][] features = IntStream.range(0, N + Z)
+                .mapToObj(i -> new double[] {difficulty[i] + 0.2 * r.nextGaussian(), r.nextGaussian()})
+                .toArray(double[][]::new);
+        List<String> ids = IntStream.range(0, N).mapToObj(Integer::toString).toList();
+        CalibratedScoring.Result res = CalibratedScoring.score(List.of(sig),
+                new CalibratedScoring.Pool(targetIn, shadowIn, Z, features), ids, "ssim", 1, List.of(2));
+        assertThat(res.outcomes()).extracting(AttackOutcome::inference)
+                .containsExactly("raw", "LiRA online", "LiRA offline", "RMIA", "quantile regression");
+        assertThat(res.outcomes().get(4).metrics().auc()).isGreaterThan(res.outcomes().get(0).metrics().auc() + 0.15);
+        assertThat(res.byShadows()).doesNotContainKey("loss · quantile regression");
+        assertThatThrownBy(() -> new CalibratedScoring.Pool(targetIn, shadowIn, Z, new double[3][1]))
+                .hasMessageContaining("3 feature rows for 600 candidates and 300 population samples");
     }
 }

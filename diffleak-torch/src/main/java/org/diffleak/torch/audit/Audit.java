@@ -27,6 +27,7 @@ import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.Datasets;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.data.Splits;
+import org.diffleak.core.inference.PooledPixels;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.report.Fact;
@@ -57,6 +58,9 @@ public final class Audit {
     private final AuditCache cache;
     private final PrintWriter log;
     private final Function<String, ProgressListener> progress;
+    /** The quantile regressor's view of an image: its mean over a 7×7 grid per channel (and its spread). */
+    private static final int QUANTILE_GRID = 7;
+
     private final List<AuditSignals.Stage> timing = new ArrayList<>();
 
     /**
@@ -205,6 +209,9 @@ public final class Audit {
         List<Signal> reordered = signals.stream().map(sig -> sig.withRows(permute(sig.target(), rowOrder),
                 sig.shadows().stream().map(r -> permute(r, rowOrder)).toList())).toList();
         int[] ids = IntStream.of(order).map(i -> pool[i]).toArray();
+        int[] scored = roles.get(0).members();
+        double[][] features = PooledPixels.of(all.subset(IntStream.of(rowOrder).map(i -> scored[i]).toArray(),
+                all.name() + ":scored"), Math.min(QUANTILE_GRID, all.height()));
         List<Fact> facts = new ArrayList<>();
         facts.add(new Fact("scenario", "LiRA's protocol: the target and " + (roles.size() - 1) + " shadow models each"
                 + " fine-tune on a random half of one pool"));
@@ -219,9 +226,11 @@ public final class Audit {
                 + " non-members; " + c.population() + " auxiliary images as RMIA's population"));
         facts.add(new Fact("shadow models", (roles.size() - 1) + ", each on its own random half of the pool"));
         facts.add(new Fact("encoder", "CNN on " + config.encoder().images() + " public images"));
+        facts.add(new Fact("quantile regression", "fitted on the " + c.population() + " population images only:"
+                + " 9 bootstrap regressors on " + QUANTILE_GRID + "×" + QUANTILE_GRID + " pooled pixels"));
         return new AuditSignals(config, reordered, members, poolSize - members, 0,
                 all.subset(ids, all.name() + ":pool"), ids, facts, timing, targetCard.privacy(), null,
-                new CalibratedScoring.Pool(targetIn, shadowIn, c.population()));
+                new CalibratedScoring.Pool(targetIn, shadowIn, c.population(), features));
     }
 
     private static double[][] permute(double[][] rows, int[] order) {
