@@ -130,15 +130,15 @@ class AuditCommandTest {
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("shadow 2: training on 12 images").contains("on 32 candidates");
         JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
-        // loss and img2img, each raw, LiRA online, LiRA offline and RMIA, all on the 24 pool images
-        assertThat(results.get("attacks")).hasSize(2 * 4);
+        // loss and img2img, each raw, LiRA online, LiRA offline, RMIA and quantile regression, on the 24 pool images
+        assertThat(results.get("attacks")).hasSize(2 * 5);
         for (JsonNode a : results.get("attacks")) {
             assertThat(a.get("members").asInt() + a.get("non_members").asInt()).isEqualTo(24);
         }
-        assertThat(results.get("attacks").toString()).contains("LiRA online").contains("LiRA offline").contains("RMIA");
-        // 12 non-members resolve neither 0.1% nor 1% FPR
-        assertThat(results.get("settings").toString()).contains("TPR at 1% FPR by shadows, loss · LiRA online")
-                .contains("1 shadows: not resolvable with 12 non-members");
+        assertThat(results.get("attacks").toString()).contains("LiRA online").contains("LiRA offline").contains("RMIA")
+                .contains("quantile regression");
+        // 12 non-members resolve neither 0.1% nor 1% FPR: no scaling by shadows to show
+        assertThat(results.has("shadow_scaling")).isFalse();
         assertThat(Files.readString(out.resolve("index.html")))
                 .contains("protocol: the target was trained from scratch on a random half of a pool of 24 images");
         CliTest.Run bad = CliTest.run("audit", "--config", config("lira-bad", false, 12, 10, """

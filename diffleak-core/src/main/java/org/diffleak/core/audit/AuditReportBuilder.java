@@ -15,6 +15,7 @@ import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.Fact;
 import org.diffleak.core.report.ImageGallery;
 import org.diffleak.core.report.PrivacyRow;
+import org.diffleak.core.report.ShadowScaling;
 import org.diffleak.core.report.TargetSummary;
 
 /** Puts an audit's outcomes, texts, galleries and ablations into the report model. */
@@ -31,10 +32,10 @@ public final class AuditReportBuilder {
         List<AuditReport.Timing> timings = s.timings().stream()
                 .map(t -> new AuditReport.Timing(t.name(), t.seconds())).toList();
         List<String> ids = IntStream.of(s.targetIds()).mapToObj(i -> "#" + i).toList();
-        return new AuditReport("DiffLeak membership audit: " + c.name(), scenario(c), threatModel(c),
-                new TargetSummary(c.name(), s.targetFacts()), s.calibration() == null ? settings(c)
-                        : concat(settings(c), shadowScaling(s)), outcomes,
+        AuditReport report = new AuditReport("DiffLeak membership audit: " + c.name(), scenario(c), threatModel(c),
+                new TargetSummary(c.name(), s.targetFacts()), settings(c), outcomes,
                 galleries(s.targetCandidates(), ids, s.targetMembers(), outcomes), ablations, privacy, timings);
+        return s.calibration() == null ? report : report.withShadowScaling(shadowScaling(s));
     }
 
     /**
@@ -134,34 +135,34 @@ public final class AuditReportBuilder {
     }
 
     /**
-     * Each calibrated attack's TPR with the first k shadows, one fact per attack, at 0.1% FPR where the non-members
-     * resolve it, else at 1%.
+     * Each calibrated attack's TPR with its first k shadows, at 0.1% FPR where the non-members resolve it, else at
+     * 1% (null: no rate is resolvable).
      */
-    private static List<Fact> shadowScaling(AuditSignals s) {
+    static ShadowScaling shadowScaling(AuditSignals s) {
         CalibratedScoring.Result r = CalibratedScoring.score(s);
         int nonMembers = s.targetNonMembers();
         double fpr = nonMembers >= MembershipMetrics.nonMembersToResolve(MembershipMetrics.FPR_01PCT)
                 ? MembershipMetrics.FPR_01PCT : MembershipMetrics.FPR_1PCT;
-        String label = fpr == MembershipMetrics.FPR_01PCT ? "0.1%" : "1%";
-        List<Fact> f = new ArrayList<>();
-        for (var e : r.byShadows().entrySet()) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < r.shadowCounts().size(); i++) {
-                MembershipMetrics m = e.getValue().get(i);
-                b.append(i == 0 ? "" : ", ").append(r.shadowCounts().get(i)).append(" shadows: ")
-                        .append(m.resolves(fpr) ? String.format("%.1f%%", 100 * (fpr == MembershipMetrics.FPR_01PCT
-                                ? m.tprAt01PctFpr() : m.tprAt1PctFpr()))
-                                : MembershipMetrics.unresolvable(fpr, nonMembers));
-            }
-            f.add(new Fact("TPR at " + label + " FPR by shadows, " + e.getKey(), b.toString()));
+        if (nonMembers < MembershipMetrics.nonMembersToResolve(fpr)) {
+            return null;
         }
-        return f;
-    }
-
-    private static List<Fact> concat(List<Fact> a, List<Fact> b) {
-        List<Fact> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+        boolean fine = fpr == MembershipMetrics.FPR_01PCT;
+        List<ShadowScaling.Line> lines = new ArrayList<>();
+        for (var e : r.byShadows().entrySet()) {
+            int k = r.shadowCounts().size();
+            double[] tpr = new double[k];
+            double[] low = new double[k];
+            double[] high = new double[k];
+            for (int i = 0; i < k; i++) {
+                MembershipMetrics m = e.getValue().get(i);
+                MembershipMetrics.Interval ci = fine ? m.tprAt01PctFprCi() : m.tprAt1PctFprCi();
+                tpr[i] = fine ? m.tprAt01PctFpr() : m.tprAt1PctFpr();
+                low[i] = ci.low();
+                high[i] = ci.high();
+            }
+            lines.add(new ShadowScaling.Line(e.getKey(), tpr, low, high));
+        }
+        return new ShadowScaling(r.shadowCounts(), fpr, lines);
     }
 
     private static List<Fact> attackSettings(AuditConfig.AttackSettings a) {

@@ -55,8 +55,8 @@ public final class CalibratedScoring {
      * @param outcomes per signal: raw, LiRA online, LiRA offline, RMIA, and quantile regression where the pool has
      *     features
      * @param shadowCounts the numbers of shadows of the scaling study, ascending
-     * @param byShadows per calibrated outcome label ("SIGNAL · LiRA online", ...), the metrics (no bootstrap) with the
-     *     first k shadows for each k of shadowCounts
+     * @param byShadows per calibrated outcome label ("SIGNAL · LiRA online", ...), the metrics (with bootstrap
+     *     intervals) with the first k shadows for each k of shadowCounts
      */
     public record Result(List<AttackOutcome> outcomes, List<Integer> shadowCounts,
             Map<String, List<MembershipMetrics>> byShadows) {}
@@ -91,7 +91,7 @@ public final class CalibratedScoring {
                 List<MembershipMetrics> byK = new ArrayList<>();
                 for (int k : shadowCounts) {
                     byK.add(MembershipMetrics.compute(pool.targetIn(),
-                            calibrated(method, sig, column, pool, k, target, z), 0, seed));
+                            calibrated(method, sig, column, pool, k, target, z), AuditScoring.BOOTSTRAPS, seed));
                 }
                 scaling.put(sig.name() + " · " + method, List.copyOf(byK));
             }

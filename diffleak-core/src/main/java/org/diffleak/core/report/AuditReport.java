@@ -16,17 +16,19 @@ import java.util.Objects;
  * @param sections studies run beside membership inference, each with its own report
  * @param computedOn where the numbers were computed: the engine path and host of the engine check (empty where
  *     not known)
+ * @param shadowScaling the calibrated attacks' TPR by number of shadows (null outside LiRA's protocol)
  */
 public record AuditReport(String title, String scenario, String threatModel, TargetSummary target,
         List<Fact> settings, List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
-        List<PrivacyRow> privacy, List<Timing> timings, List<LinkedSection> sections, List<Fact> computedOn) {
+        List<PrivacyRow> privacy, List<Timing> timings, List<LinkedSection> sections, List<Fact> computedOn,
+        ShadowScaling shadowScaling) {
 
     /** A report of membership inference alone. */
     public AuditReport(String title, String scenario, String threatModel, TargetSummary target, List<Fact> settings,
             List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
             List<PrivacyRow> privacy, List<Timing> timings) {
         this(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy, timings, List.of(),
-                List.of());
+                List.of(), null);
     }
 
     /** This report with `more` sections added. */
@@ -34,13 +36,19 @@ public record AuditReport(String title, String scenario, String threatModel, Tar
         List<LinkedSection> all = new ArrayList<>(sections);
         all.addAll(more);
         return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
-                timings, all, computedOn);
+                timings, all, computedOn, shadowScaling);
     }
 
     /** This report, saying where its numbers were computed. */
     public AuditReport withComputedOn(List<Fact> facts) {
         return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
-                timings, sections, facts);
+                timings, sections, facts, shadowScaling);
+    }
+
+    /** This report with the calibrated attacks' scaling by number of shadows. */
+    public AuditReport withShadowScaling(ShadowScaling scaling) {
+        return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
+                timings, sections, computedOn, scaling);
     }
 
     /** Wall-clock time of one stage. */

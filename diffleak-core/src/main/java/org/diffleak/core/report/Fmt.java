@@ -1,5 +1,7 @@
 package org.diffleak.core.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.metrics.MembershipMetrics.Interval;
@@ -40,6 +42,11 @@ final class Fmt {
         }
         double p = v * 100;
         return String.format(Locale.ROOT, Math.abs(p) >= 10 ? "%.1f%%" : "%.2f%%", p);
+    }
+
+    /** A false-positive rate as a short percentage: 0.001 → "0.1%", 0.01 → "1%". */
+    static String fpr(double v) {
+        return new BigDecimal(100 * v).round(new MathContext(3)).stripTrailingZeros().toPlainString() + "%";
     }
 
     static String ci(Interval i, boolean percent) {

@@ -78,6 +78,7 @@ final class HtmlPage {
             svg.plot polyline.best { stroke-width: 2.6; }
             svg.plot polyline.chance { stroke-width: 1.2; stroke-dasharray: 5 4; }
             svg.plot .bars { fill-opacity: .32; stroke-width: 1.3; }
+            svg.plot line.interval { stroke-width: 1.4; stroke-opacity: .8; }
             svg.plot .legend line { stroke-width: 2.4; }
             svg.plot .legend .swatch { fill-opacity: .32; }
             svg.plot .legend text { fill: var(--ink); }
@@ -109,6 +110,7 @@ final class HtmlPage {
             attacks(b, r, k);
             histograms(b, r, k);
         }
+        shadowScaling(b, r);
         galleries(b, r);
         privacy(b, r);
         b.append(recommendation);
@@ -389,6 +391,48 @@ final class HtmlPage {
             b.append("</tbody>\n</table>\n</div>\n<p><a href=\"").append(esc(s.href()))
                     .append("\">The full report: plots, image panels and per-image numbers</a></p>\n</section>\n");
         }
+    }
+
+    /**
+     * The calibrated attacks' TPR by number of shadows: one plot per method, one line per signal, and the figures
+     * with their intervals in a table.
+     */
+    private static void shadowScaling(StringBuilder b, AuditReport r) {
+        ShadowScaling sc = r.shadowScaling();
+        if (sc == null) {
+            return;
+        }
+        String rate = Fmt.fpr(sc.fpr());
+        b.append("<section id=\"shadow-scaling\">\n<h2>Calibrated attacks by number of shadows</h2>\n")
+                .append("<p class=\"note\">TPR at ").append(rate).append(" FPR when each attack is calibrated on its")
+                .append(" first k shadow models, with 95% bootstrap intervals. More shadows sharpen the per-image")
+                .append(" calibration.</p>\n<div class=\"plots\">\n");
+        List<String> methods = new ArrayList<>();
+        for (ShadowScaling.Line l : sc.lines()) {
+            String method = l.attack().substring(l.attack().lastIndexOf(" · ") + 3);
+            if (!methods.contains(method)) {
+                methods.add(method);
+            }
+        }
+        for (String method : methods) {
+            b.append(Plots.shadowScaling(sc, method, sc.lines().stream()
+                    .filter(l -> l.attack().endsWith(" · " + method)).toList()));
+        }
+        b.append("</div>\n<div class=\"table-wrap\">\n<table class=\"metrics\">\n<thead><tr><th>attack</th>");
+        for (int k : sc.shadows()) {
+            b.append("<th class=\"num\">").append(k).append(" shadows</th>");
+        }
+        b.append("</tr></thead>\n<tbody>\n");
+        for (ShadowScaling.Line l : sc.lines()) {
+            b.append("<tr><td>").append(esc(l.attack())).append("</td>");
+            for (int i = 0; i < l.tpr().length; i++) {
+                b.append("<td class=\"num\">").append(Fmt.pct(l.tpr()[i])).append("<br><span class=\"ci\">")
+                        .append(Fmt.ci(new MembershipMetrics.Interval(l.low()[i], l.high()[i]), true))
+                        .append("</span></td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table>\n</div>\n</section>\n");
     }
 
     private static void ablations(StringBuilder b, AuditReport r, Ranking k) {

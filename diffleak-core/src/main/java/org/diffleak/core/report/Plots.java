@@ -8,7 +8,10 @@ import org.diffleak.core.metrics.ScoresCsv;
 import org.diffleak.core.report.SvgPlot.Axis;
 import org.diffleak.core.report.SvgPlot.Legend;
 
-/** The report's figures as SVG: ROC (linear and log-log) per panel, score histograms and ablation lines. */
+/**
+ * The report's figures as SVG: ROC (linear and log-log) per panel, score histograms, ablation lines and the
+ * calibrated attacks' TPR by number of shadows.
+ */
 final class Plots {
 
     private static final String MEMBER_COLOR = "#d55e00";
@@ -168,5 +171,44 @@ final class Plots {
             parts.add(ab.series().subList(i, Math.min(ab.series().size(), i + ABLATION_SERIES)));
         }
         return parts;
+    }
+
+    /**
+     * One calibrated method's TPR at the scaling's FPR against the number of shadows, one line per signal (at most
+     * {@link #ABLATION_SERIES}), each point with its bootstrap interval.
+     *
+     * @param method e.g. "LiRA online"; lines are those labelled "SIGNAL · method"
+     */
+    static String shadowScaling(ShadowScaling sc, String method, List<ShadowScaling.Line> lines) {
+        String rate = Fmt.fpr(sc.fpr());
+        double hi = 0;
+        for (ShadowScaling.Line l : lines) {
+            for (double v : l.high()) {
+                hi = Double.isFinite(v) ? Math.max(hi, v) : hi;
+            }
+        }
+        Axis y = Axis.linearNice("TPR at " + rate + " FPR", 0, Math.max(hi, 2 * sc.fpr()));
+        if (y.max() > 1) {
+            y = Axis.linear(y.title(), 0, 1);
+        }
+        Axis x = Axis.categorical("shadow models", sc.shadows().stream().map(String::valueOf).toList());
+        SvgPlot p = new SvgPlot("shadow-scaling", method + ": TPR at " + rate + " FPR vs shadows", 340, 220, x, y);
+        p.line(new double[] {x.min(), x.max()}, new double[] {sc.fpr(), sc.fpr()}, CHANCE_COLOR, "chance",
+                "random guess", false);
+        double[] xs = new double[sc.shadows().size()];
+        Arrays.setAll(xs, i -> i);
+        List<Legend> legend = new ArrayList<>();
+        for (int j = 0; j < lines.size() && j < ABLATION_SERIES; j++) {
+            ShadowScaling.Line l = lines.get(j);
+            String color = RocPanels.PALETTE.get(j);
+            for (int i = 0; i < xs.length; i++) {
+                p.interval(xs[i], l.low()[i], l.high()[i], color);
+            }
+            String signal = l.attack().substring(0, l.attack().length() - (" · " + method).length());
+            p.line(xs, l.tpr(), color, "curve", signal, true);
+            legend.add(new Legend(signal, color, false));
+        }
+        legend.add(new Legend("random guess", CHANCE_COLOR, false));
+        return p.legend(legend).render();
     }
 }

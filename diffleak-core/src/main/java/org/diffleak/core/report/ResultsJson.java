@@ -80,6 +80,21 @@ final class ResultsJson {
                 numbers(so.putArray("tpr_at_1pct_fpr"), s.tprAt1PctFpr());
             }
         }
+        ShadowScaling sc = r.shadowScaling();
+        if (sc != null) {
+            ObjectNode o = root.putObject("shadow_scaling");
+            number(o, "fpr", sc.fpr());
+            ArrayNode shadows = o.putArray("shadows");
+            sc.shadows().forEach(shadows::add);
+            ArrayNode lines = o.putArray("lines");
+            for (ShadowScaling.Line l : sc.lines()) {
+                ObjectNode lo = lines.addObject();
+                lo.put("attack", l.attack());
+                numbers(lo.putArray("tpr"), l.tpr());
+                numbers(lo.putArray("tpr_ci_low"), l.low());
+                numbers(lo.putArray("tpr_ci_high"), l.high());
+            }
+        }
         ObjectNode sections = root.putObject("sections");
         for (LinkedSection sec : r.sections()) {
             ObjectNode o = sections.putObject(sec.id());

@@ -213,6 +213,23 @@ final class SvgPlot {
         return this;
     }
 
+    /** A vertical interval [low, high] at x, with short caps (a bootstrap interval on a line's point). */
+    SvgPlot interval(double xv, double low, double high, String color) {
+        if (Double.isNaN(xv) || Double.isNaN(low) || Double.isNaN(high)) {
+            return this;
+        }
+        double px = sx(xv);
+        String c = "\" stroke=\"" + color + "\"/>\n";
+        body.append("<line class=\"interval\" x1=\"").append(coord(px)).append("\" y1=\"").append(coord(sy(low)))
+                .append("\" x2=\"").append(coord(px)).append("\" y2=\"").append(coord(sy(high))).append(c);
+        for (double v : new double[] {low, high}) {
+            body.append("<line class=\"interval\" x1=\"").append(coord(px - 3)).append("\" y1=\"")
+                    .append(coord(sy(v))).append("\" x2=\"").append(coord(px + 3)).append("\" y2=\"")
+                    .append(coord(sy(v))).append(c);
+        }
+        return this;
+    }
+
     /** A filled step outline of a histogram: bin i spans [edges[i], edges[i+1]] at height heights[i]. */
     SvgPlot steps(double[] edges, double[] heights, String color, String name) {
         StringBuilder d = new StringBuilder("M").append(coord(sx(edges[0]))).append(',').append(coord(sy(0)));

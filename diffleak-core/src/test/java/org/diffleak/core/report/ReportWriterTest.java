@@ -278,6 +278,31 @@ class ReportWriterTest {
     }
 
     @Test
+    void shadowScalingDrawsOnePlotPerMethodWithIntervalsAndGoesIntoResultsJson() throws IOException {
+        ShadowScaling sc = new ShadowScaling(List.of(2, 4, 8), 0.001, List.of(
+                new ShadowScaling.Line("loss · LiRA online", new double[] {0.05, 0.12, 0.2},
+                        new double[] {0.03, 0.09, 0.16}, new double[] {0.08, 0.15, 0.24}),
+                new ShadowScaling.Line("PIA · LiRA online", new double[] {0.01, 0.02, 0.04},
+                        new double[] {0, 0.01, 0.02}, new double[] {0.02, 0.04, 0.06}),
+                new ShadowScaling.Line("loss · RMIA", new double[] {0.04, 0.05, 0.06},
+                        new double[] {0.02, 0.03, 0.04}, new double[] {0.06, 0.07, 0.08})));
+        ReportWriter.write(report(threeAttacks(), List.of(), List.of()).withShadowScaling(sc), dir);
+        String html = html();
+        assertThat(html).contains("id=\"shadow-scaling\"", "LiRA online: TPR at 0.1% FPR vs shadows",
+                "RMIA: TPR at 0.1% FPR vs shadows", "<th class=\"num\">8 shadows</th>", "20.0%");
+        assertThat(count(html, "class=\"plot shadow-scaling\"")).isEqualTo(2);
+        // three caps-and-stem lines per point: 3 points × (2 + 1 lines) × 3 = 27
+        assertThat(count(html, "class=\"interval\"")).isEqualTo(27);
+        JsonNode j = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("shadow_scaling");
+        assertThat(j.get("fpr").asDouble()).isEqualTo(0.001);
+        assertThat(j.get("lines").get(0).get("tpr_ci_high").get(2).asDouble()).isEqualTo(0.24);
+        assertThatThrownBy(() -> new ShadowScaling(List.of(2, 4), 0.01, sc.lines()))
+                .hasMessageContaining("3 points for 2 numbers of shadows");
+        ReportWriter.write(report(threeAttacks(), List.of(), List.of()), dir);
+        assertThat(html()).doesNotContain("shadow-scaling");
+    }
+
+    @Test
     void escapesEveryTextItShows() throws IOException {
         AttackOutcome evil = attack("<script>alert(1)</script>", "raw & \"quoted\"", 2.0, 5, null);
         AuditReport r = new AuditReport("<b>title</b>", "<img src=x onerror=alert(1)>", "a < b",
