@@ -2,6 +2,7 @@ package org.diffleak.core.inference;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * A small classifier on shadow features: standardisation with the shadow mean and standard deviation, one hidden
@@ -15,21 +16,8 @@ import java.util.SplittableRandom;
 public record MlpInference(int hiddenUnits, int epochs, double learningRate, double weightDecay, long seed)
         implements MembershipInference {
 
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPS = 1e-8;
-
     public MlpInference {
-        if (hiddenUnits < 1 || epochs < 1) {
-            throw new IllegalArgumentException("hidden units and epochs must be ≥ 1, got " + hiddenUnits + " and "
-                    + epochs);
-        }
-        if (!(learningRate > 0 && learningRate < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("learning rate must be positive and finite, got " + learningRate);
-        }
-        if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("weight decay must be ≥ 0 and finite, got " + weightDecay);
-        }
+        SmallNets.checkRecipe(hiddenUnits, epochs, learningRate, weightDecay);
     }
 
     /** 16 hidden units, 500 epochs, learning rate 0.01, weight decay 10⁻⁴. */
@@ -47,27 +35,10 @@ public record MlpInference(int hiddenUnits, int epochs, double learningRate, dou
         int d = Features.checkTraining(features, members, 1);
         int n = features.length;
         int h = hiddenUnits;
-        double[] mean = new double[d];
-        double[] scale = new double[d];
-        for (double[] f : features) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += f[j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
-        for (double[] f : features) {
-            for (int j = 0; j < d; j++) {
-                scale[j] += (f[j] - mean[j]) * (f[j] - mean[j]);
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            scale[j] = Math.sqrt(scale[j] / n);
-            // a feature constant on the shadows becomes 0: it cannot inform the fit
-            scale[j] = scale[j] > 0 ? scale[j] : 1;
-        }
-        double[][] x = new double[n][d];
+        double[][] standardisation = SmallNets.standardisation(features, IntStream.range(0, n).toArray());
+        double[] mean = standardisation[0];
+        double[] scale = standardisation[1];
+        double[][] x = new double[n][];
         double[] y = new double[n];
         double[] weight = new double[n];
         int pos = 0;
@@ -75,9 +46,7 @@ public record MlpInference(int hiddenUnits, int epochs, double learningRate, dou
             pos += m ? 1 : 0;
         }
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                x[i][j] = (features[i][j] - mean[j]) / scale[j];
-            }
+            x[i] = SmallNets.standardise(features[i], mean, scale);
             y[i] = members[i] ? 1 : 0;
             weight[i] = 0.5 / (members[i] ? pos : n - pos);
         }
@@ -93,24 +62,7 @@ public record MlpInference(int hiddenUnits, int epochs, double learningRate, dou
         }
 
         Objective objective = new Objective(at, x, y, weight, weightDecay);
-        double[] grad = new double[at.size];
-        double[] m1 = new double[at.size];
-        double[] m2 = new double[at.size];
-        double loss = 0;
-        double beta1t = 1;
-        double beta2t = 1;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            loss = objective.evaluate(w, grad);
-            beta1t *= BETA1;
-            beta2t *= BETA2;
-            double c1 = 1 - beta1t;
-            double c2 = 1 - beta2t;
-            for (int k = 0; k < at.size; k++) {
-                m1[k] = BETA1 * m1[k] + (1 - BETA1) * grad[k];
-                m2[k] = BETA2 * m2[k] + (1 - BETA2) * grad[k] * grad[k];
-                w[k] -= learningRate * (m1[k] / c1) / (Math.sqrt(m2[k] / c2) + EPS);
-            }
-        }
+        double loss = SmallNets.adam(objective::evaluate, w, epochs, learningRate);
         return new Fitted(mean, scale, h, w, loss);
     }
 
@@ -203,11 +155,8 @@ public record MlpInference(int hiddenUnits, int epochs, double learningRate, dou
         @Override
         public double score(double[] features) {
             Features.checkQuery(features, mean.length);
-            double[] x = new double[mean.length];
-            for (int j = 0; j < x.length; j++) {
-                x[j] = (features[j] - mean[j]) / scale[j];
-            }
-            return new Layout(mean.length, hiddenUnits).forward(weights, x, new double[hiddenUnits]);
+            return new Layout(mean.length, hiddenUnits).forward(weights, SmallNets.standardise(features, mean, scale),
+                    new double[hiddenUnits]);
         }
 
         @Override

@@ -23,15 +23,12 @@ import java.util.SplittableRandom;
  *
  * <p>Each regressor: features standardised on its sample, the signal standardised likewise, one hidden layer of
  * tanh units with two outputs μ and ρ = log σ, full-batch Adam (β₁ 0.9, β₂ 0.999, ε 10⁻⁸) with ½·weightDecay·‖W‖²
- * on the weights. Every draw comes from {@code new SplittableRandom(seed)}; {@link StrictMath} makes the scores
+ * on the weights (see {@link SmallNets}). Every draw comes from {@code new SplittableRandom(seed)}; {@link StrictMath} makes the scores
  * bit-identical on every platform.
  */
 public record QuantileRegression(int bags, int hiddenUnits, int epochs, double learningRate, double weightDecay,
         long seed) {
 
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPS = 1e-8;
     /** Bounds on ρ = log σ (in units of the signal's standard deviation): keeps exp(−2ρ) finite early in a fit. */
     private static final double MIN_LOG_SIGMA = -7;
     private static final double MAX_LOG_SIGMA = 7;
@@ -41,16 +38,7 @@ public record QuantileRegression(int bags, int hiddenUnits, int epochs, double l
             throw new IllegalArgumentException("the bag of weak attackers needs an odd number of regressors ≥ 1 (a"
                     + " majority), got " + bags);
         }
-        if (hiddenUnits < 1 || epochs < 1) {
-            throw new IllegalArgumentException("hidden units and epochs must be ≥ 1, got " + hiddenUnits + " and "
-                    + epochs);
-        }
-        if (!(learningRate > 0 && learningRate < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("learning rate must be positive and finite, got " + learningRate);
-        }
-        if (!(weightDecay >= 0 && weightDecay < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("weight decay must be ≥ 0 and finite, got " + weightDecay);
-        }
+        SmallNets.checkRecipe(hiddenUnits, epochs, learningRate, weightDecay);
     }
 
     /** 9 regressors of 16 hidden units, 400 epochs, learning rate 0.01, weight decay 10⁻³. */
@@ -116,41 +104,25 @@ public record QuantileRegression(int bags, int hiddenUnits, int epochs, double l
     Regressor fit(double[][] features, double[] signal, int[] sample, SplittableRandom rng) {
         int n = sample.length;
         int d = features[0].length;
-        double[] mean = new double[d];
-        double[] scale = new double[d];
+        double[][] standardisation = SmallNets.standardisation(features, sample);
+        double[] mean = standardisation[0];
+        double[] scale = standardisation[1];
         double yMean = 0;
-        double yScale = 0;
         for (int i : sample) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += features[i][j];
-            }
             yMean += signal[i];
         }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
         yMean /= n;
+        double yScale = 0;
         for (int i : sample) {
-            for (int j = 0; j < d; j++) {
-                scale[j] += (features[i][j] - mean[j]) * (features[i][j] - mean[j]);
-            }
             yScale += (signal[i] - yMean) * (signal[i] - yMean);
-        }
-        for (int j = 0; j < d; j++) {
-            scale[j] = Math.sqrt(scale[j] / n);
-            // a feature constant on the sample becomes 0: it cannot inform the fit
-            scale[j] = scale[j] > 0 ? scale[j] : 1;
         }
         yScale = Math.sqrt(yScale / n);
         yScale = yScale > 0 ? yScale : 1;
-        double[][] x = new double[n][d];
+        double[][] x = new double[n][];
         double[] y = new double[n];
         for (int r = 0; r < n; r++) {
-            int i = sample[r];
-            for (int j = 0; j < d; j++) {
-                x[r][j] = (features[i][j] - mean[j]) / scale[j];
-            }
-            y[r] = (signal[i] - yMean) / yScale;
+            x[r] = SmallNets.standardise(features[sample[r]], mean, scale);
+            y[r] = (signal[sample[r]] - yMean) / yScale;
         }
         Layout at = new Layout(d, hiddenUnits);
         double[] w = new double[at.size];
@@ -162,24 +134,7 @@ public record QuantileRegression(int bags, int hiddenUnits, int epochs, double l
             w[at.wMu + k] = 0.1 * rng.nextGaussian() / Math.sqrt(at.h);
             w[at.wRho + k] = 0.1 * rng.nextGaussian() / Math.sqrt(at.h);
         }
-        Objective objective = new Objective(at, x, y, weightDecay);
-        double[] grad = new double[at.size];
-        double[] m1 = new double[at.size];
-        double[] m2 = new double[at.size];
-        double beta1t = 1;
-        double beta2t = 1;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            objective.evaluate(w, grad);
-            beta1t *= BETA1;
-            beta2t *= BETA2;
-            double c1 = 1 - beta1t;
-            double c2 = 1 - beta2t;
-            for (int k = 0; k < at.size; k++) {
-                m1[k] = BETA1 * m1[k] + (1 - BETA1) * grad[k];
-                m2[k] = BETA2 * m2[k] + (1 - BETA2) * grad[k] * grad[k];
-                w[k] -= learningRate * (m1[k] / c1) / (Math.sqrt(m2[k] / c2) + EPS);
-            }
-        }
+        SmallNets.adam(new Objective(at, x, y, weightDecay)::evaluate, w, epochs, learningRate);
         return new Regressor(at, w, mean, scale, yMean, yScale);
     }
 
@@ -187,11 +142,7 @@ public record QuantileRegression(int bags, int hiddenUnits, int epochs, double l
     record Regressor(Layout at, double[] w, double[] mean, double[] scale, double yMean, double yScale) {
 
         double[] predict(double[] features) {
-            double[] x = new double[mean.length];
-            for (int j = 0; j < x.length; j++) {
-                x[j] = (features[j] - mean[j]) / scale[j];
-            }
-            double[] out = at.forward(w, x, new double[at.h]);
+            double[] out = at.forward(w, SmallNets.standardise(features, mean, scale), new double[at.h]);
             return new double[] {yMean + yScale * out[0], yScale * StrictMath.exp(out[1])};
         }
     }
