@@ -48,8 +48,10 @@ final class RoleTask implements Serializable {
             Path config = work.resolve("config.json");
             Files.writeString(config, spec.configJson(), StandardCharsets.UTF_8);
             Path log = work.resolve("role.log");
+            // the driver's working directory, where a config's relative paths resolve, where an executor has it
+            File driverDir = new File(spec.workDir());
             ProcessBuilder pb = new ProcessBuilder(command(spec, config, cache))
-                    .directory(new File(spec.workDir()))
+                    .directory(driverDir.isDirectory() ? driverDir : null)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             pb.environment().put("OPT_OUT_TRACKING", "true");
