@@ -19,7 +19,7 @@ final class OfflineSpark {
     private OfflineSpark() {}
 
     /** Throws a one-line IllegalArgumentException unless master is a Spark master URL (or {@link #FROM_CONF}). */
-    static void checkMaster(String master) {
+    private static void checkMaster(String master) {
         if (master == null || !(master.equals(FROM_CONF) || LOCAL.matcher(master).matches()
                 || CLUSTER.matcher(master).matches())) {
             throw new IllegalArgumentException("--spark: '" + master + "' is not a Spark master URL (local[N],"
@@ -47,8 +47,7 @@ final class OfflineSpark {
     }
 
     /** Starts a context; a master that cannot be reached is one line. */
-    static JavaSparkContext start(String master) {
-        SparkConf conf = conf(master);
+    static JavaSparkContext start(SparkConf conf) {
         try {
             return new JavaSparkContext(conf);
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.diffleak.core.audit.AuditSignals;
 import org.diffleak.core.config.AuditConfig;
@@ -36,7 +37,7 @@ public final class SparkAudit implements ScaleOut {
     @Override
     public AuditSignals audit(AuditConfig config, String master, String cache, int taskThreads, PrintWriter log,
             Function<String, ProgressListener> progress) {
-        OfflineSpark.checkMaster(master);
+        SparkConf conf = OfflineSpark.conf(master);
         if (taskThreads < 1) {
             throw new IllegalArgumentException("--spark-threads must be ≥ 1, got " + taskThreads);
         }
@@ -65,7 +66,7 @@ public final class SparkAudit implements ScaleOut {
                         audit.roleName(r), audit.modelKey(r), audit.encoderKey(), taskThreads, heap, workDir));
             }
             List<String> logs;
-            try (JavaSparkContext sc = OfflineSpark.start(master)) {
+            try (JavaSparkContext sc = OfflineSpark.start(conf)) {
                 log.printf("spark: %d role(s) as tasks on %s, %d intra-op thread(s) each%n", roles, sc.master(),
                         taskThreads);
                 logs = sc.parallelize(specs, roles).map(RoleTask::run).collect();

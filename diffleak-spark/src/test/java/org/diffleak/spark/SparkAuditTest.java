@@ -148,6 +148,14 @@ class SparkAuditTest {
     }
 
     @Test
+    void sparkWithoutAMasterOutsideSparkSubmitIsOneLine() {
+        Run r = run("audit", "--config", config.toString(), "--out", dir.resolve("bad").toString(), "--cache",
+                dir.resolve("cache-bad").toString(), "--spark");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--spark without a master runs under spark-submit");
+    }
+
+    @Test
     void aCacheOnAnUnknownFilesystemIsOneLine() {
         Run r = run("audit", "--config", config.toString(), "--out", dir.resolve("bad").toString(), "--cache",
                 "nosuchfs://host/cache", "--spark", "local[1]");
