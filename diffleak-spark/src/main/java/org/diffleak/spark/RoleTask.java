@@ -32,7 +32,7 @@ final class RoleTask implements Serializable {
 
     private RoleTask() {}
 
-    /** Runs the role and returns its log; a failed role throws with the last lines of that log. */
+    /** Runs the role and returns its log and its process's wall time; a failed role throws with its error line. */
     static String run(Spec spec) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory("diffleak-role-");
         try {
@@ -55,7 +55,9 @@ final class RoleTask implements Serializable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             pb.environment().put("OPT_OUT_TRACKING", "true");
+            long t0 = System.nanoTime();
             int code = pb.start().waitFor();
+            double seconds = (System.nanoTime() - t0) / 1e9;
             String text = Files.readString(log, StandardCharsets.UTF_8);
             if (code != 0) {
                 throw new IllegalStateException(spec.roleName() + ": the task's process exited with " + code + ": "
@@ -64,7 +66,7 @@ final class RoleTask implements Serializable {
             if (remote) {
                 store.push(cache);
             }
-            return text;
+            return text + String.format("%s: its task's process ran %.1f s%n", spec.roleName(), seconds);
         } finally {
             deleteRecursively(work);
         }
