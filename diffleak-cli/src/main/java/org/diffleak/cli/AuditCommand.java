@@ -71,7 +71,7 @@ final class AuditCommand implements Callable<Integer> {
                     + " Hadoop filesystem URI (file://, hdfs://, s3a://, ...)")
     String cacheLocation;
 
-    /** The local cache directory: --cache unless that is a URI (which only the Spark audit reads). */
+    /** The local cache directory; null when --cache is a URI, which only the Spark audit reads. */
     Path cache;
 
     @Option(names = "--spark", arity = "0..1", fallbackValue = "conf", paramLabel = "MASTER",
@@ -152,7 +152,7 @@ final class AuditCommand implements Callable<Integer> {
         if (spark == null && spec.commandLine().getParseResult().hasMatchedOption("--spark-threads")) {
             throw new IllegalArgumentException("--spark-threads goes with --spark");
         }
-        cache = uriCache ? Path.of("runs", "cache") : Path.of(cacheLocation);
+        cache = uriCache ? null : Path.of(cacheLocation);
         AuditRequest request = request();
         if (request != null) {
             if (spark != null) {
