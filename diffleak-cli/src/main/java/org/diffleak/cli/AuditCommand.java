@@ -33,6 +33,7 @@ import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.audit.Audit;
 import org.diffleak.torch.audit.AuditManifest;
 import org.diffleak.torch.audit.ReconstructionSection;
+import org.diffleak.torch.audit.ScaleOut;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,8 +67,22 @@ final class AuditCommand implements Callable<Integer> {
     boolean privateDir;
 
     @Option(names = "--cache", defaultValue = "runs/cache",
-            description = "models and signals cached by content hash (default ${DEFAULT-VALUE})")
+            description = "models and signals cached by content hash (default ${DEFAULT-VALUE}); with --spark also a"
+                    + " Hadoop filesystem URI (file://, hdfs://, s3a://, ...)")
+    String cacheLocation;
+
+    /** The local cache directory; null when --cache is a URI, which only the Spark audit reads. */
     Path cache;
+
+    @Option(names = "--spark", arity = "0..1", fallbackValue = "conf", paramLabel = "MASTER",
+            description = "train the target and shadows and compute their signals as Apache Spark tasks on MASTER"
+                    + " (local[2], spark://HOST:PORT, yarn, ...; no value under spark-submit, which sets it);"
+                    + " the same scores as without at the same thread count (docs/spark.md)")
+    String spark;
+
+    @Option(names = "--spark-threads", defaultValue = "1",
+            description = "with --spark: intra-op threads of each task (default ${DEFAULT-VALUE})")
+    int sparkThreads;
 
     @Option(names = "--target", paramLabel = "PATH_OR_URL",
             description = "audit this model: a DiffLeak model directory, a .pt/.onnx with its spec JSON beside it, or"
@@ -130,8 +145,19 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter log = spec.commandLine().getOut();
+        boolean uriCache = cacheLocation.matches("[A-Za-z][A-Za-z0-9+.-]*://.*");
+        if (uriCache && spark == null) {
+            throw new IllegalArgumentException("--cache " + cacheLocation + ": a URI cache needs --spark");
+        }
+        if (spark == null && spec.commandLine().getParseResult().hasMatchedOption("--spark-threads")) {
+            throw new IllegalArgumentException("--spark-threads goes with --spark");
+        }
+        cache = uriCache ? null : Path.of(cacheLocation);
         AuditRequest request = request();
         if (request != null) {
+            if (spark != null) {
+                throw new IllegalArgumentException("--spark runs the audits DiffLeak trains; drop it with --target");
+            }
             return auditModel(request, log);
         }
         for (String option : List.of("--members", "--non-members", "--aux", "--shadow-base", "--shadows", "--shadow-count",
@@ -151,9 +177,13 @@ final class AuditCommand implements Callable<Integer> {
         if (invertUsers < 1) {
             throw new IllegalArgumentException("--invert-users must be ≥ 1, got " + invertUsers);
         }
+        if (uriCache && (c.reconstruction() != null || property != null || gradientInversion)) {
+            throw new IllegalArgumentException("--cache " + cacheLocation + ": the reconstruction, property and"
+                    + " gradient-inversion sections run here and need a local --cache directory");
+        }
         TorchRuntime.init();
         log.printf("audit %s: %s scenario, %d members vs %d non-members, %d shadow(s); cache %s%n", c.name(),
-                c.scenario(), c.candidates(), c.nonMemberCandidates(), c.shadows(), cache);
+                c.scenario(), c.candidates(), c.nonMemberCandidates(), c.shadows(), cacheLocation);
         AuditSignals signals = run(c, log);
         List<AttackOutcome> outcomes = AuditScoring.outcomes(signals);
         List<Ablation> ablations = new ArrayList<>();
@@ -191,7 +221,7 @@ final class AuditCommand implements Callable<Integer> {
                             + GradientInversionReportWriter.HTML)));
         }
         ReportWriter.write(report, dir);
-        AuditManifest.write(dir, "config", c, cache, report, t0);
+        AuditManifest.write(dir, "config", c, uriCache ? cacheLocation : cache.toAbsolutePath().toString(), report, t0);
         print(log, outcomes);
         printPrivacy(log, privacy);
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
@@ -276,6 +306,10 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     private AuditSignals run(AuditConfig c, PrintWriter log) {
+        if (spark != null) {
+            return ScaleOut.find().audit(c, spark, cacheLocation, sparkThreads, log,
+                    task -> ConsoleProgress.forConsole(log));
+        }
         return new Audit(c, cache, log, task -> ConsoleProgress.forConsole(log)).run();
     }
 

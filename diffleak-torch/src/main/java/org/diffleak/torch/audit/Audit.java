@@ -74,30 +74,100 @@ public final class Audit {
         this.progress = progress;
     }
 
+    /** What every stage reads: the dataset, its splits, the roles in order (target first) and any canaries. */
+    private record Inputs(ImageDataset all, Splits splits, List<Role> roles, Canaries canaries) {}
+
+    private Inputs inputs;
+
+    /** Loads the data and lays out the roles once per audit. */
+    private Inputs inputs() {
+        if (inputs == null) {
+            ImageDataset all = Datasets.load(config.data(), log);
+            Splits splits = Datasets.splits(config.splits(), all.size());
+            List<Role> roles = config.calibration() == null ? roles(splits) : calibratedRoles(splits);
+            Canaries canaries = config.canaries() == null ? null : Canaries.of(config, all, splits);
+            inputs = new Inputs(all, splits, roles, canaries);
+        }
+        return inputs;
+    }
+
+    /** The number of models the audit trains: the target (role 0) and the shadows. */
+    public int roleCount() {
+        return inputs().roles().size();
+    }
+
+    /** The role's name in logs: "target", "shadow 1", ... */
+    public String roleName(int role) {
+        return inputs().roles().get(role).name();
+    }
+
+    /** The role's model entry in the cache (models/KEY), a hash of everything the model depends on. */
+    public String modelKey(int role) {
+        return modelKey(inputs(), role);
+    }
+
+    /** The encoder's entry in the cache (encoders/KEY). */
+    public String encoderKey() {
+        Inputs in = inputs();
+        return encoderKey(in.all(), in.splits());
+    }
+
+    /** Trains the encoder into the cache unless it is there: the per-role units only load it. */
+    public void prepareEncoder() {
+        try (NDManager m = TorchRuntime.newManager()) {
+            encoder(inputs(), m).close();
+        }
+    }
+
+    /**
+     * One role's unit of work, as {@link #run()} does it for each role: train (or load) the role's model, then
+     * compute its signals for every attack into the cache. Roles are independent, so units can run in parallel
+     * processes that share the cache; {@link #run()} afterwards finds every entry cached.
+     */
+    public void runRole(int role) {
+        Inputs in = inputs();
+        try (NDManager m = TorchRuntime.newManager(); ClassifierTrainer.Trained encoder = encoder(in, m)) {
+            String key = trainOrLoad(in, role, m);
+            roleSignals(in, role, key, encoder, new ArrayList<>(), m);
+        }
+    }
+
+    /** The whole audit: every role's model and signals (from the cache where present), as AuditSignals. */
     public AuditSignals run() {
         long t0 = System.nanoTime();
-        ImageDataset all = Datasets.load(config.data(), log);
-        Splits splits = Datasets.splits(config.splits(), all.size());
-        List<Role> roles = config.calibration() == null ? roles(splits) : calibratedRoles(splits);
-        Canaries canaries = config.canaries() == null ? null : Canaries.of(config, all, splits);
+        Inputs in = inputs();
+        List<Role> roles = in.roles();
+        ImageDataset all = in.all();
         lap("data", t0);
         try (NDManager m = TorchRuntime.newManager()) {
             long t1 = System.nanoTime();
-            ClassifierTrainer.Trained encoder = encoder(all, splits, m);
+            ClassifierTrainer.Trained encoder = encoder(in, m);
             lap("encoder", t1);
             long t2 = System.nanoTime();
             String[] modelKeys = new String[roles.size()];
-            ModelCard targetCard = null;
             for (int r = 0; r < roles.size(); r++) {
-                modelKeys[r] = trainOrLoad(roles.get(r), all, r == 0 ? canaries : null, m);
-                if (r == 0) {
-                    targetCard = ModelStore.readCard(modelDir(modelKeys[0]));
-                }
+                modelKeys[r] = trainOrLoad(in, r, m);
             }
+            ModelCard targetCard = ModelStore.readCard(modelDir(modelKeys[0]));
             lap("training target and shadows", t2);
             long t3 = System.nanoTime();
             List<double[][]> canaryRows = new ArrayList<>();
-            List<Signal> signals = signals(roles, modelKeys, all, encoder, canaries, canaryRows, m);
+            List<Signal> specs = specs(config.attacks(), config.target().classes() > 0);
+            List<List<double[][]>> perSpec = new ArrayList<>();
+            for (int s = 0; s < specs.size(); s++) {
+                perSpec.add(new ArrayList<>());
+            }
+            for (int r = 0; r < roles.size(); r++) {
+                List<double[][]> rows = roleSignals(in, r, modelKeys[r], encoder, canaryRows, m);
+                for (int s = 0; s < specs.size(); s++) {
+                    perSpec.get(s).add(rows.get(s));
+                }
+            }
+            List<Signal> signals = new ArrayList<>();
+            for (int s = 0; s < specs.size(); s++) {
+                List<double[][]> rows = perSpec.get(s);
+                signals.add(specs.get(s).withRows(rows.get(0), rows.subList(1, rows.size())));
+            }
             lap("attack signals", t3);
             Role target = roles.get(0);
             if (config.calibration() != null) {
@@ -105,6 +175,7 @@ public final class Audit {
                 encoder.close();
                 return calibrated;
             }
+            Canaries canaries = in.canaries();
             ImageDataset candidates = candidates(all, target);
             List<Fact> facts = targetFacts(target, targetCard, roles.size() - 1, encoder, all, canaries);
             encoder.close();
@@ -251,22 +322,36 @@ public final class Audit {
     // ---- encoder
 
     /** The CNN on the first `images` public images: encoder for the cosine similarity and label predictor. */
-    private ClassifierTrainer.Trained encoder(ImageDataset all, Splits splits, NDManager m) {
-        AuditConfig.EncoderRecipe r = config.encoder();
-        int[] idx = Arrays.copyOf(splits.publicIdx(), Math.min(r.images(), splits.publicIdx().length));
-        CnnConfig cnn = CnnConfig.defaultFor(all.channels(), all.height(), Math.max(2, all.numClasses()));
-        ClassifierTrainer.Recipe recipe = new ClassifierTrainer.Recipe(r.steps(), r.batchSize(), r.learningRate(), 0,
-                r.seed());
-        Path dir = cache.root().resolve("encoders").resolve(AuditCache.key(cnn, recipe, config.data(), idx));
+    private ClassifierTrainer.Trained encoder(Inputs in, NDManager m) {
+        ImageDataset all = in.all();
+        Path dir = cache.root().resolve("encoders").resolve(encoderKey(all, in.splits()));
         if (Files.isRegularFile(dir.resolve(ClassifierTrainer.CARD))) {
             log.println("encoder: cached " + dir);
             return ClassifierTrainer.load(dir, m);
         }
+        int[] idx = encoderImages(in.splits());
         ImageDataset data = all.subset(idx, all.name() + ":public");
-        ClassifierTrainer.Trained t = new ClassifierTrainer(new CnnClassifier(cnn), recipe)
+        ClassifierTrainer.Trained t = new ClassifierTrainer(new CnnClassifier(encoderNet(all)), encoderRecipe())
                 .train(data, m, progress.apply("encoder"));
         ClassifierTrainer.save(dir, t);
         return t;
+    }
+
+    private String encoderKey(ImageDataset all, Splits splits) {
+        return AuditCache.key(encoderNet(all), encoderRecipe(), config.data(), encoderImages(splits));
+    }
+
+    private int[] encoderImages(Splits splits) {
+        return Arrays.copyOf(splits.publicIdx(), Math.min(config.encoder().images(), splits.publicIdx().length));
+    }
+
+    private static CnnConfig encoderNet(ImageDataset all) {
+        return CnnConfig.defaultFor(all.channels(), all.height(), Math.max(2, all.numClasses()));
+    }
+
+    private ClassifierTrainer.Recipe encoderRecipe() {
+        AuditConfig.EncoderRecipe r = config.encoder();
+        return new ClassifierTrainer.Recipe(r.steps(), r.batchSize(), r.learningRate(), 0, r.seed());
     }
 
     // ---- target and shadows
@@ -279,24 +364,16 @@ public final class Audit {
      * Trains the role's model (with DP-SGD when the recipe says so, with the inserted canaries when given)
      * unless the cache holds it; a killed run resumes from its checkpoint.
      */
-    private String trainOrLoad(Role role, ImageDataset all, Canaries canaries, NDManager m) {
+    private String trainOrLoad(Inputs in, int r, NDManager m) {
+        Role role = in.roles().get(r);
+        ImageDataset all = in.all();
+        Canaries canaries = r == 0 ? in.canaries() : null;
         boolean fineTune = config.scenario().equals("fine-tune");
-        ModelCard baseCard = fineTune ? ModelStore.readCard(Path.of(config.base())) : null;
-        UNetConfig unet = fineTune ? baseCard.unet().withClasses(config.target().classes())
-                : config.model().withClasses(config.target().classes());
-        ScheduleConfig schedule = fineTune ? baseCard.schedule() : config.schedule();
-        TrainConfig base = config.target().train();
-        TrainConfig recipe = new TrainConfig(base.steps(), base.batchSize(), base.learningRate(), base.warmupSteps(),
-                base.weightDecay(), base.gradClip(), base.emaDecay(), base.labelDropout(), base.checkpointEvery(),
-                role.seed());
-        String key = AuditCache.key(config.scenario(), baseCard, unet, schedule, recipe, config.data(), role.train());
+        UNetConfig unet = unet();
+        ScheduleConfig schedule = fineTune ? baseCard().schedule() : config.schedule();
+        TrainConfig recipe = recipe(role);
         DpSgdConfig dp = config.target().dp();
-        if (dp != null || canaries != null) {
-            // keys of non-private models without canaries stay as they were; the splits fix which auxiliary
-            // images mislabeled canaries are
-            key = AuditCache.key(key, dp, canaries == null ? null
-                    : List.of(config.canaries(), config.splits(), canaries.inserted()));
-        }
+        String key = modelKey(in, r);
         Path runDir = cache.model(key);
         if (Files.isRegularFile(runDir.resolve("model").resolve(ModelStore.CARD))) {
             log.println(role.name() + ": cached " + runDir);
@@ -327,6 +404,43 @@ public final class Audit {
         return key;
     }
 
+    /** The content hash of role r's model: recipe, architecture, base, data indices, DP-SGD and canaries. */
+    private String modelKey(Inputs in, int r) {
+        Role role = in.roles().get(r);
+        Canaries canaries = r == 0 ? in.canaries() : null;
+        boolean fineTune = config.scenario().equals("fine-tune");
+        ModelCard baseCard = fineTune ? baseCard() : null;
+        ScheduleConfig schedule = fineTune ? baseCard.schedule() : config.schedule();
+        String key = AuditCache.key(config.scenario(), baseCard, unet(), schedule, recipe(role), config.data(),
+                role.train());
+        DpSgdConfig dp = config.target().dp();
+        if (dp != null || canaries != null) {
+            // keys of non-private models without canaries stay as they were; the splits fix which auxiliary
+            // images mislabeled canaries are
+            key = AuditCache.key(key, dp, canaries == null ? null
+                    : List.of(config.canaries(), config.splits(), canaries.inserted()));
+        }
+        return key;
+    }
+
+    private ModelCard baseCard() {
+        return ModelStore.readCard(Path.of(config.base()));
+    }
+
+    /** The role's architecture: the base's (fine-tune) or the config's, with the target's classes. */
+    private UNetConfig unet() {
+        UNetConfig u = config.scenario().equals("fine-tune") ? baseCard().unet() : config.model();
+        return u.withClasses(config.target().classes());
+    }
+
+    /** The target's training recipe with the role's seed. */
+    private TrainConfig recipe(Role role) {
+        TrainConfig base = config.target().train();
+        return new TrainConfig(base.steps(), base.batchSize(), base.learningRate(), base.warmupSteps(),
+                base.weightDecay(), base.gradClip(), base.emaDecay(), base.labelDropout(), base.checkpointEvery(),
+                role.seed());
+    }
+
     /**
      * The base weights in a (possibly class-conditional) copy of its architecture: shared weights copied,
      * the class embedding zero, so the conditional model starts as the unconditional base.
@@ -347,42 +461,34 @@ public final class Audit {
 
     // ---- signals
 
-    /** Every attack's signals on every role's candidates, and into canaryRows the target's on its canaries. */
-    private List<Signal> signals(List<Role> roles, String[] keys, ImageDataset all, ClassifierTrainer.Trained encoder,
-            Canaries canaries, List<double[][]> canaryRows, NDManager m) {
+    /**
+     * Every attack's rows on role r's candidates, in the order of {@link #specs}, and for the target (r = 0) its
+     * rows on the canaries into canaryRows.
+     */
+    private List<double[][]> roleSignals(Inputs in, int r, String key, ClassifierTrainer.Trained encoder,
+            List<double[][]> canaryRows, NDManager m) {
         AuditConfig.AttackSettings a = config.attacks();
+        ImageDataset all = in.all();
+        Role role = in.roles().get(r);
+        Canaries canaries = in.canaries();
         Similarity similarity = new Similarity(all.channels(), all.height(), new CnnEncoder(encoder.net(), encoder.params()));
-        List<List<double[][]>> perSpec = new ArrayList<>();
         List<Signal> specs = specs(a, config.target().classes() > 0);
-        for (int s = 0; s < specs.size(); s++) {
-            perSpec.add(new ArrayList<>());
-        }
-        for (int r = 0; r < roles.size(); r++) {
-            Role role = roles.get(r);
-            ImageDataset cands = candidates(all, role);
-            int[] trueLabels = cands.labels();
-            int[] predicted = null;
-            try (NDManager sm = m.newSubManager(); ModelStore.Loaded model = ModelStore.load(modelDir(keys[r]), true, sm)) {
-                Denoiser denoiser = model.denoiser();
-                BlackBoxTarget bb = new MemoizedGenerations(new LocalBlackBox(denoiser));
-                for (int s = 0; s < specs.size(); s++) {
-                    Signal spec = specs.get(s);
-                    int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? trueLabels
-                            : (predicted = predicted != null ? predicted
-                                    : ClassifierTrainer.predict(encoder.net(), encoder.params(), cands));
-                    double[][] rows = rows(role, keys[r], spec, denoiser, bb, cands, labels, similarity, a);
-                    perSpec.get(s).add(rows);
-                    if (r == 0 && canaries != null) {
-                        canaryRows.add(canarySignal(spec, keys[0], denoiser, bb, canaries, encoder, similarity, a));
-                    }
+        List<double[][]> out = new ArrayList<>();
+        ImageDataset cands = candidates(all, role);
+        int[] trueLabels = cands.labels();
+        int[] predicted = null;
+        try (NDManager sm = m.newSubManager(); ModelStore.Loaded model = ModelStore.load(modelDir(key), true, sm)) {
+            Denoiser denoiser = model.denoiser();
+            BlackBoxTarget bb = new MemoizedGenerations(new LocalBlackBox(denoiser));
+            for (Signal spec : specs) {
+                int[] labels = spec.labels() == null ? null : spec.labels().equals("true") ? trueLabels
+                        : (predicted = predicted != null ? predicted
+                                : ClassifierTrainer.predict(encoder.net(), encoder.params(), cands));
+                out.add(rows(role, key, spec, denoiser, bb, cands, labels, similarity, a));
+                if (r == 0 && canaries != null) {
+                    canaryRows.add(canarySignal(spec, key, denoiser, bb, canaries, encoder, similarity, a));
                 }
             }
-        }
-        List<Signal> out = new ArrayList<>();
-        for (int s = 0; s < specs.size(); s++) {
-            Signal spec = specs.get(s);
-            List<double[][]> rows = perSpec.get(s);
-            out.add(spec.withRows(rows.get(0), rows.subList(1, rows.size())));
         }
         return out;
     }

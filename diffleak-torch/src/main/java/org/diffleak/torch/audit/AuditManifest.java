@@ -19,9 +19,18 @@ public final class AuditManifest {
      * @param t0 {@link System#nanoTime()} at the audit's start
      */
     public static void write(Path dir, String key, Object settings, Path cache, AuditReport report, long t0) {
+        write(dir, key, settings, cache.toAbsolutePath().toString(), report, t0);
+    }
+
+    /**
+     * The same with the cache as written: a local directory or a Hadoop filesystem URI (audits on Spark).
+     *
+     * @param t0 {@link System#nanoTime()} at the audit's start
+     */
+    public static void write(Path dir, String key, Object settings, String cache, AuditReport report, long t0) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put(key, settings);
-        manifest.put("cache", cache.toAbsolutePath().toString());
+        manifest.put("cache", cache);
         manifest.put("provenance", Provenance.collect(TorchRuntime.versions()));
         manifest.put("computed_on", Fact.asMap(report.computedOn()));
         manifest.put("wall_seconds", (System.nanoTime() - t0) / 1e9);

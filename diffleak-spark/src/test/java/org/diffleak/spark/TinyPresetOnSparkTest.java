@@ -1,0 +1,36 @@
+package org.diffleak.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `diffleak audit --preset tiny` (Fashion-MNIST, the committed base fine-tuned) in one process and with
+ * `--spark local[2]`: the same scores.csv byte for byte. About two tiny audits' time (3 min on 2 cores), so it
+ * runs with -Pslow; {@link SparkAuditTest} checks the same on a smaller job in every build.
+ */
+@Tag("slow")
+class TinyPresetOnSparkTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTinyPresetScoresTheSameOnSpark() throws IOException {
+        SparkAuditTest.Run single = SparkAuditTest.run("audit", "--preset", "tiny", "--out",
+                dir.resolve("single").toString(), "--cache", dir.resolve("cache-single").toString());
+        assertThat(single.code()).as(single.err() + single.out()).isZero();
+        SparkAuditTest.Run spark = SparkAuditTest.run("audit", "--preset", "tiny", "--out",
+                dir.resolve("spark").toString(), "--cache", dir.resolve("cache-spark").toString(), "--spark",
+                "local[2]");
+        assertThat(spark.code()).as(spark.err() + spark.out()).isZero();
+        assertThat(spark.out()).contains("shadow 2: fine-tuning the base");
+        assertThat(Files.readString(dir.resolve("spark/scores.csv")))
+                .isEqualTo(Files.readString(dir.resolve("single/scores.csv")));
+    }
+}
