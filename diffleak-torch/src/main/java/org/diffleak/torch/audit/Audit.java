@@ -58,7 +58,7 @@ public final class Audit {
     private final AuditCache cache;
     private final PrintWriter log;
     private final Function<String, ProgressListener> progress;
-    /** The quantile regressor's view of an image: its mean over a 7×7 grid per channel (and its spread). */
+    /** The quantile regressor's view of an image: mean and gradient over a 7×7 grid per channel, and the spread. */
     private static final int QUANTILE_GRID = 7;
 
     private final List<AuditSignals.Stage> timing = new ArrayList<>();
@@ -298,7 +298,8 @@ public final class Audit {
         facts.add(new Fact("shadow models", (roles.size() - 1) + ", each on its own random half of the pool"));
         facts.add(new Fact("encoder", "CNN on " + config.encoder().images() + " public images"));
         facts.add(new Fact("quantile regression", "fitted on the " + c.population() + " population images only:"
-                + " 9 bootstrap regressors on " + QUANTILE_GRID + "×" + QUANTILE_GRID + " pooled pixels"));
+                + " 9 bootstrap regressors on the mean value and gradient of " + QUANTILE_GRID + "×" + QUANTILE_GRID
+                + " cells"));
         return new AuditSignals(config, reordered, members, poolSize - members, 0,
                 all.subset(ids, all.name() + ":pool"), ids, facts, timing, targetCard.privacy(), null,
                 new CalibratedScoring.Pool(targetIn, shadowIn, c.population(), features));
