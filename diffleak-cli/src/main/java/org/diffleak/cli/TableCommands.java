@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TabDdpmConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
@@ -17,7 +18,11 @@ import org.diffleak.core.table.ColumnType;
 import org.diffleak.core.table.CsvTable;
 import org.diffleak.core.table.Fidelity;
 import org.diffleak.core.table.Table;
+import org.diffleak.core.property.BinaryProperty;
+import org.diffleak.core.property.ExactShareSubset;
 import org.diffleak.core.table.TableEncoding;
+import org.diffleak.core.table.TableProperty;
+import org.diffleak.core.table.TablePropertySteering;
 import org.diffleak.core.table.TableSchema;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
@@ -58,8 +63,8 @@ final class TableCommands {
         return t;
     }
 
-    static void train(Path csv, TableSchema schema, TabDdpmConfig model, TrainConfig train, Path runDir, boolean resume,
-            PrintWriter log, ProgressListener progress) {
+    static void train(Path csv, TableSchema schema, TabDdpmConfig model, TrainConfig train, DpSgdConfig dp, Path runDir,
+            boolean resume, PrintWriter log, ProgressListener progress) {
         long existing = TabDdpmTrainer.checkpointStep(runDir);
         if (existing > 0 && !resume) {
             throw new DataException(runDir + " already holds a checkpoint at step " + existing
@@ -74,23 +79,38 @@ final class TableCommands {
                 model.schedule().steps(), table.rows(), train.steps(), train.batchSize());
         TableModelCard template = new TableModelCard("tabddpm", model, train, encoding, table.name(), table.rows(), 0,
                 Double.NaN, Provenance.collect(TorchRuntime.versions()), null);
-        new TabDdpmTrainer(tab, train, runDir).train(encoding.encode(table), template, resume, progress);
+        new TabDdpmTrainer(tab, train, runDir, dp).train(encoding.encode(table), template, resume, progress);
     }
 
-    static void sample(Path modelDir, int count, String sampler, int steps, int batch, long seed, boolean raw, Path out,
-            Path compare, PrintWriter log, ProgressListener progress) {
+    /**
+     * Samples count rows to out; with a private property, through the private sampler at share p* (the
+     * assignment drawn from the seed's "assign" generator) with guidance scale s.
+     */
+    static void sample(Path modelDir, int count, String sampler, int steps, int batch, long seed, boolean raw,
+            TableProperty privateProperty, double targetShare, double guidance, Path out, Path compare, PrintWriter log,
+            ProgressListener progress) {
+        if (privateProperty != null && !(targetShare > 0 && targetShare < 1)) {
+            throw new IllegalArgumentException("--target-share must be in (0, 1), got " + targetShare);
+        }
         try (NDManager manager = TorchRuntime.newManager();
                 TableModelStore.Loaded l = TableModelStore.load(modelDir, !raw, manager)) {
+            TablePropertySteering steering = privateProperty == null ? null : TablePropertySteering.of(
+                    l.card().encoding(), privateProperty,
+                    ExactShareSubset.assignment(count, targetShare, Seeds.of(seed).child("assign").random()), guidance);
             SplittableRandom rng = Seeds.of(seed).child("sample").random();
             long t0 = System.nanoTime();
             var encoded = switch (sampler) {
-                case "ddpm" -> l.model().sample(l.params(), count, batch, rng, manager, progress);
-                case "ddim" -> l.model().sampleDdim(l.params(), count, steps, batch, rng, manager, progress);
+                case "ddpm" -> l.model().sample(l.params(), count, batch, steering, rng, manager, progress);
+                case "ddim" -> l.model().sampleDdim(l.params(), count, steps, batch, steering, rng, manager, progress);
                 default -> throw new IllegalArgumentException("--sampler must be ddim or ddpm");
             };
             Table synth = l.card().encoding().decode(out.getFileName().toString(), encoded);
             CsvTable.write(out, synth);
             log.printf("wrote %d rows to %s (%s, %.1f s)%n", count, out, sampler, (System.nanoTime() - t0) / 1e9);
+            if (privateProperty != null) {
+                log.printf(java.util.Locale.ROOT, "private sampler: %s in %.4f of the rows (p* = %s)%n",
+                        privateProperty.name(), BinaryProperty.share(privateProperty.evaluate(synth)), targetShare);
+            }
             if (compare != null) {
                 Table real = CsvTable.read(compare, TableSchema.inferred().dropping(droppedFrom(compare, synth))).table();
                 printFidelity(Fidelity.compare(real, synth), log);

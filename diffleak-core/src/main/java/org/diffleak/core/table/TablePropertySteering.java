@@ -16,8 +16,14 @@ import org.diffleak.core.table.TableEncoding.EncodedColumn;
  * last step both equal x̂₀, so the released value has the property iff y_i. A threshold on a numeric
  * column: its Gaussian x̂₀ (a quantile score) is projected onto the half-line of scores whose decoded value
  * has value y_i, x̂₀ ← max(x̂₀, s₊) or min(x̂₀, s₋), and the sampler re-derives ε̂ = (x_t − √ᾱ_t x̂₀)/√(1−ᾱ_t)
- * from it, so DDIM stays deterministic given x_T and its last step returns x̂₀. The owner needs no classifier:
- * the predicate is exact.
+ * from it, so DDIM stays deterministic given x_T and its last step returns x̂₀. The owner needs no classifier
+ * for the released value: the predicate is exact.
+ *
+ * <p>The constraint alone would decouple the property from the other columns (the Gaussian part is settled
+ * while the categorical x_t is still noise). So, for a categorical property, the Gaussian part is also steered
+ * by classifier guidance (Dhariwal and Nichol 2021), ε̂ ← ε̂ − s·√(1−ᾱ_t)·∇_{x_t} log p(y_i | x_t, t), with
+ * the denoiser's own x̂₀ head for the property column as the noise-aware classifier of (x_t, t):
+ * p(y = 1 | x_t, t) = π_θ(level | x_t, t).
  */
 public final class TablePropertySteering {
 
@@ -31,9 +37,10 @@ public final class TablePropertySteering {
     private final double positiveFrom;
     private final double negativeTo;
     private final boolean positiveAbove;
+    private final double guidance;
 
     private TablePropertySteering(boolean[] assignment, int categoricalColumn, boolean[] levelHas, int numericColumn,
-            double positiveFrom, double negativeTo, boolean positiveAbove) {
+            double positiveFrom, double negativeTo, boolean positiveAbove, double guidance) {
         this.assignment = assignment;
         this.categoricalColumn = categoricalColumn;
         this.levelHas = levelHas;
@@ -41,14 +48,20 @@ public final class TablePropertySteering {
         this.positiveFrom = positiveFrom;
         this.negativeTo = negativeTo;
         this.positiveAbove = positiveAbove;
+        this.guidance = guidance;
     }
 
     /**
      * @param encoding the model's column encoding
      * @param property a level of a categorical column, or a threshold on a numeric one
      * @param assignment the target value of each released row (see ExactShareSubset.assignment)
+     * @param guidance classifier-guidance scale s ≥ 0 on the Gaussian part (categorical properties)
      */
-    public static TablePropertySteering of(TableEncoding encoding, TableProperty property, boolean[] assignment) {
+    public static TablePropertySteering of(TableEncoding encoding, TableProperty property, boolean[] assignment,
+            double guidance) {
+        if (!(guidance >= 0) || !Double.isFinite(guidance)) {
+            throw new IllegalArgumentException("guidance scale must be a finite number ≥ 0, got " + guidance);
+        }
         int jn = 0;
         int jc = 0;
         for (EncodedColumn c : encoding.columns()) {
@@ -57,7 +70,7 @@ public final class TablePropertySteering {
                     int level = property.level("the model", new CategoricalColumn(c.name(), c.levels(), new int[0]));
                     boolean[] has = new boolean[c.levels().size()];
                     has[level] = true;
-                    return new TablePropertySteering(assignment.clone(), jc, has, -1, 0, 0, false);
+                    return new TablePropertySteering(assignment.clone(), jc, has, -1, 0, 0, false, guidance);
                 }
                 if (!property.threshold()) {
                     throw new DataException("the model's column " + c.name() + " is numeric; the private sampler steers"
@@ -103,7 +116,27 @@ public final class TablePropertySteering {
         if (property.holds(q.fromNormal((float) neg))) {
             neg = above ? lo : hi;
         }
-        return new TablePropertySteering(assignment.clone(), -1, null, column, pos, neg, above);
+        return new TablePropertySteering(assignment.clone(), -1, null, column, pos, neg, above, 0);
+    }
+
+    /** The classifier-guidance scale s on the Gaussian part (0 for a numeric property or none). */
+    public double guidance() {
+        return guidance;
+    }
+
+    /** The property's column among the categorical ones, or −1 for a threshold on a numeric column. */
+    public int categoricalColumn() {
+        return categoricalColumn;
+    }
+
+    /** The property's level in its categorical column (only when categoricalColumn() ≥ 0). */
+    public int level() {
+        for (int k = 0; k < levelHas.length; k++) {
+            if (levelHas[k]) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("no level has the property");
     }
 
     /** Rows the assignment covers. */

@@ -105,7 +105,7 @@ class TablePropertyTest {
         Table t = generated(500, 0.3, 2);
         TableEncoding enc = TableEncoding.fit(t);
         boolean[] assign = {true, false};
-        TablePropertySteering cat = TablePropertySteering.of(enc, TableProperty.parse("sex=F"), assign);
+        TablePropertySteering cat = TablePropertySteering.of(enc, TableProperty.parse("sex=F"), assign, 0);
         double[] pi = {0.2, 0.8};
         cat.restrictCategorical(0, 1, pi);
         assertThat(pi).containsExactly(1, 0);
@@ -117,7 +117,7 @@ class TablePropertyTest {
         assertThat(other).containsExactly(0.2, 0.5, 0.3);
 
         TableProperty above = TableProperty.parse("x>0.25");
-        TablePropertySteering num = TablePropertySteering.of(enc, above, assign);
+        TablePropertySteering num = TablePropertySteering.of(enc, above, assign, 0);
         QuantileTransformer q = enc.columns().get(2).quantiles();
         for (double s = -5; s <= 5; s += 0.01) {
             assertThat(above.holds(q.fromNormal((float) num.projectNumeric(0, 0, s)))).isTrue();
@@ -126,10 +126,10 @@ class TablePropertyTest {
         // scores already on their side stay where they are
         assertThat(num.projectNumeric(0, 0, 4.0)).isEqualTo(4.0);
         TableProperty below = TableProperty.parse("x<=-1");
-        TablePropertySteering neg = TablePropertySteering.of(enc, below, assign);
+        TablePropertySteering neg = TablePropertySteering.of(enc, below, assign, 0);
         assertThat(below.holds(q.fromNormal((float) neg.projectNumeric(0, 0, 3.0)))).isTrue();
         assertThat(below.holds(q.fromNormal((float) neg.projectNumeric(1, 0, -3.0)))).isFalse();
-        assertThatThrownBy(() -> TablePropertySteering.of(enc, TableProperty.parse("x=1"), assign))
+        assertThatThrownBy(() -> TablePropertySteering.of(enc, TableProperty.parse("x=1"), assign, 0))
                 .hasMessageContaining("not an exact value");
     }
 
