@@ -5,8 +5,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.diffleak.core.config.TabDdpmConfig;
+import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.data.IdxReader;
@@ -14,22 +17,19 @@ import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.data.Splits;
 import org.diffleak.core.property.BinaryProperty;
 import org.diffleak.core.property.PropertyResults;
+import org.diffleak.core.property.TablePropertyResults;
 import org.diffleak.core.report.PropertyReportWriter;
 import org.diffleak.core.report.TablePropertyReportWriter;
-import org.diffleak.core.property.TablePropertyResults;
-import org.diffleak.core.config.TabDdpmConfig;
-import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.table.CategoricalColumn;
 import org.diffleak.core.table.Table;
 import org.diffleak.core.table.TableProperty;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.torch.property.TablePropertyStudy;
-import java.util.List;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.ClassifierGuidance;
 import org.diffleak.torch.property.PropertyStudy;
+import org.diffleak.torch.property.TablePropertyStudy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,14 +38,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "property", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Property inference from synthetic data: fine-tunes targets at chosen property shares, estimates"
                 + " each share from the target's samples (classifier count, shadow regression), then releases the same"
-                + " targets through the private sampler and DP-SGD, and writes a report directory.")
+                + " targets through the private sampler and DP-SGD, and writes a report directory. With --table, the same on"
+                + " a CSV: TabDDPM targets, property COLUMN=VALUE or COLUMN>x, utility as fidelity and ML efficacy.")
 final class PropertyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--property", defaultValue = "footwear",
-            description = "footwear, tops, trouser, dress, bag, or class labels like 5,7,9 (default ${DEFAULT-VALUE})") String property;
+            description = "footwear, tops, trouser, dress, bag, or class labels like 5,7,9; with --table COLUMN=VALUE or"
+                    + " COLUMN>x (default ${DEFAULT-VALUE})") String property;
     @Option(names = "--base", defaultValue = "models/base", description = "base model (default ${DEFAULT-VALUE})") Path base;
     @Option(names = "--shares", defaultValue = "0.1,0.3,0.5,0.7,0.9", description = "targets' shares (default ${DEFAULT-VALUE})") String shares;
     @Option(names = "--shadow-shares", defaultValue = "0.1,0.5,0.9", description = "shadows' shares (default ${DEFAULT-VALUE})") String shadowShares;
@@ -78,8 +80,8 @@ final class PropertyCommand implements Callable<Integer> {
     @Option(names = "--label-column", description = "tables: the column ML efficacy predicts (default: the first"
             + " categorical column other than the property's)") String labelColumn;
     @Option(names = "--sampler", defaultValue = "ddim", description = "tables: ddim or ddpm (default ${DEFAULT-VALUE})") String sampler;
-    @Option(names = "--hidden", split = ",", description = "tables: TabDDPM hidden widths (default 256,256)") java.util.List<Integer> hidden;
-    @Option(names = "--drop", split = ",", description = "tables: columns to leave out (identifiers)") java.util.List<String> drop;
+    @Option(names = "--hidden", split = ",", description = "tables: TabDDPM hidden widths (default 256,256)") List<Integer> hidden;
+    @Option(names = "--drop", split = ",", description = "tables: columns to leave out (identifiers)") List<String> drop;
     @Option(names = "--json", description = "tables: print results.json (per release: true share, estimates, utility)"
             + " on stdout, the log on stderr") boolean json;
 

@@ -127,21 +127,11 @@ final class TableCommands {
     }
 
     static void printFidelity(List<Fidelity.ColumnFidelity> cols, PrintWriter log) {
-        double ks = 0;
-        double tv = 0;
-        int nks = 0;
-        int ntv = 0;
         for (Fidelity.ColumnFidelity c : cols) {
             log.printf("  %-20s %s %.4f%n", c.column(), c.metric(), c.distance());
-            if (c.metric().equals("ks")) {
-                ks += c.distance();
-                nks++;
-            } else {
-                tv += c.distance();
-                ntv++;
-            }
         }
+        Fidelity.Summary f = Fidelity.summarize(cols);
         log.printf("fidelity: mean KS %.4f over %d numeric columns, mean TV %.4f over %d categorical columns%n",
-                nks == 0 ? 0 : ks / nks, nks, ntv == 0 ? 0 : tv / ntv, ntv);
+                f.numeric() == 0 ? 0 : f.meanKs(), f.numeric(), f.categorical() == 0 ? 0 : f.meanTv(), f.categorical());
     }
 }

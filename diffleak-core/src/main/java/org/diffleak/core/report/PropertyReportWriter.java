@@ -103,22 +103,12 @@ public final class PropertyReportWriter {
         root.put("attacker_classifier", Map.of("tpr", r.attackerTpr(), "fpr", r.attackerFpr()));
         root.put("judge_accuracy", r.judgeAccuracy());
         root.put("frechet_note", "Fréchet distance between features of the project's own CNN encoder, not Inception FID");
-        Map<String, Object> mae = new LinkedHashMap<>();
-        for (String s : SETTINGS) {
-            if (r.rows().stream().anyMatch(x -> x.setting().equals(s))) {
-                mae.put(s, Map.of("classifier_count", r.meanAbsoluteError(s, false), "shadow_regression",
-                        r.meanAbsoluteError(s, true)));
-            }
-        }
-        root.put("mean_absolute_error", mae);
+        root.put("mean_absolute_error", meanAbsoluteErrors(r.rows().stream().map(Row::setting).toList(),
+                r::meanAbsoluteError));
         root.put("seconds", r.seconds());
         List<Object> rows = new ArrayList<>();
         for (Row row : r.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("setting", row.setting());
-            m.put("label", row.label());
-            m.put("true_share", row.trueShare());
-            m.put("epsilon", Double.isInfinite(row.epsilon()) ? "inf" : row.epsilon());
+            Map<String, Object> m = release(row.setting(), row.label(), row.trueShare(), row.epsilon());
             m.put("judge_share", row.judgeShare());
             m.put("classifier_count", estimate(row.classifierCount(), row.trueShare()));
             m.put("shadow_regression", estimate(row.shadow(), row.trueShare()));
@@ -133,6 +123,28 @@ public final class PropertyReportWriter {
         }
         root.put("rows", rows);
         return root;
+    }
+
+    /** The fields that open a release's entry in results.json; ε = +∞ is written "inf". */
+    static Map<String, Object> release(String setting, String label, double trueShare, double epsilon) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("setting", setting);
+        m.put("label", label);
+        m.put("true_share", trueShare);
+        m.put("epsilon", Double.isInfinite(epsilon) ? "inf" : epsilon);
+        return m;
+    }
+
+    /** Per setting present in rowSettings, in report order: both estimators' mean absolute errors. */
+    static Map<String, Object> meanAbsoluteErrors(List<String> rowSettings,
+            java.util.function.BiFunction<String, Boolean, Double> mae) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String s : SETTINGS) {
+            if (rowSettings.contains(s)) {
+                out.put(s, Map.of("classifier_count", mae.apply(s, false), "shadow_regression", mae.apply(s, true)));
+            }
+        }
+        return out;
     }
 
     static Map<String, Object> estimate(ShareEstimate e, double truth) {

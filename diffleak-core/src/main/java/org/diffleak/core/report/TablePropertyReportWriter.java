@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.diffleak.core.io.AtomicFiles;
-import org.diffleak.core.property.PropertyResults;
 import org.diffleak.core.property.TablePropertyResults;
 import org.diffleak.core.property.TablePropertyResults.Row;
 import org.diffleak.core.report.PropertyReportWriter.SharePoint;
@@ -40,25 +39,16 @@ public final class TablePropertyReportWriter {
         root.put("property", r.property());
         root.put("ml_efficacy_label", Map.of("column", r.label(), "positive", r.positive()));
         root.put("settings", r.settings());
-        Map<String, Object> mae = new LinkedHashMap<>();
-        for (String s : List.of(PropertyResults.UNDEFENDED, PropertyResults.PRIVATE, PropertyResults.DP)) {
-            if (r.rows().stream().anyMatch(x -> x.setting().equals(s))) {
-                mae.put(s, Map.of("classifier_count", r.meanAbsoluteError(s, false), "shadow_regression",
-                        r.meanAbsoluteError(s, true)));
-            }
-        }
-        root.put("mean_absolute_error", mae);
+        root.put("mean_absolute_error", PropertyReportWriter.meanAbsoluteErrors(r.rows().stream().map(Row::setting)
+                .toList(), r::meanAbsoluteError));
         if (r.settings().get("private_share") instanceof Number p) {
             root.put("private_mean_distance_to_target", r.privateDistance(p.doubleValue()));
         }
         root.put("seconds", r.seconds());
         List<Object> rows = new ArrayList<>();
         for (Row row : r.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("setting", row.setting());
-            m.put("label", row.label());
-            m.put("true_share", row.trueShare());
-            m.put("epsilon", Double.isInfinite(row.epsilon()) ? "inf" : row.epsilon());
+            Map<String, Object> m = PropertyReportWriter.release(row.setting(), row.label(), row.trueShare(),
+                    row.epsilon());
             m.put("released_share", row.releasedShare());
             m.put("classifier_count", PropertyReportWriter.estimate(row.classifierCount(), row.trueShare()));
             m.put("shadow_regression", PropertyReportWriter.estimate(row.shadow(), row.trueShare()));

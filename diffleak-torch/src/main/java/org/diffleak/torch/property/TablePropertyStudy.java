@@ -54,7 +54,7 @@ import org.diffleak.torch.table.TableModelStore;
  * <p>Splits, all seeded: 20% of the rows held out (utility reference), the rest halved into the owner's pool
  * and the attacker's rows. Trained models are cached under the cache directory, keyed by their recipe.
  */
-public final class TablePropertyStudy {
+public record TablePropertyStudy(Settings s, Path cache, PrintWriter log, Function<String, ProgressListener> progress) {
 
     /** Histogram bins of ShadowFeatures: the property is 0 or 1 per row. */
     static final int BINS = 2;
@@ -132,18 +132,6 @@ public final class TablePropertyStudy {
     /** One model to train and release. */
     private record Role(String setting, String name, double share, double epsilon, boolean shadow) {}
 
-    private final Settings s;
-    private final Path cache;
-    private final PrintWriter log;
-    private final Function<String, ProgressListener> progress;
-
-    public TablePropertyStudy(Settings settings, Path cache, PrintWriter log, Function<String, ProgressListener> progress) {
-        this.s = settings;
-        this.cache = cache;
-        this.log = log;
-        this.progress = progress;
-    }
-
     /** Runs the whole study on a table. */
     public TablePropertyResults run(Table table) {
         long start = System.nanoTime();
@@ -175,23 +163,18 @@ public final class TablePropertyStudy {
             trainRows.put(r, pool.select(idx));
             models.put(r, train(r, trainRows.get(r), seeds));
         }
-        List<double[]> shadowX = new ArrayList<>();
-        List<Double> shadowP = new ArrayList<>();
-        for (Role r : roles) {
-            if (r.shadow()) {
-                TablePropertyEvidence ev = TablePropertyEvidence.of(release(r, models.get(r), null, seeds), prop,
-                        attackerEncoding);
-                shadowX.add(ShadowFeatures.of(ev.probabilities(), ev.features(), BINS));
-                shadowP.add(r.share());
-            }
+        List<Role> shadows = roles.stream().filter(Role::shadow).toList();
+        double[][] shadowX = new double[shadows.size()][];
+        for (int k = 0; k < shadowX.length; k++) {
+            Role r = shadows.get(k);
+            TablePropertyEvidence ev = TablePropertyEvidence.of(release(r, models.get(r), null, seeds), prop,
+                    attackerEncoding);
+            shadowX[k] = ShadowFeatures.of(ev.probabilities(), ev.features(), BINS);
         }
-        ShadowRegression regression = ShadowRegression.fit(shadowX.toArray(double[][]::new),
-                shadowP.stream().mapToDouble(Double::doubleValue).toArray(), BINS, 1e-3);
+        ShadowRegression regression = ShadowRegression.fit(shadowX, shadows.stream().mapToDouble(Role::share).toArray(),
+                BINS, 1e-3);
         List<Row> rows = new ArrayList<>();
-        for (Role r : roles) {
-            if (r.shadow()) {
-                continue;
-            }
+        for (Role r : roles.stream().filter(x -> !x.shadow()).toList()) {
             MlEfficacy.Scores real = ml.evaluate(trainRows.get(r), heldOut);
             List<Role> releases = new ArrayList<>(List.of(r));
             if (r.setting().equals(PropertyResults.UNDEFENDED)) {
@@ -231,23 +214,11 @@ public final class TablePropertyStudy {
         ShareEstimate count = counter.estimate(ev.has(), s.bootstrap(), b.child("count").random());
         ShareEstimate shadow = regression.estimate(ev.probabilities(), ev.features(), s.bootstrap(),
                 b.child("shadow").random());
-        double ks = 0;
-        double tv = 0;
-        int nks = 0;
-        int ntv = 0;
-        for (Fidelity.ColumnFidelity c : Fidelity.compare(heldOut, synth)) {
-            if (c.metric().equals("ks")) {
-                ks += c.distance();
-                nks++;
-            } else {
-                tv += c.distance();
-                ntv++;
-            }
-        }
+        Fidelity.Summary fid = Fidelity.summarize(Fidelity.compare(heldOut, synth));
         MlEfficacy.Scores eff = ml.evaluate(synth, heldOut);
         String label = "p = " + fmt(r.share()) + (Double.isInfinite(r.epsilon()) ? "" : ", ε = " + fmt(r.epsilon()));
         Row row = new Row(r.setting(), label, r.share(), r.epsilon(), BinaryProperty.share(ev.has()), count, shadow,
-                nks == 0 ? Double.NaN : ks / nks, ntv == 0 ? Double.NaN : tv / ntv, eff.accuracy(), eff.f1(),
+                fid.meanKs(), fid.meanTv(), eff.accuracy(), eff.f1(),
                 real.accuracy(), real.f1(), secs);
         log.printf(Locale.ROOT, "%-15s %-16s released %.3f  count %.3f [%.3f, %.3f]  shadow %.3f [%.3f, %.3f]  KS %.3f"
                 + "  TV %.3f  acc %.3f (real %.3f)  F1 %.3f (real %.3f)%n", r.setting(), label, row.releasedShare(),

@@ -119,17 +119,11 @@ public final class TabDdpmTrainer {
                     saveCheckpoint(params, ema, adam, done, loss, template.dataset());
                 }
             }
-            TableModelCard card = template.withStep(last, loss);
-            String privacyNote = "";
-            if (privacy != null) {
-                PrivacySpent spent = privacy.spent(last);
-                card = card.withPrivacy(spent);
-                privacyNote = String.format(", (ε = %.3f, δ = %g)-DP with σ = %.4f", spent.epsilon(), spent.delta(),
-                        spent.noiseMultiplier());
-            }
+            PrivacySpent spent = privacy == null ? null : privacy.spent(last);
+            TableModelCard card = template.withStep(last, loss).withPrivacy(spent);
             TableModelStore.save(modelDir(), card, params, ema);
-            progress.finish(String.format("trained %d steps, final loss %.4f%s, model in %s", last, loss, privacyNote,
-                    modelDir()));
+            progress.finish(String.format("trained %d steps, final loss %.4f%s, model in %s", last, loss,
+                    spent == null ? "" : DpSgdRun.describe(spent), modelDir()));
             return card;
         }
     }
@@ -194,14 +188,19 @@ public final class TabDdpmTrainer {
         }
     }
 
-    /** AdamW on the gradients (scaled by scale), then the EMA θ̄ ← d θ̄ + (1 − d) θ, outside the graph. */
+    /**
+     * AdamW on the gradients (scaled by scale), then the EMA θ̄ ← d_s θ̄ + (1 − d_s) θ outside the graph, with the
+     * warm-up d_s = min(d, (1 + s)/(10 + s)) of TensorFlow's ExponentialMovingAverage: a fixed d = 0.999 keeps
+     * 0.999^s of the random initial weights, 22% after 1,500 steps (TabDDPM trains 30,000), which on wa_churn took
+     * a model's ancestral mean KS from 0.14 (raw weights) to 0.48.
+     */
     private void update(Params params, Params ema, AdamW adam, Map<String, NDArray> grads, long s, double scale,
             NDManager sm) {
         boolean mode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
             adam.step(params, grads, config.learningRateAt(s), scale);
-            double dec = config.emaDecay();
+            double dec = Math.min(config.emaDecay(), (1.0 + s) / (10.0 + s));
             for (String name : params.names()) {
                 NDArray delta = params.get(name).mul(1 - dec);
                 delta.attach(sm);

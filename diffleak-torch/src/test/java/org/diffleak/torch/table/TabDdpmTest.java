@@ -192,10 +192,9 @@ class TabDdpmTest {
     /** The per-row losses average to the batch loss, and a DP-SGD run records its guarantee. */
     @Test
     void rowLossesAverageToTheLossAndDpSgdTrains() {
-        Table t = generated(64, 0.5, 4);
-        TableEncoding enc = TableEncoding.fit(t);
+        TableEncoding enc = TableEncoding.fit(generated(64, 0.5, 4));
+        Encoded data = enc.encode(generated(64, 0.5, 4));
         TabDdpm model = new TabDdpm(TINY, enc);
-        Encoded data = enc.encode(t);
         try (NDManager m = TorchRuntime.newManager();
                 Params p = Params.initialize(model.specs(), Seeds.of(1), m)) {
             double loss = model.loss(p, data, new SplittableRandom(2), m).total().getFloat();
