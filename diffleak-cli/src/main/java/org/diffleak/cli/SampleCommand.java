@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.BinaryProperty;
 import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.table.TableProperty;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
@@ -55,12 +56,13 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "images per forward pass") int batch;
     @Option(names = "--columns", defaultValue = "8") int columns;
     @Option(names = "--private-property", description = "private sampler: steer the release to --target-share of this"
-            + " property (footwear, tops, 5,7,9, ...)") String privateProperty;
+            + " property (images: footwear, tops, 5,7,9, ...; tables: COLUMN=VALUE or COLUMN>x)") String privateProperty;
     @Option(names = "--target-share", defaultValue = "0.5", description = "private sampler: p* (default ${DEFAULT-VALUE})") double targetShare;
     @Option(names = "--property-classifier", description = "private sampler: noise-aware classifier directory"
             + " (from diffleak property: CACHE/classifiers/guide-*)") Path propertyClassifier;
     @Option(names = "--property-guidance", defaultValue = "1", description = "private sampler: guidance scale s"
-            + " (default ${DEFAULT-VALUE})") double propertyGuidance;
+            + " (tables: on the numeric part, by the denoiser's own property head) (default ${DEFAULT-VALUE})")
+    double propertyGuidance;
     @Option(names = "--guidance-input", defaultValue = "x0", description = "private sampler: the guide judges noisy"
             + " (x_t) or x0 (the predicted clean image) (default ${DEFAULT-VALUE})") String guidanceInput;
     @Option(names = "--check-classifier", description = "private sampler: a clean property classifier directory (not"
@@ -97,11 +99,10 @@ final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give exactly one of --model (images) and --table-model (tables)");
         }
         if (tableModel != null) {
-            if (privateProperty != null) {
-                throw new IllegalArgumentException("--private-property is not available for table models yet");
-            }
             Path csv = spec.commandLine().getParseResult().hasMatchedOption("--out") ? out : Path.of("samples.csv");
-            TableCommands.sample(tableModel, count, sampler, steps, batch, seed, raw, csv, compare, log,
+            TableCommands.sample(tableModel, count, sampler, steps, batch, seed, raw,
+                    privateProperty == null ? null : TableProperty.parse(privateProperty), targetShare, propertyGuidance, csv,
+                    compare, log,
                     ConsoleProgress.forConsole(log));
             return 0;
         }

@@ -114,17 +114,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelCard template = new ModelCard("unet-denoiser", job.model(), job.schedule(), job.train(),
                 job.data().dataset(), job.data().split(), data.size(), 0, Double.NaN,
                 initFrom == null ? null : initFrom.toString(), Provenance.collect(TorchRuntime.versions()), null);
-        DpSgdConfig dpConfig = null;
-        if (dp) {
-            dpConfig = new DpSgdConfig(clip, noiseMultiplier == null ? 0 : noiseMultiplier,
-                    targetEpsilon == null ? 0 : targetEpsilon, delta, secureRng);
-            if (!secureRng) {
-                spec.commandLine().getErr().println("diffleak: warning: DP noise comes from a seeded generator, which"
-                        + " makes runs reproducible but is not cryptographically secure; use --secure-rng for a release");
-            }
-        } else if (targetEpsilon != null || noiseMultiplier != null || secureRng) {
-            throw new IllegalArgumentException("--target-epsilon, --noise-multiplier and --secure-rng need --dp");
-        }
+        DpSgdConfig dpConfig = dpConfig();
         DiffusionTrainer trainer = new DiffusionTrainer(unet, job.schedule().build(), job.train(), runDir, dpConfig);
         ConsoleProgress progress = ConsoleProgress.forConsole(log);
         if (initFrom == null) {
@@ -141,9 +131,26 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The DP-SGD settings of --dp, or null without it (and an error for DP options without --dp). */
+    private DpSgdConfig dpConfig() {
+        if (!dp) {
+            if (targetEpsilon != null || noiseMultiplier != null || secureRng) {
+                throw new IllegalArgumentException("--target-epsilon, --noise-multiplier and --secure-rng need --dp");
+            }
+            return null;
+        }
+        DpSgdConfig c = new DpSgdConfig(clip, noiseMultiplier == null ? 0 : noiseMultiplier,
+                targetEpsilon == null ? 0 : targetEpsilon, delta, secureRng);
+        if (!secureRng) {
+            spec.commandLine().getErr().println("diffleak: warning: DP noise comes from a seeded generator, which"
+                    + " makes runs reproducible but is not cryptographically secure; use --secure-rng for a release");
+        }
+        return c;
+    }
+
     private int trainTable(PrintWriter log) {
-        if (dp || config != null || initFrom != null || dataset != null || classes != null) {
-            throw new IllegalArgumentException("--table trains a table model; --dp, --config, --init-from, --dataset and"
+        if (config != null || initFrom != null || dataset != null || classes != null) {
+            throw new IllegalArgumentException("--table trains a table model; --config, --init-from, --dataset and"
                     + " --classes apply to image models only");
         }
         TrainConfig d = TableCommands.DEFAULT_TRAIN;
@@ -154,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
         TabDdpmConfig small = TabDdpmConfig.small();
         TabDdpmConfig model = hidden == null ? small : new TabDdpmConfig(hidden, small.timeDim(), small.schedule());
         String name = table.getFileName().toString().replaceFirst("\\.csv$", "");
-        TableCommands.train(table, TableCommands.schema(drop, categorical, numeric), model, t,
+        TableCommands.train(table, TableCommands.schema(drop, categorical, numeric), model, t, dpConfig(),
                 out != null ? out : Path.of("runs", name), resume, log, ConsoleProgress.forConsole(log));
         return 0;
     }

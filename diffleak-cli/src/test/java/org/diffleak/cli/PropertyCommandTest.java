@@ -92,4 +92,61 @@ class PropertyCommandTest {
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("diffleak: error:").doesNotContain("\n");
         }
     }
+
+    /** A generated table: sex F for every third row, x larger for F, label y from x. */
+    private Path table() throws java.io.IOException {
+        StringBuilder sb = new StringBuilder("y,sex,x\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 480; i++) {
+            boolean f = i % 3 == 0;
+            double x = (f ? 1 : -1) + r.nextGaussian();
+            sb.append(x + r.nextGaussian() > 0 ? "yes" : "no").append(',').append(f ? "F" : "M").append(',')
+                    .append(String.format(java.util.Locale.ROOT, "%.4f", x)).append('\n');
+        }
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, sb.toString());
+        return csv;
+    }
+
+    @Test
+    void tablePropertyRejectsBadInputInOneLine() throws Exception {
+        String csv = table().toString();
+        for (String[] c : new String[][] {
+            {"gender=F", "0.5", "people.csv: no column named 'gender' for property gender=F; columns: y, sex, x"},
+            {"sex=X", "0.5", "people.csv: column sex has no value 'X'; its values: F, M"},
+            {"sex=F", "1.0", "--target-share must be in (0, 1), got 1.0"},
+            {"x>99", "0.5", "people.csv: property x>99 holds for no row, so it has no share to infer"}}) {
+            CliTest.Run r = CliTest.run("property", "--table", csv, "--property", c[0], "--target-share", c[1],
+                    "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("out").toString());
+            assertThat(r.code()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).isEqualTo("diffleak: error: " + c[2] + System.lineSeparator());
+        }
+    }
+
+    /** The whole table study at toy size: --json prints every release; the private release sits at p*. */
+    @Test
+    void tablePropertyStudyPrintsJsonPerRelease() throws Exception {
+        Path out = dir.resolve("report");
+        CliTest.Run r = CliTest.run("property", "--table", table().toString(), "--property", "sex=F", "--shares",
+                "0.2,0.8", "--shadow-shares", "0.2,0.8", "--target-size", "40", "--steps", "3", "--batch", "16",
+                "--hidden", "16", "--samples", "40", "--ddim-steps", "4", "--target-share", "0.25", "--dp-epsilons", "8", "--dp-share", "0.8",
+                "--bootstrap", "100", "--cache", dir.resolve("cache").toString(), "--out", out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        var root = org.diffleak.core.util.Json.MAPPER.readTree(r.out());
+        assertThat(root.path("property").asText()).isEqualTo("sex=F");
+        assertThat(root.path("ml_efficacy_label").path("column").asText()).isEqualTo("y");
+        assertThat(root.path("rows")).hasSize(5);
+        for (var row : root.path("rows")) {
+            assertThat(row.path("classifier_count").path("ci95")).hasSize(2);
+            assertThat(row.path("shadow_regression").path("estimate").isNumber()).isTrue();
+            assertThat(row.path("ml_efficacy").path("accuracy").asDouble()).isBetween(0.0, 1.0);
+            assertThat(row.path("fidelity").path("mean_ks").asDouble()).isBetween(0.0, 1.0);
+            if (row.path("setting").asText().equals("private sampler")) {
+                assertThat(row.path("released_share").asDouble()).isEqualTo(0.25);
+            }
+        }
+        assertThat(root.path("private_mean_distance_to_target").asDouble()).isZero();
+        assertThat(Files.readString(out.resolve("index.html"))).contains("Shadow regression: estimate vs truth");
+        assertThat(out.resolve("results.json")).exists();
+    }
 }

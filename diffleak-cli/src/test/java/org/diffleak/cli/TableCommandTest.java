@@ -34,9 +34,9 @@ class TableCommandTest {
 
     @Test
     void tableOptionsRefuseImageOnlyOnesAndSampleNeedsOneModel() {
-        CliTest.Run r = CliTest.run("train", "--table", "x.csv", "--dp");
+        CliTest.Run r = CliTest.run("train", "--table", "x.csv", "--init-from", "m");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--dp, --config, --init-from, --dataset and --classes apply to image models only");
+        assertThat(r.err()).contains("--config, --init-from, --dataset and --classes apply to image models only");
         assertThat(CliTest.run("sample", "-n", "3").err())
                 .contains("give exactly one of --model (images) and --table-model (tables)");
     }
@@ -67,5 +67,36 @@ class TableCommandTest {
         Table synth = CsvTable.read(a, TableSchema.inferred()).table();
         assertThat(synth.names()).containsExactly("x", "g");
         assertThat(((CategoricalColumn) synth.column("g")).levels()).isSubsetOf("no", "yes");
+
+        Path priv = dir.resolve("private.csv");
+        String model = run.resolve("model").toString();
+        CliTest.Run p = CliTest.run("sample", "--table-model", model, "-n", "20", "--steps", "5", "--private-property",
+                "g=yes", "--target-share", "0.75", "-o", priv.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).contains("private sampler: g=yes in 0.7500 of the rows (p* = 0.75)");
+        for (String[] bad : new String[][] {{"g=maybe", "0.5", "the model: column g has no value 'maybe'; its values: no, yes"},
+                {"h=yes", "0.5", "the model has no column named 'h'"}, {"g=yes", "1.5", "--target-share must be in (0, 1), got 1.5"}}) {
+            CliTest.Run e = CliTest.run("sample", "--table-model", model, "-n", "5", "--private-property", bad[0],
+                    "--target-share", bad[1], "-o", dir.resolve("x.csv").toString());
+            assertThat(e.code()).isEqualTo(2);
+            assertThat(e.err()).isEqualTo("diffleak: error: " + bad[2] + System.lineSeparator());
+        }
+    }
+
+    /** train --table --dp: DP-SGD through the shared code, the guarantee on the model card. */
+    @Test
+    void trainsATableWithDpSgd() throws IOException {
+        StringBuilder sb = new StringBuilder("x,g\n");
+        for (int i = 0; i < 64; i++) {
+            sb.append(i % 7 + 0.25).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, sb.toString());
+        Path run = dir.resolve("dp");
+        CliTest.Run t = CliTest.run("train", "--table", csv.toString(), "--steps", "3", "--batch-size", "16",
+                "--hidden", "16", "--dp", "--target-epsilon", "8", "--out", run.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).containsPattern("\\(ε = [0-9.]+, δ = 1\\.00000e-05\\)-DP with σ = ");
+        assertThat(Files.readString(run.resolve("model/table-model.json"))).contains("\"privacy\"");
     }
 }

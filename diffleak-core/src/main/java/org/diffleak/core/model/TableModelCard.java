@@ -31,4 +31,9 @@ public record TableModelCard(
     public TableModelCard withStep(long newStep, double loss) {
         return new TableModelCard(kind, model, train, encoding, dataset, trainRows, newStep, loss, provenance, privacy);
     }
+
+    /** The same card with the DP-SGD guarantee the run spent (null: none). */
+    public TableModelCard withPrivacy(PrivacySpent spent) {
+        return new TableModelCard(kind, model, train, encoding, dataset, trainRows, step, finalLoss, provenance, spent);
+    }
 }

@@ -1,11 +1,12 @@
 package org.diffleak.core.property;
 
 /** Solves A x = b for symmetric positive-definite A by the Cholesky factorisation A = L Lᵀ. */
-final class Cholesky {
+public final class Cholesky {
 
     private Cholesky() {}
 
-    static double[] solve(double[][] a, double[] b) {
+    /** x with A x = b; A must be symmetric positive definite (an error says so otherwise). */
+    public static double[] solve(double[][] a, double[] b) {
         int n = b.length;
         double[][] l = new double[n][n];
         for (int i = 0; i < n; i++) {

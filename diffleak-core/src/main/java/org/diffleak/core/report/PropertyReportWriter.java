@@ -39,7 +39,7 @@ public final class PropertyReportWriter {
     private static final String[] COLORS = {"#0072b2", "#d55e00", "#009e73"};
     private static final String DIAGONAL = "#868e96";
 
-    private static final String CSS = """
+    static final String CSS = """
             body { margin: 0; background: #f5f6f8; color: #1f2328;
               font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
             main { max-width: 1180px; margin: 0 auto; padding: 24px; }
@@ -103,22 +103,12 @@ public final class PropertyReportWriter {
         root.put("attacker_classifier", Map.of("tpr", r.attackerTpr(), "fpr", r.attackerFpr()));
         root.put("judge_accuracy", r.judgeAccuracy());
         root.put("frechet_note", "Fréchet distance between features of the project's own CNN encoder, not Inception FID");
-        Map<String, Object> mae = new LinkedHashMap<>();
-        for (String s : SETTINGS) {
-            if (r.rows().stream().anyMatch(x -> x.setting().equals(s))) {
-                mae.put(s, Map.of("classifier_count", r.meanAbsoluteError(s, false), "shadow_regression",
-                        r.meanAbsoluteError(s, true)));
-            }
-        }
-        root.put("mean_absolute_error", mae);
+        root.put("mean_absolute_error", meanAbsoluteErrors(r.rows().stream().map(Row::setting).toList(),
+                r::meanAbsoluteError));
         root.put("seconds", r.seconds());
         List<Object> rows = new ArrayList<>();
         for (Row row : r.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("setting", row.setting());
-            m.put("label", row.label());
-            m.put("true_share", row.trueShare());
-            m.put("epsilon", Double.isInfinite(row.epsilon()) ? "inf" : row.epsilon());
+            Map<String, Object> m = release(row.setting(), row.label(), row.trueShare(), row.epsilon());
             m.put("judge_share", row.judgeShare());
             m.put("classifier_count", estimate(row.classifierCount(), row.trueShare()));
             m.put("shadow_regression", estimate(row.shadow(), row.trueShare()));
@@ -135,7 +125,29 @@ public final class PropertyReportWriter {
         return root;
     }
 
-    private static Map<String, Object> estimate(ShareEstimate e, double truth) {
+    /** The fields that open a release's entry in results.json; ε = +∞ is written "inf". */
+    static Map<String, Object> release(String setting, String label, double trueShare, double epsilon) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("setting", setting);
+        m.put("label", label);
+        m.put("true_share", trueShare);
+        m.put("epsilon", Double.isInfinite(epsilon) ? "inf" : epsilon);
+        return m;
+    }
+
+    /** Per setting present in rowSettings, in report order: both estimators' mean absolute errors. */
+    static Map<String, Object> meanAbsoluteErrors(List<String> rowSettings,
+            java.util.function.BiFunction<String, Boolean, Double> mae) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String s : SETTINGS) {
+            if (rowSettings.contains(s)) {
+                out.put(s, Map.of("classifier_count", mae.apply(s, false), "shadow_regression", mae.apply(s, true)));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, Object> estimate(ShareEstimate e, double truth) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("raw", e.raw());
         m.put("estimate", e.share());
@@ -188,25 +200,37 @@ public final class PropertyReportWriter {
         b.append("</tbody>\n</table>\n</section>\n");
     }
 
+    /** One estimate on the share plot: its setting (colour), the true share and the estimate. */
+    record SharePoint(String setting, double truth, ShareEstimate estimate) {}
+
+    /** One release on the utility-vs-protection plot: attacker error and a utility figure. */
+    record TradePoint(String setting, String label, double error, double utility) {}
+
     private static String sharePlot(PropertyResults r, boolean shadow) {
-        SvgPlot p = new SvgPlot("share", (shadow ? "Shadow regression" : "Classifier count") + ": estimate vs truth",
-                360, 260, SvgPlot.Axis.linear("true share p", 0, 1), SvgPlot.Axis.linear("estimated share", 0, 1));
+        return sharePlot((shadow ? "Shadow regression" : "Classifier count") + ": estimate vs truth",
+                r.rows().stream().map(x -> new SharePoint(x.setting(), x.trueShare(), shadow ? x.shadow()
+                        : x.classifierCount())).toList(), r.settings().get("private_share"));
+    }
+
+    /** True vs estimated share with 95% error bars per setting, the diagonal and p* (when a number). */
+    static String sharePlot(String title, List<SharePoint> points, Object pStar) {
+        SvgPlot p = new SvgPlot("share", title, 360, 260, SvgPlot.Axis.linear("true share p", 0, 1),
+                SvgPlot.Axis.linear("estimated share", 0, 1));
         p.line(new double[] {0, 1}, new double[] {0, 1}, DIAGONAL, "bound", "diagonal", false);
-        Object pStar = r.settings().get("private_share");
         if (pStar instanceof Number n) {
             p.line(new double[] {0, 1}, new double[] {n.doubleValue(), n.doubleValue()}, COLORS[1], "bound", "p*", false);
         }
         List<SvgPlot.Legend> legend = new ArrayList<>();
         for (int s = 0; s < SETTINGS.size(); s++) {
             String setting = SETTINGS.get(s);
-            List<Row> rows = r.rows().stream().filter(x -> x.setting().equals(setting)).toList();
+            List<SharePoint> rows = points.stream().filter(x -> x.setting().equals(setting)).toList();
             if (rows.isEmpty()) {
                 continue;
             }
             double offset = (s - 1) * 0.012;
-            for (Row row : rows) {
-                ShareEstimate e = shadow ? row.shadow() : row.classifierCount();
-                double x = row.trueShare() + offset;
+            for (SharePoint row : rows) {
+                ShareEstimate e = row.estimate();
+                double x = row.truth() + offset;
                 p.line(new double[] {x, x}, new double[] {e.lower(), e.upper()}, COLORS[s], "curve", setting, false);
                 p.line(new double[] {x}, new double[] {e.share()}, COLORS[s], "curve", setting, true);
             }
@@ -216,22 +240,28 @@ public final class PropertyReportWriter {
     }
 
     private static String tradeOffPlot(PropertyResults r) {
+        return tradeOffPlot("Utility vs protection (classifier count)", "Fréchet distance, matched share", r.rows()
+                .stream().map(x -> new TradePoint(x.setting(), x.label(), x.classifierCount().error(x.trueShare()),
+                        x.frechetMatched())).toList());
+    }
+
+    /** Attacker error against a utility figure, one marker per release, coloured by setting. */
+    static String tradeOffPlot(String title, String utility, List<TradePoint> points) {
         double maxErr = 0.1;
-        double maxFd = 0;
-        for (Row row : r.rows()) {
-            maxErr = Math.max(maxErr, row.classifierCount().error(row.trueShare()));
-            maxFd = Math.max(maxFd, row.frechetMatched());
+        double maxU = 0;
+        for (TradePoint t : points) {
+            maxErr = Math.max(maxErr, t.error());
+            maxU = Math.max(maxU, t.utility());
         }
-        SvgPlot p = new SvgPlot("tradeoff", "Utility vs protection (classifier count)", 360, 260,
-                SvgPlot.Axis.linearNice("attacker error |p̂ − p|", 0, maxErr),
-                SvgPlot.Axis.linearNice("Fréchet distance, matched share", 0, maxFd));
+        SvgPlot p = new SvgPlot("tradeoff", title, 360, 260, SvgPlot.Axis.linearNice("attacker error |p̂ − p|", 0, maxErr),
+                SvgPlot.Axis.linearNice(utility, 0, maxU));
         List<SvgPlot.Legend> legend = new ArrayList<>();
         for (int s = 0; s < SETTINGS.size(); s++) {
             String setting = SETTINGS.get(s);
-            List<Row> rows = r.rows().stream().filter(x -> x.setting().equals(setting)).toList();
-            for (Row row : rows) {
-                p.line(new double[] {row.classifierCount().error(row.trueShare())}, new double[] {row.frechetMatched()},
-                        COLORS[s], "curve", setting + " " + row.label(), true);
+            List<TradePoint> rows = points.stream().filter(x -> x.setting().equals(setting)).toList();
+            for (TradePoint t : rows) {
+                p.line(new double[] {t.error()}, new double[] {t.utility()}, COLORS[s], "curve", setting + " " + t.label(),
+                        true);
             }
             if (!rows.isEmpty()) {
                 legend.add(new SvgPlot.Legend(setting, COLORS[s], false));
@@ -260,7 +290,7 @@ public final class PropertyReportWriter {
         b.append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static String est(ShareEstimate e) {
+    static String est(ShareEstimate e) {
         return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", e.share(), e.lower(), e.upper());
     }
 

@@ -14,6 +14,34 @@ public final class Fidelity {
     /** One column's distance; metric is "ks" or "tv". */
     public record ColumnFidelity(String column, String metric, double distance) {}
 
+    /**
+     * Column distances averaged by kind.
+     *
+     * @param meanKs mean KS over the numeric columns (NaN if none)
+     * @param numeric numeric columns
+     * @param meanTv mean TV over the categorical columns (NaN if none)
+     * @param categorical categorical columns
+     */
+    public record Summary(double meanKs, int numeric, double meanTv, int categorical) {}
+
+    /** The mean KS and mean TV of column distances. */
+    public static Summary summarize(List<ColumnFidelity> columns) {
+        double ks = 0;
+        double tv = 0;
+        int nks = 0;
+        int ntv = 0;
+        for (ColumnFidelity c : columns) {
+            if (c.metric().equals("ks")) {
+                ks += c.distance();
+                nks++;
+            } else {
+                tv += c.distance();
+                ntv++;
+            }
+        }
+        return new Summary(nks == 0 ? Double.NaN : ks / nks, nks, ntv == 0 ? Double.NaN : tv / ntv, ntv);
+    }
+
     private Fidelity() {}
 
     /** D = sup_x |F_a(x) − F_b(x)| over the empirical cdfs, evaluated after each run of tied values. */

@@ -123,6 +123,12 @@ public final class DpSgdRun {
                 sampleRate, steps, dp.secureRng());
     }
 
+    /** ", (ε = …, δ = …)-DP with σ = …" for a trainer's last line. */
+    public static String describe(PrivacySpent spent) {
+        return String.format(", (ε = %.3f, δ = %g)-DP with σ = %.4f", spent.epsilon(), spent.delta(),
+                spent.noiseMultiplier());
+    }
+
     /** The accountant's history, for checkpoints. */
     public List<Segment> history() {
         return accountant.history();

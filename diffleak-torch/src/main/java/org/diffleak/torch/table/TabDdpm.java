@@ -3,6 +3,7 @@ package org.diffleak.torch.table;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,10 +13,13 @@ import org.diffleak.core.table.MultinomialDiffusion;
 import org.diffleak.core.table.OneHot;
 import org.diffleak.core.table.QuantileTransformer;
 import org.diffleak.core.table.TableEncoding;
+import org.diffleak.core.table.TablePropertySteering;
 import org.diffleak.core.table.TableEncoding.Encoded;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.nn.ParamSpec;
+import org.diffleak.torch.diffusion.ClassifierGuidance;
+import org.diffleak.torch.diffusion.NoisyClassifier;
 import org.diffleak.torch.nn.Params;
 
 /**
@@ -95,6 +99,23 @@ public final class TabDdpm {
 
     /** The loss of one batch at timesteps and noise drawn from rng, recorded for backward when grad mode is on. */
     public Loss loss(Params p, Encoded batch, SplittableRandom rng, NDManager m) {
+        Noised noised = noise(batch, rng);
+        RowLoss rows = rowLosses(p, noised, 0, batch.rows(), m);
+        NDArray total = rows.gaussian().add(rows.multinomial()).mean();
+        return new Loss(total, rows.gaussian().mean().getFloat(), rows.multinomial().mean().getFloat());
+    }
+
+    /**
+     * A batch taken forward to its drawn timesteps: the network input x_t (numeric scores, one-hot categoricals),
+     * t, ε and the categorical x_t codes, beside the clean rows.
+     */
+    public record Noised(Encoded batch, float[] x, int[] t, float[] eps, int[][] xt) {}
+
+    /** Per-row loss terms [b] of rows [from, to): ‖ε − ε̂‖²/d_num and (1/C) Σ_c [T·L_t^c + KL(q(x_{T−1}|x₀)‖U)]. */
+    public record RowLoss(NDArray gaussian, NDArray multinomial) {}
+
+    /** Draws t, ε and the categorical x_t of each row from rng: x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε, x_t^c ~ q(x_t|x₀). */
+    public Noised noise(Encoded batch, SplittableRandom rng) {
         int b = batch.rows();
         int w = net.width();
         int[] t = new int[b];
@@ -108,7 +129,6 @@ public final class TabDdpm {
             double sa = schedule.sqrtAlphaBar(t[i]);
             double sb = schedule.sqrtOneMinusAlphaBar(t[i]);
             for (int j = 0; j < numeric; j++) {
-                // x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε
                 x[i * w + j] = (float) (sa * batch.numeric()[i * numeric + j] + sb * eps[i * numeric + j]);
             }
         }
@@ -123,32 +143,36 @@ public final class TabDdpm {
                 x[i * w + o + xt[c][i]] = 1f;
             }
         }
-        NDArray out = net.forward(p, m.create(x, new Shape(b, w)), t);
-        NDArray total = m.zeros(new Shape());
-        double gauss = 0;
+        return new Noised(batch, x, t, eps, xt);
+    }
+
+    /** The per-row losses of rows [from, to) of a noised batch, recorded for backward when grad mode is on. */
+    public RowLoss rowLosses(Params p, Noised n, int from, int to, NDManager m) {
+        int b = to - from;
+        int w = net.width();
+        int[] t = Arrays.copyOfRange(n.t(), from, to);
+        NDArray out = net.forward(p, m.create(Arrays.copyOfRange(n.x(), from * w, to * w), new Shape(b, w)), t);
+        NDArray gauss = m.zeros(new Shape(b));
         if (numeric > 0) {
-            NDArray mse = out.get(":, 0:" + numeric).sub(m.create(eps, new Shape(b, numeric))).square().mean();
-            gauss = mse.getFloat();
-            total = total.add(mse);
+            NDArray eps = m.create(Arrays.copyOfRange(n.eps(), from * numeric, to * numeric), new Shape(b, numeric));
+            gauss = out.get(":, 0:" + numeric).sub(eps).square().sum(new int[] {1}).div((float) numeric);
         }
-        double multi = 0;
+        NDArray multi = m.zeros(new Shape(b));
         if (oneHot.columns() > 0) {
-            NDArray sum = m.zeros(new Shape(b));
-            double prior = 0;
+            float[] prior = new float[b];
             for (int c = 0; c < oneHot.columns(); c++) {
                 int o = numeric + oneHot.offset(c);
+                int[] x0 = Arrays.copyOfRange(n.batch().codes()[c], from, to);
                 NDArray logits = out.get(":, " + o + ":" + (o + oneHot.cardinality(c)));
-                sum = sum.add(lossTerms(logits, batch.codes()[c], xt[c], t, m));
+                multi = multi.add(lossTerms(logits, x0, Arrays.copyOfRange(n.xt()[c], from, to), t, m));
                 for (int i = 0; i < b; i++) {
-                    prior += MultinomialDiffusion.priorKl(batch.codes()[c][i], oneHot.cardinality(c), schedule);
+                    prior[i] += (float) MultinomialDiffusion.priorKl(x0[i], oneHot.cardinality(c), schedule);
                 }
             }
-            // T·L_t (1/p_t with t uniform) plus the constant prior term, averaged over columns and rows
-            NDArray lm = sum.mul((float) schedule.steps()).mean().add((float) (prior / b)).div((float) oneHot.columns());
-            multi = lm.getFloat();
-            total = total.add(lm);
+            // T·L_t (1/p_t with t uniform) plus the constant prior term, averaged over columns
+            multi = multi.mul((float) schedule.steps()).add(m.create(prior)).div((float) oneHot.columns());
         }
-        return new Loss(total, gauss, multi);
+        return new RowLoss(gauss, multi);
     }
 
     /**
@@ -207,25 +231,35 @@ public final class TabDdpm {
         return hi.add(a.sub(hi).exp().add(b.sub(hi).exp()).log());
     }
 
-    /** Ancestral sampling of n rows through all T steps, in chunks of at most batch rows. */
-    public Encoded sample(Params p, int n, int batch, SplittableRandom rng, NDManager m, ProgressListener progress) {
+    /**
+     * Ancestral sampling of n rows through all T steps, in chunks of at most batch rows; with steering (the
+     * private sampler on tables, or null for none) row i's x̂₀ is constrained at every step.
+     */
+    public Encoded sample(Params p, int n, int batch, TablePropertySteering steering, SplittableRandom rng, NDManager m,
+            ProgressListener progress) {
         int[] ts = new int[schedule.steps()];
         for (int i = 0; i < ts.length; i++) {
             ts[i] = i;
         }
-        return run(p, n, batch, ts, false, rng, m, progress);
+        return run(p, n, batch, ts, false, steering, rng, m, progress);
     }
 
-    /** DDIM-style sampling over `steps` strided timesteps: deterministic in the Gaussian part given x_T. */
-    public Encoded sampleDdim(Params p, int n, int steps, int batch, SplittableRandom rng, NDManager m,
-            ProgressListener progress) {
-        return run(p, n, batch, schedule.ddimTimesteps(steps), true, rng, m, progress);
+    /**
+     * DDIM-style sampling over `steps` strided timesteps: deterministic in the Gaussian part given x_T (also
+     * with steering, which constrains x̂₀; null for none).
+     */
+    public Encoded sampleDdim(Params p, int n, int steps, int batch, TablePropertySteering steering,
+            SplittableRandom rng, NDManager m, ProgressListener progress) {
+        return run(p, n, batch, schedule.ddimTimesteps(steps), true, steering, rng, m, progress);
     }
 
-    private Encoded run(Params p, int n, int batch, int[] ts, boolean ddim, SplittableRandom rng, NDManager m,
-            ProgressListener progress) {
+    private Encoded run(Params p, int n, int batch, int[] ts, boolean ddim, TablePropertySteering steering,
+            SplittableRandom rng, NDManager m, ProgressListener progress) {
         if (n < 1 || batch < 1) {
             throw new IllegalArgumentException("sampling needs n ≥ 1 and batch ≥ 1");
+        }
+        if (steering != null && steering.rows() != n) {
+            throw new IllegalArgumentException("the private sampler assigned " + steering.rows() + " rows, asked for " + n);
         }
         int w = net.width();
         float[] z = new float[n * numeric];
@@ -252,15 +286,27 @@ public final class TabDdpm {
                 int[] tt = new int[rows];
                 Arrays.fill(tt, t);
                 float[] out;
+                float[] grad = null;
                 try (NDManager sm = m.newSubManager()) {
-                    out = net.forward(p, sm.create(x, new Shape(rows, w)), tt).toFloatArray();
+                    NDArray xa = sm.create(x, new Shape(rows, w));
+                    out = net.forward(p, xa, tt).toFloatArray();
+                    if (steering != null && steering.guidance() > 0 && steering.categoricalColumn() >= 0 && numeric > 0) {
+                        grad = propertyGradient(p, xa, t, steering, start);
+                    }
                 }
                 float[] noise = new float[rows * numeric];
                 if (!ddim && t > 0) {
                     Seeds.gaussian(rng, noise);
                 }
                 for (int i = 0; i < rows; i++) {
-                    gaussianStep(z, (start + i) * numeric, out, i * w, noise, i * numeric, t, prev, ddim);
+                    if (grad != null) {
+                        // ε̂ ← ε̂ − s·√(1−ᾱ_t)·∇_{x_t} log p(y_i | x_t, t), numeric part
+                        double k = steering.guidance() * schedule.sqrtOneMinusAlphaBar(t);
+                        for (int q = 0; q < numeric; q++) {
+                            out[i * w + q] -= (float) (k * grad[i * w + q]);
+                        }
+                    }
+                    gaussianStep(z, start + i, out, i * w, noise, i * numeric, t, prev, ddim, steering);
                     for (int c = 0; c < cat.length; c++) {
                         int k = oneHot.cardinality(c);
                         double[] logits = new double[k];
@@ -268,6 +314,9 @@ public final class TabDdpm {
                             logits[q] = out[i * w + numeric + oneHot.offset(c) + q];
                         }
                         double[] x0 = MultinomialDiffusion.softmax(logits);
+                        if (steering != null) {
+                            steering.restrictCategorical(start + i, c, x0);
+                        }
                         double[] probs = ddim ? MultinomialDiffusion.marginal(x0, prev, schedule)
                                 : MultinomialDiffusion.posterior(x0, cat[c][start + i], t, schedule);
                         cat[c][start + i] = MultinomialDiffusion.draw(probs, rng.nextDouble());
@@ -281,12 +330,49 @@ public final class TabDdpm {
     }
 
     /**
+     * ∇_{x_t} log p(y_i | x_t, t) of the rows of x [rows, width] (first row = start), with the denoiser's own
+     * x̂₀ head for the property column as the noise-aware classifier: two logits, log π(level) and
+     * log Σ_{k ≠ level} π(k), so that their softmax is (π(level), 1 − π(level)).
+     */
+    private float[] propertyGradient(Params p, NDArray x, int t, TablePropertySteering steering, int start) {
+        int rows = (int) x.getShape().get(0);
+        int o = numeric + oneHot.offset(steering.categoricalColumn());
+        int k = oneHot.cardinality(steering.categoricalColumn());
+        int level = steering.level();
+        float[] others = new float[k];
+        for (int q = 0; q < k; q++) {
+            others[q] = q == level ? Float.NEGATIVE_INFINITY : 0f;
+        }
+        long[] y = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            y[i] = steering.target(start + i) ? 0 : 1;
+        }
+        NoisyClassifier head = (xt, tt) -> {
+            NDArray lp = net.forward(p, xt, Arrays.stream(tt.toLongArray()).mapToInt(Math::toIntExact).toArray())
+                    .get(":, " + o + ":" + (o + k)).logSoftmax(1);
+            NDArray rest = lp.add(xt.getManager().create(others, new Shape(1, k))).exp().sum(new int[] {1}, true).log();
+            return lp.get(":, " + level + ":" + (level + 1)).concat(rest, 1);
+        };
+        NDManager m = x.getManager();
+        long[] ts = new long[rows];
+        Arrays.fill(ts, t);
+        boolean mode = JniUtils.isGradMode();
+        try {
+            return ClassifierGuidance.logProbGradient(head, x, m.create(ts), m.create(y)).toFloatArray();
+        } finally {
+            JniUtils.setGradMode(mode);
+        }
+    }
+
+    /**
      * One Gaussian step of one row, in float64: x̂₀ = clip((x_t − √(1−ᾱ_t) ε̂)/√ᾱ_t); DDIM: x_{t'} = √ᾱ_{t'} x̂₀ +
      * √(1−ᾱ_{t'}) ε̂; ancestral: the posterior mean β_t√ᾱ_{t−1}/(1−ᾱ_t) x̂₀ + (1−ᾱ_{t−1})√α_t/(1−ᾱ_t) x_t plus
-     * √β_t z for t &gt; 0 (TabDDPM's variance: β_t).
+     * √β_t z for t &gt; 0 (TabDDPM's variance: β_t). Steering projects x̂₀, and DDIM then takes
+     * ε̂ = (x_t − √ᾱ_t x̂₀)/√(1−ᾱ_t) of the projected x̂₀.
      */
-    private void gaussianStep(float[] z, int zo, float[] out, int oo, float[] noise, int no, int t, int prev,
-            boolean ddim) {
+    private void gaussianStep(float[] z, int row, float[] out, int oo, float[] noise, int no, int t, int prev,
+            boolean ddim, TablePropertySteering steering) {
+        int zo = row * numeric;
         double ab = schedule.alphaBar(t);
         double abPrev = schedule.alphaBar(prev);
         double beta = schedule.beta(t);
@@ -295,6 +381,13 @@ public final class TabDdpm {
             double e = out[oo + j];
             double x0 = Math.max(-QuantileTransformer.CLIP, Math.min(QuantileTransformer.CLIP,
                     (xt - Math.sqrt(1 - ab) * e) / Math.sqrt(ab)));
+            if (steering != null) {
+                double projected = steering.projectNumeric(row, j, x0);
+                if (projected != x0) {
+                    x0 = projected;
+                    e = (xt - Math.sqrt(ab) * x0) / Math.sqrt(1 - ab);
+                }
+            }
             double next;
             if (ddim) {
                 next = Math.sqrt(abPrev) * x0 + Math.sqrt(1 - abPrev) * e;

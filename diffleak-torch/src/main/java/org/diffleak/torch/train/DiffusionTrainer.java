@@ -138,8 +138,7 @@ public final class DiffusionTrainer {
             if (privacy != null) {
                 PrivacySpent spent = privacy.spent(last);
                 card = card.withPrivacy(spent);
-                privacyNote = String.format(", (ε = %.3f, δ = %g)-DP with σ = %.4f", spent.epsilon(), spent.delta(),
-                        spent.noiseMultiplier());
+                privacyNote = DpSgdRun.describe(spent);
             }
             ModelStore.save(modelDir(), card, params, ema);
             progress.finish(String.format("trained %d steps, final loss %.4f%s, model in %s", last, loss,

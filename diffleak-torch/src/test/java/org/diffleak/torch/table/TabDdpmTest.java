@@ -11,16 +11,23 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.ScheduleConfig;
 import org.diffleak.core.config.TabDdpmConfig;
+import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.model.TableModelCard;
+import org.diffleak.core.property.BinaryProperty;
+import org.diffleak.core.property.ExactShareSubset;
 import org.diffleak.core.table.CategoricalColumn;
 import org.diffleak.core.table.MultinomialDiffusion;
 import org.diffleak.core.table.NumericColumn;
 import org.diffleak.core.table.Table;
 import org.diffleak.core.table.TableEncoding;
 import org.diffleak.core.table.TableEncoding.Encoded;
+import org.diffleak.core.table.TableProperty;
+import org.diffleak.core.table.TablePropertySteering;
 import org.diffleak.core.util.ProgressListener;
+import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.DiffusionTrainerTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,12 +109,12 @@ class TabDdpmTest {
         assertThat(card.finalLoss()).isFinite();
         try (NDManager m = TorchRuntime.newManager();
                 TableModelStore.Loaded l = TableModelStore.load(trainer.modelDir(), true, m)) {
-            Encoded s = l.model().sample(l.params(), 400, 200, new SplittableRandom(1), m, ProgressListener.NONE);
+            Encoded s = l.model().sample(l.params(), 400, 200, null, new SplittableRandom(1), m, ProgressListener.NONE);
             Table synth = enc.decode("synthetic", s);
             double share = ((CategoricalColumn) synth.column("group")).frequencies()[1];
             assertThat(share).isCloseTo(0.3, within(0.1));
-            Encoded d1 = l.model().sampleDdim(l.params(), 50, 20, 64, new SplittableRandom(2), m, ProgressListener.NONE);
-            Encoded d2 = l.model().sampleDdim(l.params(), 50, 20, 64, new SplittableRandom(2), m, ProgressListener.NONE);
+            Encoded d1 = l.model().sampleDdim(l.params(), 50, 20, 64, null, new SplittableRandom(2), m, ProgressListener.NONE);
+            Encoded d2 = l.model().sampleDdim(l.params(), 50, 20, 64, null, new SplittableRandom(2), m, ProgressListener.NONE);
             assertThat(d1.numeric()).containsExactly(d2.numeric());
             double[] x = ((NumericColumn) enc.decode("d", d1).column("x")).values();
             double mean = 0;
@@ -116,6 +123,91 @@ class TabDdpmTest {
             }
             assertThat(mean).isBetween(8.0, 15.0);
         }
+    }
+
+    /**
+     * The private sampler on tables moves the released share to p* whatever the training share, for a level
+     * of a categorical column and for a threshold on a numeric one, with the ancestral and the DDIM sampler;
+     * DDIM stays reproducible per seed.
+     */
+    @Test
+    void privateSamplerReleasesTheTargetShare() {
+        Table t = generated(300, 0.3, 3);
+        TableEncoding enc = TableEncoding.fit(t);
+        TabDdpmTrainer trainer = new TabDdpmTrainer(new TabDdpm(TINY, enc), config(200), dir.resolve("run"));
+        trainer.train(enc.encode(t), card(enc, 200), false, ProgressListener.NONE);
+        int n = 200;
+        try (NDManager m = TorchRuntime.newManager();
+                TableModelStore.Loaded l = TableModelStore.load(trainer.modelDir(), true, m)) {
+            for (String prop : List.of("group=B", "x>13")) {
+                TableProperty property = TableProperty.parse(prop);
+                for (double pStar : new double[] {0.1, 0.7}) {
+                    TablePropertySteering steer = TablePropertySteering.of(enc, property,
+                            ExactShareSubset.assignment(n, pStar, new SplittableRandom(9)), 1);
+                    Encoded anc = l.model().sample(l.params(), n, 100, steer, new SplittableRandom(4), m,
+                            ProgressListener.NONE);
+                    Encoded ddim = l.model().sampleDdim(l.params(), n, 20, 100, steer, new SplittableRandom(4), m,
+                            ProgressListener.NONE);
+                    for (Encoded e : List.of(anc, ddim)) {
+                        boolean[] has = property.evaluate(enc.decode("private", e));
+                        assertThat(BinaryProperty.share(has)).as(prop + " at p* " + pStar).isCloseTo(pStar, within(1e-9));
+                        for (int i = 0; i < n; i++) {
+                            assertThat(has[i]).isEqualTo(steer.target(i));
+                        }
+                    }
+                    Encoded again = l.model().sampleDdim(l.params(), n, 20, 100, steer, new SplittableRandom(4), m,
+                            ProgressListener.NONE);
+                    assertThat(again.numeric()).containsExactly(ddim.numeric());
+                }
+            }
+            // the rest of the row follows the steered value (training data: x of group B ≈ 5 above group A's,
+            // undefended samples 6.0): with guidance s = 1 in both samplers, without it (s = 0) hardly at all
+            TablePropertySteering guided = TablePropertySteering.of(enc, TableProperty.parse("group=B"),
+                    ExactShareSubset.assignment(n, 0.5, new SplittableRandom(1)), 1);
+            TablePropertySteering unguided = TablePropertySteering.of(enc, TableProperty.parse("group=B"),
+                    ExactShareSubset.assignment(n, 0.5, new SplittableRandom(1)), 0);
+            assertThat(groupGap(enc, l.model().sample(l.params(), n, 100, guided, new SplittableRandom(5), m,
+                    ProgressListener.NONE))).isBetween(3.0, 9.0);
+            assertThat(groupGap(enc, l.model().sampleDdim(l.params(), n, 20, 100, guided, new SplittableRandom(5), m,
+                    ProgressListener.NONE))).isBetween(3.0, 9.0);
+            assertThat(groupGap(enc, l.model().sample(l.params(), n, 100, unguided, new SplittableRandom(5), m,
+                    ProgressListener.NONE))).isLessThan(2.0);
+        }
+    }
+
+    /** Mean x of group B rows minus mean x of group A rows. */
+    private static double groupGap(TableEncoding enc, Encoded e) {
+        Table rows = enc.decode("rows", e);
+        double[] x = ((NumericColumn) rows.column("x")).values();
+        int[] g = ((CategoricalColumn) rows.column("group")).codes();
+        double[] sum = new double[2];
+        int[] count = new int[2];
+        for (int i = 0; i < x.length; i++) {
+            sum[g[i]] += x[i];
+            count[g[i]]++;
+        }
+        return sum[1] / count[1] - sum[0] / count[0];
+    }
+
+    /** The per-row losses average to the batch loss, and a DP-SGD run records its guarantee. */
+    @Test
+    void rowLossesAverageToTheLossAndDpSgdTrains() {
+        TableEncoding enc = TableEncoding.fit(generated(64, 0.5, 4));
+        Encoded data = enc.encode(generated(64, 0.5, 4));
+        TabDdpm model = new TabDdpm(TINY, enc);
+        try (NDManager m = TorchRuntime.newManager();
+                Params p = Params.initialize(model.specs(), Seeds.of(1), m)) {
+            double loss = model.loss(p, data, new SplittableRandom(2), m).total().getFloat();
+            TabDdpm.RowLoss rows = model.rowLosses(p, model.noise(data, new SplittableRandom(2)), 0, 64, m);
+            double mean = rows.gaussian().add(rows.multinomial()).mean().getFloat();
+            assertThat(mean).isCloseTo(loss, within(1e-5 * Math.abs(loss)));
+        }
+        TableModelCard card = new TabDdpmTrainer(model, config(4), dir.resolve("dp"),
+                new DpSgdConfig(1.0, 1.1, 0, 1e-5, false)).train(data, card(enc, 4), false, ProgressListener.NONE);
+        assertThat(card.privacy()).isNotNull();
+        assertThat(card.privacy().steps()).isEqualTo(4);
+        assertThat(card.privacy().epsilon()).isPositive().isFinite();
+        assertThat(card.finalLoss()).isFinite();
     }
 
     @Test
