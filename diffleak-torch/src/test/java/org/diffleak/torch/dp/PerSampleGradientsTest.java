@@ -77,9 +77,23 @@ class PerSampleGradientsTest {
         }
     }
 
-    /** Every parameter's per-sample gradients within 1e-4 of the largest reference entry (plus 1e-7). */
+    /**
+     * Every parameter's per-sample gradients within 1e-4 of its largest reference entry plus 1e-5 of the largest
+     * entry of any parameter. The second term is float32's: a gradient that is a sum of large terms cancelling to a
+     * small value keeps the rounding error of its terms, and the summation order (MKL picks its thread count by
+     * the machine's load) differs between the batched pass and the loop. A wrong per-sample assignment errs by the
+     * size of the gradient itself and fails either way.
+     */
     private static void assertEqualsLoop(Map<String, NDArray> fast, List<Map<String, float[]>> ref, Params p, int b) {
         assertThat(fast.keySet()).containsExactlyInAnyOrderElementsOf(p.names());
+        double globalMax = 0;
+        for (Map<String, float[]> sample : ref) {
+            for (float[] g : sample.values()) {
+                for (float v : g) {
+                    globalMax = Math.max(globalMax, Math.abs(v));
+                }
+            }
+        }
         for (String name : p.names()) {
             float[] got = fast.get(name).toFloatArray();
             int per = ref.get(0).get(name).length;
@@ -92,7 +106,7 @@ class PerSampleGradientsTest {
                     maxDiff = Math.max(maxDiff, Math.abs(want[j] - got[i * per + j]));
                 }
             }
-            assertThat(maxDiff).as(name).isLessThanOrEqualTo(1e-4 * maxRef + 1e-7);
+            assertThat(maxDiff).as(name).isLessThanOrEqualTo(1e-4 * maxRef + 1e-5 * globalMax);
         }
     }
 
