@@ -3,16 +3,14 @@ package org.diffleak.spark;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
+import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.torch.TorchRuntime;
 
 /**
@@ -68,7 +66,7 @@ final class RoleTask implements Serializable {
             }
             return text + String.format("%s: its task's process ran %.1f s%n", spec.roleName(), seconds);
         } finally {
-            deleteRecursively(work);
+            AtomicFiles.deleteRecursively(work);
         }
     }
 
@@ -114,15 +112,5 @@ final class RoleTask implements Serializable {
         List<String> lines = log.strip().lines().toList();
         return lines.stream().filter(l -> l.startsWith("error: ")).findFirst()
                 .orElse(lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1));
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
     }
 }

@@ -6,15 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.diffleak.core.audit.AuditSignals;
 import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.audit.Audit;
@@ -85,7 +84,11 @@ public final class SparkAudit implements ScaleOut {
             return signals;
         } finally {
             if (remote) {
-                deleteRecursively(local);
+                try {
+                    AtomicFiles.deleteRecursively(local);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete the local cache mirror " + local, e);
+                }
             }
         }
     }
@@ -95,16 +98,6 @@ public final class SparkAudit implements ScaleOut {
             return Files.createTempDirectory("diffleak-cache-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a local cache mirror", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 }
