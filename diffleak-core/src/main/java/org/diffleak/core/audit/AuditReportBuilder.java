@@ -139,7 +139,7 @@ public final class AuditReportBuilder {
      * 1% (null: no rate is resolvable).
      */
     static ShadowScaling shadowScaling(AuditSignals s) {
-        CalibratedScoring.Result r = CalibratedScoring.score(s);
+        List<Integer> counts = s.config().calibration().shadowCounts();
         int nonMembers = s.targetNonMembers();
         double fpr = nonMembers >= MembershipMetrics.nonMembersToResolve(MembershipMetrics.FPR_01PCT)
                 ? MembershipMetrics.FPR_01PCT : MembershipMetrics.FPR_1PCT;
@@ -148,8 +148,8 @@ public final class AuditReportBuilder {
         }
         boolean fine = fpr == MembershipMetrics.FPR_01PCT;
         List<ShadowScaling.Line> lines = new ArrayList<>();
-        for (var e : r.byShadows().entrySet()) {
-            int k = r.shadowCounts().size();
+        for (var e : CalibratedScoring.byShadows(s).entrySet()) {
+            int k = counts.size();
             double[] tpr = new double[k];
             double[] low = new double[k];
             double[] high = new double[k];
@@ -162,7 +162,7 @@ public final class AuditReportBuilder {
             }
             lines.add(new ShadowScaling.Line(e.getKey(), tpr, low, high));
         }
-        return new ShadowScaling(r.shadowCounts(), fpr, lines);
+        return new ShadowScaling(counts, fpr, lines);
     }
 
     private static List<Fact> attackSettings(AuditConfig.AttackSettings a) {

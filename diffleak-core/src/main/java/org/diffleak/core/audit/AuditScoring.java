@@ -29,7 +29,7 @@ public final class AuditScoring {
     /** Every attack's outcomes; under LiRA's protocol those of {@link CalibratedScoring}. */
     public static List<AttackOutcome> outcomes(AuditSignals s) {
         if (s.calibration() != null) {
-            return CalibratedScoring.score(s).outcomes();
+            return CalibratedScoring.score(s);
         }
         List<Integer> shadowMembers = s.signals().isEmpty() ? List.of()
                 : Collections.nCopies(s.signals().get(0).shadows().size(), s.shadowCandidatesPerSide());

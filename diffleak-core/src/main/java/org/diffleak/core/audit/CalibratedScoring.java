@@ -25,6 +25,9 @@ public final class CalibratedScoring {
     /** Below this many shadows LiRA pools its variances over candidates, as Carlini et al. recommend. */
     static final int PER_CANDIDATE_VARIANCE_FROM = 64;
 
+    /** The attacks calibrated on the shadows, in the order of the outcomes. */
+    private static final List<String> METHODS = List.of("LiRA online", "LiRA offline", "RMIA");
+
     private CalibratedScoring() {}
 
     /**
@@ -52,48 +55,27 @@ public final class CalibratedScoring {
     }
 
     /**
-     * @param outcomes per signal: raw, LiRA online, LiRA offline, RMIA, and quantile regression where the pool has
-     *     features
-     * @param shadowCounts the numbers of shadows of the scaling study, ascending
-     * @param byShadows per calibrated outcome label ("SIGNAL · LiRA online", ...), the metrics (with bootstrap
-     *     intervals) with the first k shadows for each k of shadowCounts
+     * The calibrated audit's outcomes with its config's metric and seed.
+     *
+     * @return per signal: raw, LiRA online, LiRA offline, RMIA, and quantile regression where the pool has features
      */
-    public record Result(List<AttackOutcome> outcomes, List<Integer> shadowCounts,
-            Map<String, List<MembershipMetrics>> byShadows) {}
-
-    /** The calibrated audit's result: its config's metric, seed and shadow counts. */
-    public static Result score(AuditSignals s) {
+    public static List<AttackOutcome> score(AuditSignals s) {
         List<String> ids = IntStream.of(s.targetIds()).mapToObj(Integer::toString).toList();
-        return score(s.signals(), s.calibration(), ids, s.config().attacks().metric(), s.config().seed(),
-                s.config().calibration().shadowCounts());
+        return score(s.signals(), s.calibration(), ids, s.config().attacks().metric(), s.config().seed());
     }
 
-    public static Result score(List<Signal> signals, Pool pool, List<String> ids, String metric, long seed,
-            List<Integer> shadowCounts) {
+    public static List<AttackOutcome> score(List<Signal> signals, Pool pool, List<String> ids, String metric,
+            long seed) {
         int n = pool.candidates();
         List<AttackOutcome> out = new ArrayList<>();
-        Map<String, List<MembershipMetrics>> scaling = new LinkedHashMap<>();
         for (Signal sig : signals) {
             int column = AuditScoring.thresholdColumn(metric, sig);
             double[] target = column(sig.target(), column, 0, n);
             double[] z = column(sig.target(), column, n, pool.population());
             add(out, sig, "raw", ids, pool.targetIn(), target, seed);
-            int all = sig.shadows().size();
-            for (int k : shadowCounts) {
-                if (k > all) {
-                    throw new IllegalArgumentException("the scaling study asks for " + k + " shadows, the audit has "
-                            + all);
-                }
-            }
-            for (String method : List.of("LiRA online", "LiRA offline", "RMIA")) {
-                double[] full = calibrated(method, sig, column, pool, all, target, z);
+            for (String method : METHODS) {
+                double[] full = calibrated(method, sig, column, pool, sig.shadows().size(), target, z);
                 add(out, sig, method, ids, pool.targetIn(), full, seed);
-                List<MembershipMetrics> byK = new ArrayList<>();
-                for (int k : shadowCounts) {
-                    byK.add(MembershipMetrics.compute(pool.targetIn(),
-                            calibrated(method, sig, column, pool, k, target, z), AuditScoring.BOOTSTRAPS, seed));
-                }
-                scaling.put(sig.name() + " · " + method, List.copyOf(byK));
             }
             if (pool.features() != null) {
                 double[][] candidates = Arrays.copyOf(pool.features(), n);
@@ -102,7 +84,46 @@ public final class CalibratedScoring {
                 add(out, sig, qr.name(), ids, pool.targetIn(), qr.scores(population, z, candidates, target), seed);
             }
         }
-        return new Result(out, List.copyOf(shadowCounts), scaling);
+        return out;
+    }
+
+    /** The scaling study of the calibrated audit: its config's metric, seed and shadow counts. */
+    public static Map<String, List<MembershipMetrics>> byShadows(AuditSignals s) {
+        return byShadows(s.signals(), s.calibration(), s.config().attacks().metric(), s.config().seed(),
+                s.config().calibration().shadowCounts());
+    }
+
+    /**
+     * How the shadow-calibrated attacks grow with the number of shadows.
+     *
+     * @param shadowCounts the numbers of shadows of the study, ascending
+     * @return per calibrated outcome label ("SIGNAL · LiRA online", ...), the metrics (with bootstrap intervals)
+     *     with the first k shadows for each k of shadowCounts
+     */
+    public static Map<String, List<MembershipMetrics>> byShadows(List<Signal> signals, Pool pool, String metric,
+            long seed, List<Integer> shadowCounts) {
+        int n = pool.candidates();
+        Map<String, List<MembershipMetrics>> scaling = new LinkedHashMap<>();
+        for (Signal sig : signals) {
+            int column = AuditScoring.thresholdColumn(metric, sig);
+            double[] target = column(sig.target(), column, 0, n);
+            double[] z = column(sig.target(), column, n, pool.population());
+            for (int k : shadowCounts) {
+                if (k > sig.shadows().size()) {
+                    throw new IllegalArgumentException("the scaling study asks for " + k + " shadows, the audit has "
+                            + sig.shadows().size());
+                }
+            }
+            for (String method : METHODS) {
+                List<MembershipMetrics> byK = new ArrayList<>();
+                for (int k : shadowCounts) {
+                    byK.add(MembershipMetrics.compute(pool.targetIn(),
+                            calibrated(method, sig, column, pool, k, target, z), AuditScoring.BOOTSTRAPS, seed));
+                }
+                scaling.put(sig.name() + " · " + method, List.copyOf(byK));
+            }
+        }
+        return scaling;
     }
 
     /** One calibrated attack's scores with the first k shadows. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.diffleak.core.metrics.MembershipMetrics;
@@ -41,21 +42,24 @@ class CalibratedScoringTest {
         Signal sig = Signal.template("loss", "loss", "gray-box", null, List.of("score"))
                 .withRows(rows(difficulty, targetIn, r), shadows);
         List<String> ids = IntStream.range(0, N).mapToObj(Integer::toString).toList();
-        CalibratedScoring.Result res = CalibratedScoring.score(List.of(sig),
-                new CalibratedScoring.Pool(targetIn, shadowIn, Z, null), ids, "ssim", 1, List.of(2, 4, 8, 16));
-        assertThat(res.outcomes()).extracting(AttackOutcome::inference)
+        CalibratedScoring.Pool pool = new CalibratedScoring.Pool(targetIn, shadowIn, Z, null);
+        List<AttackOutcome> res = CalibratedScoring.score(List.of(sig), pool, ids, "ssim", 1);
+        assertThat(res).extracting(AttackOutcome::inference)
                 .containsExactly("raw", "LiRA online", "LiRA offline", "RMIA");
-        double raw = res.outcomes().get(0).metrics().auc();
+        double raw = res.get(0).metrics().auc();
         assertThat(raw).isLessThan(0.7);
-        for (AttackOutcome o : res.outcomes().subList(1, 4)) {
+        for (AttackOutcome o : res.subList(1, 4)) {
             assertThat(o.metrics().auc()).as(o.inference()).isGreaterThan(raw + 0.15);
             assertThat(o.metrics().members() + o.metrics().nonMembers()).isEqualTo(N);
         }
-        List<MembershipMetrics> online = res.byShadows().get("loss · LiRA online");
+        Map<String, List<MembershipMetrics>> byShadows = CalibratedScoring.byShadows(List.of(sig), pool, "ssim", 1,
+                List.of(2, 4, 8, 16));
+        List<MembershipMetrics> online = byShadows.get("loss · LiRA online");
         assertThat(online).hasSize(4);
         assertThat(online.get(3).auc()).isGreaterThan(online.get(0).auc());
-        assertThatThrownBy(() -> CalibratedScoring.score(List.of(sig), new CalibratedScoring.Pool(targetIn, shadowIn, Z, null),
-                ids, "ssim", 1, List.of(32))).hasMessageContaining("asks for 32 shadows");
+        assertThat(online.get(3).auc()).isEqualTo(res.get(1).metrics().auc());
+        assertThatThrownBy(() -> CalibratedScoring.byShadows(List.of(sig), pool, "ssim", 1, List.of(32)))
+                .hasMessageContaining("asks for 32 shadows");
     }
 
     @Test
@@ -77,12 +81,13 @@ class CalibratedScoringTest {
                 .mapToObj(i -> new double[] {difficulty[i] + 0.2 * r.nextGaussian(), r.nextGaussian()})
                 .toArray(double[][]::new);
         List<String> ids = IntStream.range(0, N).mapToObj(Integer::toString).toList();
-        CalibratedScoring.Result res = CalibratedScoring.score(List.of(sig),
-                new CalibratedScoring.Pool(targetIn, shadowIn, Z, features), ids, "ssim", 1, List.of(2));
-        assertThat(res.outcomes()).extracting(AttackOutcome::inference)
+        CalibratedScoring.Pool pool = new CalibratedScoring.Pool(targetIn, shadowIn, Z, features);
+        List<AttackOutcome> res = CalibratedScoring.score(List.of(sig), pool, ids, "ssim", 1);
+        assertThat(res).extracting(AttackOutcome::inference)
                 .containsExactly("raw", "LiRA online", "LiRA offline", "RMIA", "quantile regression");
-        assertThat(res.outcomes().get(4).metrics().auc()).isGreaterThan(res.outcomes().get(0).metrics().auc() + 0.15);
-        assertThat(res.byShadows()).doesNotContainKey("loss · quantile regression");
+        assertThat(res.get(4).metrics().auc()).isGreaterThan(res.get(0).metrics().auc() + 0.15);
+        assertThat(CalibratedScoring.byShadows(List.of(sig), pool, "ssim", 1, List.of(2)))
+                .doesNotContainKey("loss · quantile regression");
         assertThatThrownBy(() -> new CalibratedScoring.Pool(targetIn, shadowIn, Z, new double[3][1]))
                 .hasMessageContaining("3 feature rows for 600 candidates and 300 population samples");
     }
