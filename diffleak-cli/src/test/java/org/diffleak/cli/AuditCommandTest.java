@@ -3,12 +3,9 @@ package org.diffleak.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.util.Json;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,27 +19,9 @@ class AuditCommandTest {
     static Path dir;
     static Path images;
 
-    /** 16×16 grey PNGs in two class folders: a bright square in the upper or the lower half, with noise. */
     @BeforeAll
     static void fixtures() throws IOException {
-        images = dir.resolve("images");
-        SplittableRandom r = new SplittableRandom(3);
-        for (int k = 0; k < 2; k++) {
-            Path cls = images.resolve("class" + k);
-            Files.createDirectories(cls);
-            for (int i = 0; i < 160; i++) {
-                BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
-                int ox = r.nextInt(10);
-                int oy = k * 8 + r.nextInt(3);
-                for (int y = 0; y < 16; y++) {
-                    for (int x = 0; x < 16; x++) {
-                        boolean on = x >= ox && x < ox + 5 && y >= oy && y < oy + 5;
-                        img.getRaster().setSample(x, y, 0, Math.min(255, (on ? 200 : 0) + r.nextInt(40)));
-                    }
-                }
-                ImageIO.write(img, "png", cls.resolve(String.format("img%03d.png", i)).toFile());
-            }
-        }
+        images = SquareImages.write(dir.resolve("images"), 160);
     }
 
     private static Path config(String name, boolean nullTarget, int candidates, int steps) throws IOException {
@@ -95,7 +74,7 @@ class AuditCommandTest {
         Path cfg = config("tiny", false, 12, 20);
         Path out = dir.resolve("report");
         Path cache = dir.resolve("cache");
-        CliTest.Run first = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+        Cli.Run first = Cli.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 cache.toString());
         assertThat(first.code()).as(first.err() + first.out()).isZero();
         for (String f : new String[] {"index.html", "results.json", "scores.csv", "manifest.json"}) {
@@ -108,7 +87,7 @@ class AuditCommandTest {
         assertThat(Files.readString(out.resolve("index.html"))).contains("<svg");
         assertThat(first.out()).contains("target: training on 12 images");
 
-        CliTest.Run second = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+        Cli.Run second = Cli.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 cache.toString());
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(second.out()).contains("target: cached").doesNotContain("training on");
@@ -125,7 +104,7 @@ class AuditCommandTest {
                 """);
         keepTwoAttacks(cfg);
         Path out = dir.resolve("lira-report");
-        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+        Cli.Run run = Cli.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 dir.resolve("lira-cache").toString());
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("shadow 2: training on 12 images").contains("on 32 candidates");
@@ -141,7 +120,7 @@ class AuditCommandTest {
         assertThat(results.has("shadow_scaling")).isFalse();
         assertThat(Files.readString(out.resolve("index.html")))
                 .contains("protocol: the target was trained from scratch on a random half of a pool of 24 images");
-        CliTest.Run bad = CliTest.run("audit", "--config", config("lira-bad", false, 12, 10, """
+        Cli.Run bad = Cli.run("audit", "--config", config("lira-bad", false, 12, 10, """
                 ablations: []
                 calibration: {pool: 20, population: 8, shadowCounts: [1], seed: 2}
                 """).toString(), "--out", dir.resolve("lira-bad").toString());
@@ -161,7 +140,7 @@ class AuditCommandTest {
         Path baseRun = dir.resolve("rec-base");
         Path baseCfg = config("rec-base", false, 12, 20, "");
         keepTwoAttacks(baseCfg);
-        CliTest.Run base = CliTest.run("audit", "--config", baseCfg.toString(), "--out", baseRun.toString(), "--cache",
+        Cli.Run base = Cli.run("audit", "--config", baseCfg.toString(), "--out", baseRun.toString(), "--cache",
                 cache.toString());
         assertThat(base.code()).as(base.err() + base.out()).isZero();
         Path baseModel;
@@ -176,7 +155,7 @@ class AuditCommandTest {
         Files.writeString(cfg, Files.readString(cfg).replace("scenario: from-scratch", "scenario: fine-tune")
                 .replace("base: null", "base: " + baseModel));
         Path out = dir.resolve("rec-report");
-        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+        Cli.Run run = Cli.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 cache.toString());
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(out.resolve("reconstruction/index.html")).isRegularFile();
@@ -206,12 +185,12 @@ class AuditCommandTest {
     @Test
     void aSectionThatNeedsABaseModelIsRefusedBeforeAnyTraining() throws IOException {
         Path cfg = config("no-base", false, 12, 10, "");
-        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--gradient-inversion", "--out",
+        Cli.Run run = Cli.run("audit", "--config", cfg.toString(), "--gradient-inversion", "--out",
                 dir.resolve("no-base-report").toString(), "--cache", dir.resolve("no-base-cache").toString());
         assertThat(run.code()).isNotZero();
         assertThat(run.err()).contains("--gradient-inversion needs the fine-tune scenario");
         assertThat(run.out()).doesNotContain("training");
-        CliTest.Run prop = CliTest.run("audit", "--config", cfg.toString(), "--property", "class0", "--out",
+        Cli.Run prop = Cli.run("audit", "--config", cfg.toString(), "--property", "class0", "--out",
                 dir.resolve("no-base-report").toString(), "--cache", dir.resolve("no-base-cache").toString());
         assertThat(prop.code()).isNotZero();
         assertThat(prop.err()).contains("--property needs the fine-tune scenario");
@@ -222,7 +201,7 @@ class AuditCommandTest {
         int n = 60;
         Path cfg = config("null-check", true, n, 20);
         Path out = dir.resolve("null-report");
-        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+        Cli.Run run = Cli.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 dir.resolve("cache").toString());
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         double tolerance = Math.max(0.05, 4 * MembershipMetrics.nullAucStandardError(n, n));
@@ -242,7 +221,7 @@ class AuditCommandTest {
                 """);
         keepTwoAttacks(cfg);
         Path out = dir.resolve("dp-report");
-        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
+        Cli.Run run = Cli.run("audit", "--config", cfg.toString(), "--out", out.toString(), "--cache",
                 dir.resolve("dp-cache").toString());
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("with DP-SGD (target ε = 2", " on 16 canaries");
@@ -292,7 +271,7 @@ class AuditCommandTest {
             }
         }
         assertThat(results.get("recommended_epsilon").get(0).get("source").asText()).isEqualTo("audit");
-        CliTest.Run rec = CliTest.run("recommend", "--max-tpr", "0.5", "--from", out.toString(), "--json");
+        Cli.Run rec = Cli.run("recommend", "--max-tpr", "0.5", "--from", out.toString(), "--json");
         if (rec.code() == 0) {
             assertThat(Json.MAPPER.readTree(rec.out()).get("epsilon").asDouble()).isBetween(1.99, 2.0);
         } else {
@@ -307,7 +286,7 @@ class AuditCommandTest {
                 ablations: []
                 defense: {kind: dpsgd, epsilons: ["0"], delta: 1.0e-5, clip: 1.0}
                 """);
-        CliTest.Run run = CliTest.run("audit", "--config", cfg.toString(), "--out", dir.resolve("bad").toString(),
+        Cli.Run run = Cli.run("audit", "--config", cfg.toString(), "--out", dir.resolve("bad").toString(),
                 "--cache", dir.resolve("bad-cache").toString());
         assertThat(run.code()).isNotZero();
         assertThat(run.err().strip()).startsWith("diffleak: error: ").contains("ε must be a number > 0 or inf, got 0")

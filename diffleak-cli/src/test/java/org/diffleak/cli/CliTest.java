@@ -1,41 +1,28 @@
 package org.diffleak.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.diffleak.cli.Cli.run;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.diffleak.cli.Cli.Run;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.train.ModelStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CliTest {
 
     @TempDir
     static Path dir;
     static Path job;
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void fixtures() throws IOException {

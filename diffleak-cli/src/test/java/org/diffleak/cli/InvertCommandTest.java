@@ -19,7 +19,7 @@ class InvertCommandTest {
             {"invert", "--local-steps", "0"},
             {"invert", "--attribute-steps", "0"},
             {"invert", "--data-dir", "/no/such/dir"}}) {
-            CliTest.Run r = CliTest.run(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("diffleak: error:").doesNotContain("\n");
         }

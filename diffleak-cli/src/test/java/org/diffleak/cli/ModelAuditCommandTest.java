@@ -72,7 +72,7 @@ class ModelAuditCommandTest {
     @Test
     void auditsATorchScriptModelOnImageFoldersAndAgreesWithAttack() throws Exception {
         Path out = dir.resolve("report");
-        CliTest.Run a = CliTest.run("audit", "--target", model.toString(), "--members", members.toString(),
+        Cli.Run a = Cli.run("audit", "--target", model.toString(), "--members", members.toString(),
                 "--non-members", nonMembers.toString(), "--out", out.toString(), "--cache", dir.resolve("cache").toString());
         assertThat(a.code()).as(a.err()).isZero();
         for (String f : List.of("index.html", "results.json", "scores.csv", "manifest.json")) {
@@ -90,7 +90,7 @@ class ModelAuditCommandTest {
         assertThat(results.toString()).contains("PIAN").contains("SecMI").contains("loss");
 
         Path pia = dir.resolve("pia.csv");
-        CliTest.Run attack = CliTest.run("attack", "-m", model.toString(), "--members", members.toString(),
+        Cli.Run attack = Cli.run("attack", "-m", model.toString(), "--members", members.toString(),
                 "--non-members", nonMembers.toString(), "--attack", "pia", "-o", pia.toString());
         assertThat(attack.code()).as(attack.err()).isZero();
         Map<String, Double> fromAttack = new TreeMap<>();
@@ -106,7 +106,7 @@ class ModelAuditCommandTest {
     void aRequestYamlSaysTheSameAndShadowsFitTheDecisions() throws Exception {
         Path base = dir.resolve("base");
         Path job = TinyJob.write(dir.resolve("job"));
-        CliTest.Run t = CliTest.run("train", "--config", job.toString(), "--out", base.toString());
+        Cli.Run t = Cli.run("train", "--config", job.toString(), "--out", base.toString());
         assertThat(t.code()).as(t.err()).isZero();
         Path aux = pngs(dir.resolve("aux"), 16, 8, BufferedImage.TYPE_BYTE_GRAY, new SplittableRandom(9));
         Path yaml = dir.resolve("request.yaml");
@@ -123,7 +123,7 @@ class ModelAuditCommandTest {
                 attacks: {pia: {t: 200}, labels: ["true"], metric: ssim, batch: 8}
                 """.formatted(base.resolve("model"), members, nonMembers, aux, base.resolve("model")));
         Path out = dir.resolve("owner-report");
-        CliTest.Run a = CliTest.run("audit", "--config", yaml.toString(), "--out", out.toString(), "--cache",
+        Cli.Run a = Cli.run("audit", "--config", yaml.toString(), "--out", out.toString(), "--cache",
                 dir.resolve("cache").toString());
         assertThat(a.code()).as(a.err()).isZero();
         assertThat(a.out()).contains("shadow 1: fine-tuning").contains("shadow 2: PIA attack on 8 candidates");
@@ -146,7 +146,7 @@ class ModelAuditCommandTest {
             pngs(d.resolve("non-members"), 7, 8, BufferedImage.TYPE_BYTE_GRAY, r);
         }
         Path out = dir.resolve("given-shadows");
-        CliTest.Run a = CliTest.run("audit", "--target", model.toString(), "--members", members.toString(),
+        Cli.Run a = Cli.run("audit", "--target", model.toString(), "--members", members.toString(),
                 "--non-members", nonMembers.toString(), "--shadows", shadows.toString(), "--attacks", "pia,loss,sima",
                 "--out", out.toString(), "--cache", dir.resolve("cache").toString());
         assertThat(a.code()).as(a.err()).isZero();
@@ -185,7 +185,7 @@ class ModelAuditCommandTest {
             List<String> args = new ArrayList<>(List.of("audit", "--out", out.toString(), "--cache",
                     dir.resolve("cache").toString()));
             args.addAll(c.getValue());
-            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+            Cli.Run r = Cli.run(args.toArray(String[]::new));
             assertThat(r.code()).as(c.getKey()).isNotZero();
             assertThat(r.err().strip()).as(r.err()).contains(c.getKey()).doesNotContain("\n").startsWith("diffleak: error:");
             assertThat(out).as(c.getKey()).doesNotExist();

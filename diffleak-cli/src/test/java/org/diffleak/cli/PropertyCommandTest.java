@@ -32,7 +32,7 @@ class PropertyCommandTest {
             {"property", "--target-share", "2"},
             {"property", "--shadow-shares", "0.5"},
             {"property", "--base", dir.resolve("missing").toString()}}) {
-            CliTest.Run r = CliTest.run(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("diffleak: error:").doesNotContain("\n");
         }
@@ -43,7 +43,7 @@ class PropertyCommandTest {
     void samplePrivatePropertyIsSeededAndChecksTheClassifier() throws Exception {
         Path job = TinyJob.write(dir);
         Path runDir = dir.resolve("run");
-        CliTest.Run t = CliTest.run("train", "--config", job.toString(), "--out", runDir.toString());
+        Cli.Run t = Cli.run("train", "--config", job.toString(), "--out", runDir.toString());
         assertThat(t.code()).as(t.err()).isZero();
         Path guide = dir.resolve("guide");
         Path check = dir.resolve("check");
@@ -69,15 +69,15 @@ class PropertyCommandTest {
         String model = runDir.resolve("model").toString();
         Path a = dir.resolve("a.png");
         Path b = dir.resolve("b.png");
-        CliTest.Run ra = CliTest.run("sample", "-m", model, "-n", "6", "--steps", "3", "--seed", "4", "-o", a.toString(),
+        Cli.Run ra = Cli.run("sample", "-m", model, "-n", "6", "--steps", "3", "--seed", "4", "-o", a.toString(),
                 "--private-property", "footwear", "--target-share", "0.5", "--property-classifier", guide.toString());
         assertThat(ra.code()).as(ra.err()).isZero();
         assertThat(ra.out()).contains("private sampler: 3 of 6 samples steered towards footwear");
-        CliTest.Run rb = CliTest.run("sample", "-m", model, "-n", "6", "--steps", "3", "--seed", "4", "-o", b.toString(),
+        Cli.Run rb = Cli.run("sample", "-m", model, "-n", "6", "--steps", "3", "--seed", "4", "-o", b.toString(),
                 "--private-property", "footwear", "--target-share", "0.5", "--property-classifier", guide.toString());
         assertThat(rb.code()).isZero();
         assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
-        CliTest.Run rc = CliTest.run("sample", "-m", model, "-n", "6", "--steps", "3", "--seed", "4", "-o",
+        Cli.Run rc = Cli.run("sample", "-m", model, "-n", "6", "--steps", "3", "--seed", "4", "-o",
                 dir.resolve("c.png").toString(), "--private-property", "footwear", "--property-classifier",
                 guide.toString(), "--check-classifier", check.toString(), "--max-attempts", "2");
         assertThat(rc.code()).as(rc.err()).isZero();
@@ -87,7 +87,7 @@ class PropertyCommandTest {
             {"sample", "-m", model, "--private-property", "tops", "--property-classifier", guide.toString()},
             {"sample", "-m", model, "--private-property", "footwear", "--property-classifier", guide.toString(),
                 "--target-share", "1.5"}}) {
-            CliTest.Run r = CliTest.run(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("diffleak: error:").doesNotContain("\n");
         }
@@ -116,7 +116,7 @@ class PropertyCommandTest {
             {"sex=X", "0.5", "people.csv: column sex has no value 'X'; its values: F, M"},
             {"sex=F", "1.0", "--target-share must be in (0, 1), got 1.0"},
             {"x>99", "0.5", "people.csv: property x>99 holds for no row, so it has no share to infer"}}) {
-            CliTest.Run r = CliTest.run("property", "--table", csv, "--property", c[0], "--target-share", c[1],
+            Cli.Run r = Cli.run("property", "--table", csv, "--property", c[0], "--target-share", c[1],
                     "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("out").toString());
             assertThat(r.code()).as(c[0]).isEqualTo(2);
             assertThat(r.err()).as(c[0]).isEqualTo("diffleak: error: " + c[2] + System.lineSeparator());
@@ -127,7 +127,7 @@ class PropertyCommandTest {
     @Test
     void tablePropertyStudyPrintsJsonPerRelease() throws Exception {
         Path out = dir.resolve("report");
-        CliTest.Run r = CliTest.run("property", "--table", table().toString(), "--property", "sex=F", "--shares",
+        Cli.Run r = Cli.run("property", "--table", table().toString(), "--property", "sex=F", "--shares",
                 "0.2,0.8", "--shadow-shares", "0.2,0.8", "--target-size", "40", "--steps", "3", "--batch", "16",
                 "--hidden", "16", "--samples", "40", "--ddim-steps", "4", "--target-share", "0.25", "--dp-epsilons", "8", "--dp-share", "0.8",
                 "--bootstrap", "100", "--cache", dir.resolve("cache").toString(), "--out", out.toString(), "--json");

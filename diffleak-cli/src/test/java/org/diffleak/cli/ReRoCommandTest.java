@@ -11,7 +11,7 @@ class ReRoCommandTest {
 
     @Test
     void printsBothBoundsAsJson() throws Exception {
-        CliTest.Run r = CliTest.run("rero", "--noise-multiplier", "2", "--sample-rate", "1", "--steps", "4",
+        Cli.Run r = Cli.run("rero", "--noise-multiplier", "2", "--sample-rate", "1", "--steps", "4",
                 "--kappa", "0.05", "--samples", "50000", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -31,7 +31,7 @@ class ReRoCommandTest {
             {"rero", "-s", "1", "-q", "2", "--steps", "10", "--kappa", "0.1"},
             {"rero", "-s", "1", "-q", "0.1", "--steps", "0", "--kappa", "0.1"},
             {"rero", "-s", "1", "-q", "0.1", "--steps", "10", "--kappa", "0.1", "--samples", "5"}}) {
-            CliTest.Run r = CliTest.run(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
             assertThat(r.err().strip()).startsWith("diffleak: error:").doesNotContain("\n");
         }
@@ -49,7 +49,7 @@ class ReRoCommandTest {
             {"reconstruct", "--consistency", "2"},
             {"reconstruct", "--eta", "0"},
             {"reconstruct", "--model", "no/such/model"}}) {
-            CliTest.Run r = CliTest.run(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
             assertThat(r.err().strip()).startsWith("diffleak: error:").doesNotContain("\n");
         }

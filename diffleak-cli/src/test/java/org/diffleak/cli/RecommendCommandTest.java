@@ -35,7 +35,7 @@ class RecommendCommandTest {
 
     @Test
     void boundAloneMatchesTheClosedFormAtOneFullBatchStep() throws Exception {
-        CliTest.Run r = CliTest.run("recommend", "--max-rero", "0.2", "--kappa", "0.01", "--sample-rate", "1",
+        Cli.Run r = Cli.run("recommend", "--max-rero", "0.2", "--kappa", "0.01", "--sample-rate", "1",
                 "--steps", "1", "--delta", "1e-5", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -48,14 +48,14 @@ class RecommendCommandTest {
         assertThat(j.get("noise_multiplier").asDouble()).isEqualTo(Math.max(sigmaGdp,
                 j.get("monte_carlo").get("noise_multiplier").asDouble()));
         assertThat(j.get("epsilon").asDouble()).isPositive();
-        CliTest.Run human = CliTest.run("recommend", "--max-rero", "0.2", "--kappa", "0.01", "-q", "1", "--steps", "1",
+        Cli.Run human = Cli.run("recommend", "--max-rero", "0.2", "--kappa", "0.01", "-q", "1", "--steps", "1",
                 "--delta", "1e-5");
         assertThat(human.out()).contains("Recommended ε =", "← binds", "It protects against", "it does not");
     }
 
     @Test
     void auditSweepInterpolatesAndSaysSo() throws Exception {
-        CliTest.Run r = CliTest.run("recommend", "--max-tpr", "0.1", "--at-fpr", "0.01", "--from", audit.toString(),
+        Cli.Run r = Cli.run("recommend", "--max-tpr", "0.1", "--at-fpr", "0.01", "--from", audit.toString(),
                 "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -66,12 +66,12 @@ class RecommendCommandTest {
         assertThat(j.get("noise_multiplier").asDouble()).isPositive();
         assertThat(j.get("points")).hasSize(4);
         assertThat(j.get("points").get(3).get("epsilon").asText()).isEqualTo("inf");
-        CliTest.Run human = CliTest.run("recommend", "--max-tpr", "0.1", "--from", audit.toString());
+        Cli.Run human = Cli.run("recommend", "--max-tpr", "0.1", "--from", audit.toString());
         assertThat(human.code()).as(human.err()).isZero();
         assertThat(human.out()).contains("Recommended ε = 4.87", "interpolated in log ε", "→ 4.87",
                 "recommended (interpolated in log ε)", "above", "within", "membership attacks this audit ran");
         // at 0.1% FPR the bounds are halved: every private level stays within 0.15, so the largest measured ε
-        JsonNode low = Json.MAPPER.readTree(CliTest.run("recommend", "--max-tpr", "0.15", "--at-fpr", "0.001",
+        JsonNode low = Json.MAPPER.readTree(Cli.run("recommend", "--max-tpr", "0.15", "--at-fpr", "0.001",
                 "--from", audit.toString(), "--json").out());
         assertThat(low.get("epsilon").asDouble()).isEqualTo(8);
         assertThat(low.get("interpolated").asBoolean()).isFalse();
@@ -79,7 +79,7 @@ class RecommendCommandTest {
 
     @Test
     void reconstructionStudyFromItsDirectory() throws Exception {
-        CliTest.Run r = CliTest.run("recommend", "--max-recon", "0.4", "--metric", "ssim", "--from", recon.toString(),
+        Cli.Run r = Cli.run("recommend", "--max-recon", "0.4", "--metric", "ssim", "--from", recon.toString(),
                 "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -107,7 +107,7 @@ class RecommendCommandTest {
             {"recommend", "--max-tpr", "0.1", "--at-fpr", "0.05", "--from", a},
             {"recommend", "--max-tpr", "0.1", "--from", dir.resolve("missing").toString()},
             {"recommend", "--max-recon", "0.4", "--metric", "psnr", "--from", recon.toString()}}) {
-            CliTest.Run r = CliTest.run(args);
+            Cli.Run r = Cli.run(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("diffleak: error:").doesNotContain("\n");
         }
@@ -115,19 +115,19 @@ class RecommendCommandTest {
 
     @Test
     void auditWithoutSweepIsRefused() {
-        CliTest.Run r = CliTest.run("recommend", "--max-tpr", "0.1", "--from", plainAudit.toString());
+        Cli.Run r = Cli.run("recommend", "--max-tpr", "0.1", "--from", plainAudit.toString());
         assertThat(r.code()).isNotZero();
         assertThat(r.err().strip()).startsWith("diffleak: error: the audit has no DP-SGD sweep").doesNotContain("\n");
     }
 
     @Test
     void smallestEpsilonAboveTheToleranceRecommendsNothing() {
-        CliTest.Run r = CliTest.run("recommend", "--max-tpr", "0.04", "--from", audit.toString());
+        Cli.Run r = Cli.run("recommend", "--max-tpr", "0.04", "--from", audit.toString());
         assertThat(r.code()).isNotZero();
         assertThat(r.err().strip()).startsWith("diffleak: error: even the smallest measured ε")
                 .contains("no ε recommended").doesNotContain("\n");
         assertThat(r.out()).contains("above").doesNotContain("→", "Recommended ε");
-        CliTest.Run j = CliTest.run("recommend", "--max-recon", "0.2", "--from", recon.toString(), "--json");
+        Cli.Run j = Cli.run("recommend", "--max-recon", "0.2", "--from", recon.toString(), "--json");
         assertThat(j.code()).isNotZero();
         assertThat(j.out()).isEmpty();
     }

@@ -1,25 +1,21 @@
 package org.diffleak.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.diffleak.cli.Cli.run;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
-import org.diffleak.cli.Main;
+import org.diffleak.cli.Cli.Run;
+import org.diffleak.cli.SquareImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `diffleak audit --spark local[2]` against the single-process audit on a small from-scratch job with real
@@ -33,39 +29,10 @@ class SparkAuditTest {
     static Path dir;
     static Path config;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    /** 16×16 grey PNGs in two class folders (a bright square in the upper or lower half) and the audit on them. */
+    /** The small audit on {@link SquareImages}: 120 per class. */
     @BeforeAll
     static void fixtures() throws IOException {
-        Path images = dir.resolve("images");
-        SplittableRandom r = new SplittableRandom(3);
-        for (int k = 0; k < 2; k++) {
-            Path cls = images.resolve("class" + k);
-            Files.createDirectories(cls);
-            for (int i = 0; i < 120; i++) {
-                BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
-                int ox = r.nextInt(10);
-                int oy = k * 8 + r.nextInt(3);
-                for (int y = 0; y < 16; y++) {
-                    for (int x = 0; x < 16; x++) {
-                        boolean on = x >= ox && x < ox + 5 && y >= oy && y < oy + 5;
-                        img.getRaster().setSample(x, y, 0, Math.min(255, (on ? 200 : 0) + r.nextInt(40)));
-                    }
-                }
-                ImageIO.write(img, "png", cls.resolve(String.format("img%03d.png", i)).toFile());
-            }
-        }
+        Path images = SquareImages.write(dir.resolve("images"), 120);
         config = dir.resolve("spark-test.yaml");
         Files.writeString(config, """
                 name: spark-test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.diffleak.cli.Cli;
 import org.diffleak.core.data.IdxReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +26,10 @@ class TinyPresetOnSparkTest {
     void theTinyPresetScoresTheSameOnSpark() throws IOException {
         assumeTrue(Files.isDirectory(IdxReader.DEFAULT_FASHION_MNIST_DIR),
                 "Fashion-MNIST is not installed (apt install dataset-fashion-mnist)");
-        SparkAuditTest.Run single = SparkAuditTest.run("audit", "--preset", "tiny", "--out",
+        Cli.Run single = Cli.run("audit", "--preset", "tiny", "--out",
                 dir.resolve("single").toString(), "--cache", dir.resolve("cache-single").toString());
         assertThat(single.code()).as(single.err() + single.out()).isZero();
-        SparkAuditTest.Run spark = SparkAuditTest.run("audit", "--preset", "tiny", "--out",
+        Cli.Run spark = Cli.run("audit", "--preset", "tiny", "--out",
                 dir.resolve("spark").toString(), "--cache", dir.resolve("cache-spark").toString(), "--spark",
                 "local[2]");
         assertThat(spark.code()).as(spark.err() + spark.out()).isZero();
