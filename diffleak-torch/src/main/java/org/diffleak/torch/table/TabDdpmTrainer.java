@@ -25,7 +25,7 @@ import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.AdamW;
 import org.diffleak.torch.train.Checkpoints;
 import org.diffleak.torch.train.DiffusionTrainer;
-import org.diffleak.torch.train.TrainingDivergedException;
+import org.diffleak.torch.train.TrainingLoop;
 
 /**
  * Trains a {@link TabDdpm} with the conventions of {@link DiffusionTrainer}: AdamW with linear warm-up,
@@ -92,33 +92,14 @@ public final class TabDdpmTrainer {
             if (dp == null) {
                 params.attachGradients();
             }
-            progress.start("training", config.steps());
-            if (start > 0) {
-                progress.update(start, "resumed at step " + start);
-            }
-            long t0 = System.nanoTime();
-            long last = config.steps();
-            for (long s = start; s < config.steps(); s++) {
-                if (privacy != null && !privacy.budgetAllowsAnotherStep()) {
-                    last = s;
-                    saveCheckpoint(params, ema, adam, s, loss, template.dataset());
-                    break;
-                }
-                double[] parts = privacy == null ? step(params, ema, adam, data, seeds, s, manager)
-                        : privateStep(params, ema, adam, data, seeds, s, manager);
-                loss = parts[0] + parts[1];
-                long done = s + 1;
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException("loss became " + loss + " at step " + done
-                            + "; the last good checkpoint in " + checkpointDir() + " is kept");
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                progress.update(done, String.format("loss %.4f (gauss %.4f, multi %.4f)  %.0f rows/s", loss, parts[0],
-                        parts[1], (done - start) * config.batchSize() / Math.max(secs, 1e-9)));
-                if (done % config.checkpointEvery() == 0 || done == config.steps()) {
-                    saveCheckpoint(params, ema, adam, done, loss, template.dataset());
-                }
-            }
+            TrainingLoop.End end = TrainingLoop.run(config, start, loss, privacy, false, checkpointDir(),
+                    s -> privacy == null ? step(params, ema, adam, data, seeds, s, manager)
+                            : privateStep(params, ema, adam, data, seeds, s, manager),
+                    (n, l) -> saveCheckpoint(params, ema, adam, n, l, template.dataset()),
+                    (parts, rate) -> String.format("loss %.4f (gauss %.4f, multi %.4f)  %.0f rows/s",
+                            parts[0] + parts[1], parts[0], parts[1], rate), progress);
+            long last = end.steps();
+            loss = end.loss();
             PrivacySpent spent = privacy == null ? null : privacy.spent(last);
             TableModelCard card = template.withStep(last, loss).withPrivacy(spent);
             TableModelStore.save(modelDir(), card, params, ema);

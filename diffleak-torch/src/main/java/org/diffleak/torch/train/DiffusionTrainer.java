@@ -108,31 +108,12 @@ public final class DiffusionTrainer {
             if (dp == null) {
                 params.attachGradients();
             }
-            progress.start("training", config.steps());
-            if (start > 0) {
-                progress.update(start, "resumed at step " + start);
-            }
-            long t0 = System.nanoTime();
-            long last = config.steps();
-            for (long s = start; s < config.steps(); s++) {
-                if (privacy != null && !privacy.budgetAllowsAnotherStep()) {
-                    last = s;
-                    saveCheckpoint(params, ema, adam, s, loss, data.name());
-                    break;
-                }
-                loss = step(params, ema, adam, data, seeds, s, manager);
-                long done = s + 1;
-                if (!Double.isFinite(loss) && !stepThroughNonFinite) {
-                    throw new TrainingDivergedException("loss became " + loss + " at step " + done
-                            + "; the last good checkpoint in " + checkpointDir() + " is kept");
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                progress.update(done, String.format("loss %.4f  %.1f img/s", loss,
-                        (done - start) * config.batchSize() / Math.max(secs, 1e-9)));
-                if (done % config.checkpointEvery() == 0 || done == config.steps()) {
-                    saveCheckpoint(params, ema, adam, done, loss, data.name());
-                }
-            }
+            TrainingLoop.End end = TrainingLoop.run(config, start, loss, privacy, stepThroughNonFinite,
+                    checkpointDir(), s -> new double[] {step(params, ema, adam, data, seeds, s, manager)},
+                    (n, l) -> saveCheckpoint(params, ema, adam, n, l, data.name()),
+                    (parts, rate) -> String.format("loss %.4f  %.1f img/s", parts[0], rate), progress);
+            long last = end.steps();
+            loss = end.loss();
             ModelCard card = cardTemplate.withStep(last, loss);
             String privacyNote = "";
             if (privacy != null) {
