@@ -149,7 +149,7 @@ final class SampleCommand implements Callable<Integer> {
                             }
                             return has;
                         }, maxAttempts, batch, progress);
-                all = checked.samples().add(1).div(2).clip(0, 1).toFloatArray();
+                all = Sampler.toPixels(checked.samples());
                 log.printf("private sampler: %d of %d samples pass the check after %d draws%n", checked.accepted(),
                         count, checked.draws());
             } else {
@@ -163,7 +163,7 @@ final class SampleCommand implements Callable<Integer> {
                         NDArray x0 = privateSampler == null ? smp.sample(d, xT, y, rng, ProgressListener.NONE)
                                 : privateSampler.sample(d, smp, xT, Arrays.copyOfRange(targets, start, start + n), rng,
                                         ProgressListener.NONE);
-                        float[] px = x0.add(1).div(2).clip(0, 1).toFloatArray();
+                        float[] px = Sampler.toPixels(x0);
                         System.arraycopy(px, 0, all, start * c * size * size, px.length);
                     }
                     progress.update(start + n, "");

@@ -8,6 +8,7 @@ import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.engine.Scalar;
 
 /** Batching shared by the attacks that only query ε_θ(x_t, t): each batch in its own sub-manager. */
 abstract class GrayBoxAttack implements MembershipAttack {
@@ -62,7 +63,7 @@ abstract class GrayBoxAttack implements MembershipAttack {
     /** Σ over each image's pixels of |v|^p, as [n]. */
     static NDArray perImagePowerSum(NDArray v, double p) {
         long n = v.getShape().get(0);
-        NDArray a = p == 2 ? v.square() : v.abs().pow(p);
+        NDArray a = p == 2 ? v.square() : Scalar.pow(v.abs(), p);
         return a.reshape(n, -1).sum(new int[] {1});
     }
 }

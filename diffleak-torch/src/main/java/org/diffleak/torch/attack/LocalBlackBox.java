@@ -13,6 +13,7 @@ import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.DdimSampler;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.ForwardProcess;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * A local model behind the query-only interface: img2img and generation with deterministic DDIM (η = 0),
@@ -93,7 +94,7 @@ public final class LocalBlackBox implements BlackBoxTarget {
                 : m.create(toLong(labels)).toType(DataType.INT64, false);
         // η = 0: the generator is never drawn from.
         NDArray x0 = sampler.sample(denoiser, xt, y, new SplittableRandom(0), ProgressListener.NONE);
-        float[] out = x0.clip(-1f, 1f).add(1f).mul(0.5f).toFloatArray();
+        float[] out = Scalar.mul(Scalar.add(x0.clip(-1f, 1f), 1), 0.5).toFloatArray();
         queries += n;
         return out;
     }

@@ -8,6 +8,7 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.ForwardProcess;
 import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * The loss attack (Yeom et al. 2018, on diffusion models as in Matsumoto et al. 2023): score =
@@ -49,6 +50,6 @@ public final class LossAttack extends GrayBoxAttack {
             NDArray err = perImagePowerSum(target.predictNoise(xt, timesteps(x0.getManager(), n, t), null).sub(e), 2);
             total = total == null ? err : total.add(err);
         }
-        return total.div(-repetitions).toFloatArray();
+        return Scalar.div(total, -repetitions).toFloatArray();
     }
 }

@@ -3,6 +3,7 @@ package org.diffleak.torch.attack;
 import ai.djl.ndarray.NDArray;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.ForwardProcess;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * PIA, proximal initialisation (Kong et al. 2024): ε₀ = ε_θ(x₀, 0); x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε₀;
@@ -45,7 +46,7 @@ public final class PiaAttack extends GrayBoxAttack {
         NDArray eps0 = target.predictNoise(x0, timesteps(x0.getManager(), n, 0), null);
         if (normalized) {
             NDArray meanAbs = eps0.abs().reshape(n, -1).mean(new int[] {1}).reshape(n, 1, 1, 1);
-            eps0 = eps0.div(meanAbs).mul(Math.sqrt(2 / Math.PI));
+            eps0 = Scalar.mul(eps0.div(meanAbs), Math.sqrt(2 / Math.PI));
         }
         NDArray xt = ForwardProcess.noised(target.schedule(), x0, eps0, t);
         NDArray eps = target.predictNoise(xt, timesteps(x0.getManager(), n, t), null);

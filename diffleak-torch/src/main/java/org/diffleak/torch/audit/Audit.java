@@ -37,6 +37,7 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.attack.LocalBlackBox;
 import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
@@ -450,9 +451,9 @@ public final class Audit {
         Params p = Params.initialize(net.specs(), Seeds.of(0), m);
         for (String name : p.names()) {
             if (base.names().contains(name)) {
-                p.get(name).muli(0).addi(base.get(name));
+                Scalar.muli(p.get(name), 0).addi(base.get(name));
             } else if (name.startsWith("class.")) {
-                p.get(name).muli(0);
+                Scalar.muli(p.get(name), 0);
             } else {
                 throw new DataException("the base model has no weight " + name + " that the target needs");
             }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * Classifier guidance through the predicted noise, in two modes.
@@ -36,7 +37,7 @@ public final class ClassifierGuidance {
         NDArray x0 = ForwardProcess.predictX0(schedule, xt, eps, t);
         NDArray zero = xt.getManager().zeros(new Shape(n), DataType.INT64);
         NDArray g = logProbGradient(classifier, x0, zero, targets);
-        return eps.sub(g.mul(scale * schedule.sqrtAlphaBar(t) / schedule.sqrtOneMinusAlphaBar(t)));
+        return eps.sub(Scalar.mul(g, scale * schedule.sqrtAlphaBar(t) / schedule.sqrtOneMinusAlphaBar(t)));
     }
 
     /**
@@ -60,6 +61,6 @@ public final class ClassifierGuidance {
 
     /** ε̂ = ε − s·√(1−ᾱ_t)·∇ log p(y | x_t) for one timestep t shared by the batch. */
     public static NDArray guidedNoise(NoiseSchedule schedule, NDArray eps, NDArray gradient, int t, double scale) {
-        return eps.sub(gradient.mul(scale * schedule.sqrtOneMinusAlphaBar(t)));
+        return eps.sub(Scalar.mul(gradient, scale * schedule.sqrtOneMinusAlphaBar(t)));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * DDIM (Song et al. 2021). Step t → t′:
@@ -82,9 +83,10 @@ public final class DdimSampler implements Sampler {
         double abPrev = schedule.alphaBar(tPrev);
         double sigma = eta == 0 ? 0 : eta * Math.sqrt((1 - abPrev) / (1 - schedule.alphaBar(t)))
                 * Math.sqrt(1 - schedule.alphaBar(t) / abPrev);
-        NDArray prev = x0.mul(Math.sqrt(abPrev)).add(eps.mul(Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma))));
+        NDArray prev = Scalar.mul(x0, Math.sqrt(abPrev))
+                .add(Scalar.mul(eps, Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma))));
         if (sigma > 0) {
-            prev = prev.add(Noise.gaussian(xt.getManager(), xt.getShape(), rng).mul(sigma));
+            prev = prev.add(Scalar.mul(Noise.gaussian(xt.getManager(), xt.getShape(), rng), sigma));
         }
         return new StepResult(prev, x0);
     }

@@ -3,6 +3,7 @@ package org.diffleak.torch.diffusion;
 import ai.djl.ndarray.NDArray;
 import java.util.SplittableRandom;
 import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * Ancestral DDPM sampling (Ho et al. 2020, eq. 7): x_{t−1} = μ̃_t(x_t, x̂₀) + σ_t z with
@@ -48,11 +49,11 @@ public final class DdpmSampler implements Sampler {
         }
         double c0 = beta * Math.sqrt(abPrev) / (1 - ab);
         double ct = (1 - abPrev) * Math.sqrt(1 - beta) / (1 - ab);
-        NDArray mean = x0.mul(c0).add(xt.mul(ct));
+        NDArray mean = Scalar.mul(x0, c0).add(Scalar.mul(xt, ct));
         if (t == 0) {
             return new StepResult(mean, x0);
         }
         NDArray z = Noise.gaussian(xt.getManager(), xt.getShape(), rng);
-        return new StepResult(mean.add(z.mul(Math.sqrt(schedule.posteriorVariance(t)))), x0);
+        return new StepResult(mean.add(Scalar.mul(z, Math.sqrt(schedule.posteriorVariance(t)))), x0);
     }
 }

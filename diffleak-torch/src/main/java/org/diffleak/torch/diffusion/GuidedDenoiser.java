@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * Classifier-free guidance (Ho &amp; Salimans 2022): ε̃ = ε_θ(x_t, ∅) + w (ε_θ(x_t, y) − ε_θ(x_t, ∅)),
@@ -34,7 +35,7 @@ public final class GuidedDenoiser extends ForwardingDenoiser {
                 NDArrays.concat(new NDList(labels, nulls)));
         NDArray cond = both.get("0:" + n);
         NDArray uncond = both.get(n + ":");
-        return uncond.add(cond.sub(uncond).mul(scale));
+        return uncond.add(Scalar.mul(cond.sub(uncond), scale));
     }
 
 

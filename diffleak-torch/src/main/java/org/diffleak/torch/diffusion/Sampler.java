@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.diffleak.core.util.ProgressListener;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * A reverse-process sampler over a descending sequence of timesteps. The denoiser is passed into each
@@ -43,5 +44,10 @@ public interface Sampler {
         }
         progress.finish("sampled " + n + " images in " + ts.length + " steps");
         return x;
+    }
+
+    /** Pixel values in [0, 1] of samples x₀ in the [−1, 1] data scale: clip((x₀ + 1)/2, 0, 1). */
+    static float[] toPixels(NDArray x0) {
+        return Scalar.div(Scalar.add(x0, 1), 2).clip(0, 1).toFloatArray();
     }
 }

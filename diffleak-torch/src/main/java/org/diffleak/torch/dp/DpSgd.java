@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * The private gradient of DP-SGD (Abadi et al. 2016, Alg. 1), split as Opacus splits it: clip each
@@ -21,7 +22,7 @@ public final class DpSgd {
     /** Σ_i c_i g_i per parameter, with the clip factors c_i from the per-sample norms. */
     public static Map<String, NDArray> clippedSum(Map<String, NDArray> perSample, double clip) {
         NDArray norms = PerSampleGradients.norms(perSample);
-        NDArray factors = norms.add(1e-6).pow(-1).mul(clip).minimum(1f);
+        NDArray factors = Scalar.minimum(Scalar.mul(Scalar.pow(Scalar.add(norms, 1e-6), -1), clip), 1);
         long b = factors.getShape().get(0);
         NDArray row = factors.reshape(1, b);
         Map<String, NDArray> out = new LinkedHashMap<>();
@@ -44,7 +45,7 @@ public final class DpSgd {
             for (int i = 0; i < z.length; i++) {
                 z[i] = (float) (rng.nextGaussian() * sigma * clip);
             }
-            e.setValue(s.add(s.getManager().create(z, s.getShape())).divi(expectedBatch));
+            e.setValue(Scalar.divi(s.add(s.getManager().create(z, s.getShape())), expectedBatch));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 
@@ -83,13 +84,13 @@ public final class ClientUpdate {
                         return update;
                     }
                     for (String name : local.names()) {
-                        local.get(name).subi(g.get(name).mul(settings.localLearningRate()));
+                        local.get(name).subi(Scalar.mul(g.get(name), settings.localLearningRate()));
                     }
                 }
             }
             double scale = 1.0 / (settings.localSteps() * settings.localLearningRate());
             for (String name : params.names()) {
-                NDArray delta = params.get(name).sub(local.get(name)).mul(scale);
+                NDArray delta = Scalar.mul(params.get(name).sub(local.get(name)), scale);
                 delta.attach(out);
                 update.put(name, delta);
             }
@@ -103,7 +104,7 @@ public final class ClientUpdate {
             a.setRequiresGradient(true);
         }
         try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
-            gc.backward(net.logits(p, x).logSoftmax(1).mul(onehot).sum().neg().div(x.getShape().get(0)));
+            gc.backward(Scalar.div(net.logits(p, x).logSoftmax(1).mul(onehot).sum().neg(), x.getShape().get(0)));
         }
         Map<String, NDArray> g = new LinkedHashMap<>();
         for (String name : p.names()) {

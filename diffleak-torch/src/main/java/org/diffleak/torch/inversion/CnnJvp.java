@@ -7,6 +7,7 @@ import java.util.Map;
 import org.diffleak.core.config.CnnConfig;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.engine.ConvOp;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Layers;
 import org.diffleak.torch.nn.Params;
@@ -52,7 +53,7 @@ public final class CnnJvp {
         Dual z = linear(p, u, "head", silu(linear(p, u, "features", pooled)));
         long n = x.getShape().get(0);
         NDArray prob = z.v().softmax(1);
-        return prob.mul(targets.sum(new int[] {1}, true)).sub(targets).mul(z.d()).sum().div(n);
+        return Scalar.div(prob.mul(targets.sum(new int[] {1}, true)).sub(targets).mul(z.d()).sum(), n);
     }
 
     /** y = W ⋆ a + b: ẏ = W ⋆ ȧ + U_W ⋆ a + U_b. */
@@ -90,7 +91,7 @@ public final class CnnJvp {
         int[] last = {2};
         NDArray xr = a.v().reshape(n, groups, dim);
         NDArray centred = xr.sub(xr.mean(last, true));
-        NDArray sd = centred.square().mean(last, true).add(GN_EPS).sqrt();
+        NDArray sd = Scalar.add(centred.square().mean(last, true), GN_EPS).sqrt();
         NDArray normed = centred.div(sd);
         NDArray dr = a.d().reshape(n, groups, dim);
         NDArray dn = dr.sub(dr.mean(last, true)).sub(normed.mul(normed.mul(dr).mean(last, true))).div(sd);
@@ -113,7 +114,7 @@ public final class CnnJvp {
     private static Dual silu(Dual a) {
         NDArray sig = a.v().getNDArrayInternal().sigmoid();
         NDArray v = a.v().mul(sig);
-        NDArray slope = sig.add(v.mul(sig.neg().add(1)));
+        NDArray slope = sig.add(v.mul(Scalar.rsub(1, sig)));
         return new Dual(v, a.d().mul(slope));
     }
 }

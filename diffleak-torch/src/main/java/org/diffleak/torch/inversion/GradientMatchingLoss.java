@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 
@@ -61,8 +62,8 @@ public final class GradientMatchingLoss {
         Params copy = params.copy(m);
         copy.attachGradients();
         try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-            NDArray loss = net.logits(copy, x.stopGradient()).logSoftmax(1).mul(targets).sum().neg()
-                    .div(x.getShape().get(0));
+            NDArray loss = Scalar.div(net.logits(copy, x.stopGradient()).logSoftmax(1).mul(targets).sum().neg(),
+                    x.getShape().get(0));
             gc.backward(loss);
         }
         Map<String, NDArray> g = new LinkedHashMap<>();
@@ -99,15 +100,15 @@ public final class GradientMatchingLoss {
                 u.put(name, g.get(name).zerosLike());
                 continue;
             }
-            NDArray o = observed.get(name).mul(1 / (norm * observedNorm));
+            NDArray o = Scalar.mul(observed.get(name), 1 / (norm * observedNorm));
             o.attach(m);
-            u.put(name, g.get(name).mul(cos / dotAndSq[1]).sub(o));
+            u.put(name, Scalar.mul(g.get(name), cos / dotAndSq[1]).sub(o));
         }
         double tv;
         try (GradientCollector gc = m.getEngine().newGradientCollector()) {
             NDArray tvTerm = totalVariation(x);
             tv = scalar(tvTerm);
-            gc.backward(jvp.lossTangent(params, u, x, targets).add(tvTerm.mul(tvWeight)));
+            gc.backward(jvp.lossTangent(params, u, x, targets).add(Scalar.mul(tvTerm, tvWeight)));
         }
         return 1 - cos + tvWeight * tv;
     }

@@ -7,6 +7,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * Functional layers over named weights, plus the spec builders that declare those weights. DJL's
@@ -88,7 +89,7 @@ public final class Layers {
      * A = softmax_j(q_iᵀ k_j / √C), out[:, i] = Σ_j A_ij v[:, j]; returns [N, C, M].
      */
     public static NDArray attend(NDArray q, NDArray k, NDArray v) {
-        NDArray w = q.transpose(0, 2, 1).matMul(k).mul(1.0 / Math.sqrt(q.getShape().get(1))).softmax(2);
+        NDArray w = Scalar.mul(q.transpose(0, 2, 1).matMul(k), 1.0 / Math.sqrt(q.getShape().get(1))).softmax(2);
         return v.matMul(w.transpose(0, 2, 1));
     }
 

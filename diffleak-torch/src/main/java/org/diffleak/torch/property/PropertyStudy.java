@@ -43,6 +43,7 @@ import org.diffleak.torch.diffusion.ClassifierGuidance;
 import org.diffleak.torch.diffusion.DdimSampler;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.diffusion.PrivatePropertySampler;
+import org.diffleak.torch.diffusion.Sampler;
 import org.diffleak.torch.diffusion.UNetDenoiser;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.NoiseAwareClassifier;
@@ -472,7 +473,7 @@ public final class PropertyStudy {
                         new Shape(s.samples(), c, size, size), assignment(r, seeds), draw, x0 -> decisions(
                                 ck.net().logits(ck.params(), x0).softmax(1).get(":, 1").toFloatArray()),
                         s.maxAttempts(), BATCH, p);
-                out = checked.samples().add(1).div(2).clip(0, 1).toFloatArray();
+                out = Sampler.toPixels(checked.samples());
                 draws = (double) checked.draws() / s.samples();
             } else {
                 out = new float[s.samples() * dim];
@@ -482,8 +483,7 @@ public final class PropertyStudy {
                     try (NDManager bm = sm.newSubManager()) {
                         SplittableRandom rng = draw.child(b).random();
                         NDArray xT = Noise.gaussian(bm, new Shape(n, c, size, size), rng);
-                        float[] px = ddim.sample(d, xT, null, rng, ProgressListener.NONE).add(1).div(2).clip(0, 1)
-                                .toFloatArray();
+                        float[] px = Sampler.toPixels(ddim.sample(d, xT, null, rng, ProgressListener.NONE));
                         System.arraycopy(px, 0, out, from * dim, px.length);
                     }
                     p.update(from + n, "");

@@ -18,6 +18,7 @@ import org.diffleak.torch.diffusion.DdpmSampler;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.ForwardProcess;
 import org.diffleak.torch.diffusion.Sampler;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * Reconstruction from a noisy DP observation with a diffusion model as the image prior. The observation
@@ -304,6 +305,6 @@ public final class DiffusionPriorReconstruction {
     private static NDArray consistent(NoiseSchedule s, NDArray xt, NDArray eps, int t, NDArray y, NDArray gain) {
         NDArray x0 = ForwardProcess.predictX0(s, xt, eps, t);
         NDArray corrected = x0.sub(x0.sub(y).mul(gain));
-        return xt.sub(corrected.mul(s.sqrtAlphaBar(t))).div(s.sqrtOneMinusAlphaBar(t));
+        return Scalar.div(xt.sub(Scalar.mul(corrected, s.sqrtAlphaBar(t))), s.sqrtOneMinusAlphaBar(t));
     }
 }

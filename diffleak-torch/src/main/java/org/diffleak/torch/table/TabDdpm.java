@@ -17,6 +17,7 @@ import org.diffleak.core.table.TablePropertySteering;
 import org.diffleak.core.table.TableEncoding.Encoded;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.ParamSpec;
 import org.diffleak.torch.diffusion.ClassifierGuidance;
 import org.diffleak.torch.diffusion.NoisyClassifier;
@@ -155,7 +156,7 @@ public final class TabDdpm {
         NDArray gauss = m.zeros(new Shape(b));
         if (numeric > 0) {
             NDArray eps = m.create(Arrays.copyOfRange(n.eps(), from * numeric, to * numeric), new Shape(b, numeric));
-            gauss = out.get(":, 0:" + numeric).sub(eps).square().sum(new int[] {1}).div((float) numeric);
+            gauss = Scalar.div(out.get(":, 0:" + numeric).sub(eps).square().sum(new int[] {1}), (float) numeric);
         }
         NDArray multi = m.zeros(new Shape(b));
         if (oneHot.columns() > 0) {
@@ -170,7 +171,7 @@ public final class TabDdpm {
                 }
             }
             // T·L_t (1/p_t with t uniform) plus the constant prior term, averaged over columns
-            multi = multi.mul((float) schedule.steps()).add(m.create(prior)).div((float) oneHot.columns());
+            multi = Scalar.div(Scalar.mul(multi, (float) schedule.steps()).add(m.create(prior)), (float) oneHot.columns());
         }
         return new RowLoss(gauss, multi);
     }
@@ -221,7 +222,7 @@ public final class TabDdpm {
         NDArray generic = logAddExp(ls.add(m.create(logAbPrev, col)), m.create(logRest, col).broadcast(b, k))
                 .add(c).logSoftmax(1);
         NDArray first = ls.add(c).logSoftmax(1);
-        NDArray logp = first.mul(zero).add(generic.mul(zero.neg().add(1)));
+        NDArray logp = first.mul(zero).add(generic.mul(Scalar.rsub(1, zero)));
         return m.create(entropy).sub(logp.mul(m.create(weight, new Shape(b, k))).sum(new int[] {1}));
     }
 

@@ -21,6 +21,7 @@ import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.AdamW;
 import org.diffleak.torch.train.Checkpoints;
@@ -183,9 +184,9 @@ public final class TabDdpmTrainer {
             adam.step(params, grads, config.learningRateAt(s), scale);
             double dec = Math.min(config.emaDecay(), (1.0 + s) / (10.0 + s));
             for (String name : params.names()) {
-                NDArray delta = params.get(name).mul(1 - dec);
+                NDArray delta = Scalar.mul(params.get(name), 1 - dec);
                 delta.attach(sm);
-                ema.get(name).muli(dec).addi(delta);
+                Scalar.muli(ema.get(name), dec).addi(delta);
             }
         } finally {
             JniUtils.setGradMode(mode);

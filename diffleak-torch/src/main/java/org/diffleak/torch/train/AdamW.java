@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffleak.core.data.DataException;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 
 /**
@@ -51,22 +52,22 @@ public final class AdamW implements AutoCloseable {
             NDArray mi = m.get(name);
             NDArray vi = v.get(name);
             try (NDManager tmp = manager.newSubManager()) {
-                NDArray gs = g.mul(gradScale);
+                NDArray gs = Scalar.mul(g, gradScale);
                 gs.attach(tmp);
-                mi.muli(beta1).addi(gs.mul(1 - beta1));
-                vi.muli(beta2).addi(gs.square().muli(1 - beta2));
+                Scalar.muli(mi, beta1).addi(Scalar.mul(gs, 1 - beta1));
+                Scalar.muli(vi, beta2).addi(Scalar.muli(gs.square(), 1 - beta2));
                 NDArray denom = vi.sqrt();
                 denom.attach(tmp);
-                denom.divi(Math.sqrt(bc2));
-                NDArray update = mi.div(bc1);
+                Scalar.divi(denom, Math.sqrt(bc2));
+                NDArray update = Scalar.div(mi, bc1);
                 update.attach(tmp);
-                update.divi(denom.addi(eps));
+                update.divi(Scalar.addi(denom, eps));
                 if (weightDecay > 0) {
-                    NDArray decay = p.mul(weightDecay);
+                    NDArray decay = Scalar.mul(p, weightDecay);
                     decay.attach(tmp);
                     update.addi(decay);
                 }
-                p.subi(update.muli(lr));
+                p.subi(Scalar.muli(update, lr));
             }
         }
     }

@@ -23,6 +23,7 @@ import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
 
@@ -225,7 +226,7 @@ public final class DiffusionTrainer {
                         if (ym != null) {
                             ym.attach(mm);
                         }
-                        return unet.forward(taped, xm, tm, ym).sub(em).square().sum().div((float) d);
+                        return Scalar.div(unet.forward(taped, xm, tm, ym).sub(em).square().sum(), (float) d);
                     }, sm);
                     grads = sum.grads();
                     loss = sum.lossSum() / b;
@@ -276,9 +277,9 @@ public final class DiffusionTrainer {
     private void updateEma(Params params, Params ema, NDManager sm) {
         double dec = config.emaDecay();
         for (String name : params.names()) {
-            NDArray delta = params.get(name).mul(1 - dec);
+            NDArray delta = Scalar.mul(params.get(name), 1 - dec);
             delta.attach(sm);
-            ema.get(name).muli(dec).addi(delta);
+            Scalar.muli(ema.get(name), dec).addi(delta);
         }
     }
 

@@ -10,6 +10,7 @@ import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
+import org.diffleak.torch.engine.Scalar;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest extends NativeTest {
@@ -18,14 +19,14 @@ class SamplerTest extends NativeTest {
 
     /** Knows x₀, so ε(x_t, t) = (x_t − √ᾱ_t x₀)/√(1−ᾱ_t) is the exact noise of x_t. */
     private static Denoiser oracle(NDArray x0) {
-        return new FakeDenoiser((xt, t) -> xt.sub(x0.mul(S.sqrtAlphaBar(t))).div(S.sqrtOneMinusAlphaBar(t)));
+        return new FakeDenoiser((xt, t) -> Scalar.div(xt.sub(Scalar.mul(x0, S.sqrtAlphaBar(t))), S.sqrtOneMinusAlphaBar(t)));
     }
 
     /** An analytic stand-in: ε̂ = 0.5·x_t·(1 − t/T). */
     private static final double C = 0.5;
 
     private static Denoiser analytic() {
-        return new FakeDenoiser((xt, t) -> xt.mul(C * (1 - (double) t / S.steps())));
+        return new FakeDenoiser((xt, t) -> Scalar.mul(xt, C * (1 - (double) t / S.steps())));
     }
 
     private float[] testImage(int n) {
@@ -72,7 +73,7 @@ class SamplerTest extends NativeTest {
         float[] init = testImage(4);
         NDArray xT = manager.create(init, new Shape(1, 1, 2, 2));
         DdpmSampler ddpm = new DdpmSampler(s, 49, false);
-        Denoiser fake = new FakeDenoiser(s, (xt, t) -> xt.mul(0.3));
+        Denoiser fake = new FakeDenoiser(s, (xt, t) -> Scalar.mul(xt, 0.3));
         float[] out = ddpm.sample(fake, xT, null, new SplittableRandom(7), ProgressListener.NONE).toFloatArray();
         SplittableRandom rng = new SplittableRandom(7);
         double[] x = new double[4];

@@ -3,6 +3,7 @@ package org.diffleak.torch.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * Data that is template a (class 1, "has the property") with probability p, else template b (class 0),
@@ -40,8 +41,8 @@ final class TwoTemplateMixture implements Denoiser, NoisyClassifier {
     /** −‖x_t − √ᾱ_t μ‖²/(2(1−ᾱ_t)) per row [N]. */
     private NDArray logLikelihood(NDArray xt, float[] mu, int t) {
         NDManager m = xt.getManager();
-        NDArray c = m.create(mu).reshape(1, 1, side, side).mul(schedule.sqrtAlphaBar(t));
-        return xt.sub(c).square().sum(new int[] {1, 2, 3}).div(-2 * (1 - schedule.alphaBar(t)));
+        NDArray c = Scalar.mul(m.create(mu).reshape(1, 1, side, side), schedule.sqrtAlphaBar(t));
+        return Scalar.div(xt.sub(c).square().sum(new int[] {1, 2, 3}), -2 * (1 - schedule.alphaBar(t)));
     }
 
     @Override
@@ -56,13 +57,13 @@ final class TwoTemplateMixture implements Denoiser, NoisyClassifier {
         int step = (int) t.toLongArray()[0];
         long n = xt.getShape().get(0);
         NDManager m = xt.getManager();
-        NDArray la = logLikelihood(xt, a, step).add(Math.log(p));
-        NDArray lb = logLikelihood(xt, b, step).add(Math.log(1 - p));
-        NDArray wa = lb.sub(la).exp().add(1).pow(-1).reshape(n, 1, 1, 1);
+        NDArray la = Scalar.add(logLikelihood(xt, a, step), Math.log(p));
+        NDArray lb = Scalar.add(logLikelihood(xt, b, step), Math.log(1 - p));
+        NDArray wa = Scalar.pow(Scalar.add(lb.sub(la).exp(), 1), -1).reshape(n, 1, 1, 1);
         NDArray ma = m.create(a).reshape(1, 1, side, side);
         NDArray mb = m.create(b).reshape(1, 1, side, side);
-        NDArray x0 = ma.mul(wa).add(mb.mul(wa.neg().add(1)));
-        return xt.sub(x0.mul(schedule.sqrtAlphaBar(step))).div(schedule.sqrtOneMinusAlphaBar(step));
+        NDArray x0 = ma.mul(wa).add(mb.mul(Scalar.rsub(1, wa)));
+        return Scalar.div(xt.sub(Scalar.mul(x0, schedule.sqrtAlphaBar(step))), schedule.sqrtOneMinusAlphaBar(step));
     }
 
     /** The held-out judge: is x₀ nearer a than b? */

@@ -14,6 +14,7 @@ import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.Noise;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.GradTape;
 import org.diffleak.torch.nn.Params;
@@ -68,7 +69,7 @@ class PerSampleGradientsTest {
             try (GradientCollector gc = m.getEngine().newGradientCollector()) {
                 NDArray pred = unet.forward(p.recording(tape), x, t, y);
                 // Σ_i L_i with L_i the mean over that sample's pixels
-                NDArray loss = pred.sub(eps).square().sum().div(256f);
+                NDArray loss = Scalar.div(pred.sub(eps).square().sum(), 256);
                 gc.backward(loss);
             }
             fast = PerSampleGradients.compute(tape);

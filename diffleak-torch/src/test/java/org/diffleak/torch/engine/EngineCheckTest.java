@@ -38,7 +38,7 @@ class EngineCheckTest extends NativeTest {
         // off by 1e-3 of its own value in the first output channel only: inside any loss curve's noise
         ConvOp wrong = (x, w, b, s) -> {
             NDArray y = TorchRuntime.convPath().conv2d(x, w, b, s);
-            return y.add(y.get(":, 0:1").mul(1e-3f).pad(new Shape(0, 0, 0, 0, 0, y.getShape().get(1) - 1), 0));
+            return y.add(Scalar.mul(y.get(":, 0:1"), 1e-3f).pad(new Shape(0, 0, 0, 0, 0, y.getShape().get(1) - 1), 0));
         };
         List<String> failed = failed(EngineCheck.convChecks(wrong, "double", manager));
         assertThat(failed).containsAll(EngineCheck.CONV_CASES.stream().map(c -> c.name() + " forward").toList());
@@ -47,10 +47,10 @@ class EngineCheckTest extends NativeTest {
     @Test
     void aConvolutionWithAWrongInputGradientOrNaNIsRejected() {
         // the forward is right, but no gradient reaches x: as oneDNN's backward-data kernel failing
-        ConvOp noInputGradient = (x, w, b, s) -> TorchRuntime.convPath().conv2d(x.stopGradient(), w, b, s).add(x.sum().mul(0));
+        ConvOp noInputGradient = (x, w, b, s) -> TorchRuntime.convPath().conv2d(x.stopGradient(), w, b, s).add(Scalar.mul(x.sum(), 0));
         List<String> failed = failed(EngineCheck.convChecks(noInputGradient, "double", manager));
         assertThat(failed).isNotEmpty().allMatch(n -> n.endsWith("input gradient"));
-        ConvOp nan = (x, w, b, s) -> TorchRuntime.convPath().conv2d(x, w, b, s).mul(Float.NaN);
+        ConvOp nan = (x, w, b, s) -> Scalar.mul(TorchRuntime.convPath().conv2d(x, w, b, s), Float.NaN);
         assertThat(failed(EngineCheck.convChecks(nan, "double", manager))).hasSize(4 * EngineCheck.CONV_CASES.size());
     }
 

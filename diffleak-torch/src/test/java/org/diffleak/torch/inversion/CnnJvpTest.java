@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 import org.junit.jupiter.api.Tag;
@@ -73,8 +74,8 @@ class CnnJvpTest extends NativeTest {
             loss.backward(leaf, targets(manager), manager);
             double analytic = leaf.getGradient().mul(v).sum().getDouble();
             double h = 1e-5;
-            double fd = (loss.value(x.add(v.mul(h)), targets(manager), manager)
-                    - loss.value(x.sub(v.mul(h)), targets(manager), manager)) / (2 * h);
+            double fd = (loss.value(x.add(Scalar.mul(v, h)), targets(manager), manager)
+                    - loss.value(x.sub(Scalar.mul(v, h)), targets(manager), manager)) / (2 * h);
             assertThat(Math.abs(analytic)).isGreaterThan(1e-4);
             assertThat(Math.abs(analytic - fd) / Math.abs(fd)).isLessThan(1e-3);
         }

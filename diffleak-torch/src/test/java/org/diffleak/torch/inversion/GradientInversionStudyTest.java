@@ -18,6 +18,7 @@ import org.diffleak.torch.NativeTest;
 import org.diffleak.torch.audit.CnnEncoder;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.FakeDenoiser;
+import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 import org.junit.jupiter.api.Tag;
@@ -35,7 +36,7 @@ class GradientInversionStudyTest extends NativeTest {
     /** ε̂ = √(1−ᾱ_t) x_t = E[ε | x_t] under a standard-normal prior x₀ ~ N(0, I): exact and differentiable in x_t. */
     private static Denoiser shrinking() {
         NoiseSchedule schedule = NoiseSchedule.defaultLinear();
-        return new FakeDenoiser(schedule, SIZE, (xt, t) -> xt.mul(schedule.sqrtOneMinusAlphaBar(t)));
+        return new FakeDenoiser(schedule, SIZE, (xt, t) -> Scalar.mul(xt, schedule.sqrtOneMinusAlphaBar(t)));
     }
 
     private static ImageDataset pool() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.torch.diffusion.Denoiser;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * The exact ε-prediction for data that is one of two square images a, b with equal probability:
@@ -32,11 +33,11 @@ final class TwoPointPrior implements Denoiser {
         long n = xt.getShape().get(0);
         NDArray pa = m.create(a).reshape(1, 1, side, side);
         NDArray pb = m.create(b).reshape(1, 1, side, side);
-        NDArray da = xt.sub(pa.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
-        NDArray db = xt.sub(pb.mul(sa)).square().sum(new int[] {1, 2, 3}).div(-v);
-        NDArray wa = da.sub(db).neg().exp().add(1).pow(-1).reshape(n, 1, 1, 1);
-        NDArray x0 = pa.mul(wa).add(pb.mul(wa.neg().add(1)));
-        return xt.sub(x0.mul(sa)).div(S.sqrtOneMinusAlphaBar(step));
+        NDArray da = Scalar.div(xt.sub(Scalar.mul(pa, sa)).square().sum(new int[] {1, 2, 3}), -v);
+        NDArray db = Scalar.div(xt.sub(Scalar.mul(pb, sa)).square().sum(new int[] {1, 2, 3}), -v);
+        NDArray wa = Scalar.pow(Scalar.add(da.sub(db).neg().exp(), 1), -1).reshape(n, 1, 1, 1);
+        NDArray x0 = pa.mul(wa).add(pb.mul(Scalar.rsub(1, wa)));
+        return Scalar.div(xt.sub(Scalar.mul(x0, sa)), S.sqrtOneMinusAlphaBar(step));
     }
 
     @Override
