@@ -31,7 +31,7 @@ public final class GradTape {
 
     /** Records the layer and returns its output with the probe added. Called by {@link Layers}. */
     NDArray record(Kind kind, String name, NDArray input, NDArray output, int stride, int kernel) {
-        NDArray probe = output.getManager().zeros(output.getShape());
+        NDArray probe = output.getManager().zeros(output.getShape(), output.getDataType());
         probe.setRequiresGradient(true);
         entries.add(new Entry(kind, name, input.stopGradient(), probe, stride, kernel));
         return output.add(probe);
