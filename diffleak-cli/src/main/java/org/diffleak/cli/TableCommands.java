@@ -38,8 +38,9 @@ final class TableCommands {
 
     /**
      * TabDDPM-like recipe scaled to 2 cores: batch 256, lr 2e-3 after 100 warm-up steps, global gradient norm
-     * clipped to 1, weight decay 1e-4, EMA 0.999. Without warm-up and clipping, 1 of 10 wa_churn runs of 1,500
-     * steps went NaN at step 81 and 2 of 10 collapsed (ancestral mean KS 0.79 and 0.98 against 0.04–0.08).
+     * clipped to 1, weight decay 1e-4, EMA 0.999. Without warm-up and clipping, 2 of 10 wa_churn runs of 1,500
+     * steps collapsed (ancestral mean KS 0.79 and 0.98 against 0.04–0.08), measured while the loss's backward
+     * could still read freed memory (see engine.Scalar).
      */
     static final TrainConfig DEFAULT_TRAIN = new TrainConfig(2000, 256, 2e-3, 100, 1e-4, 1.0, 0.999, 0, 500, 0);
 

@@ -8,10 +8,9 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 /**
- * A tiny training job for CLI tests: 48 8×8 grayscale PNGs of a bright square and a YAML job over them.
- * No attention: libtorch's CPU attention path (softmax, bmm on strided views) differed by float rounding
- * between otherwise identical processes in about one run in five here, and the SIGKILL test compares
- * weights across two processes bit for bit. In-process resume with attention is tested in the torch module.
+ * A tiny training job for CLI tests: 48 8×8 grayscale PNGs of a bright square and a YAML job over them, with
+ * self-attention, whose scaled scores once read a freed operand (see engine.Scalar): the SIGKILL test compares
+ * weights across two processes bit for bit.
  */
 final class TinyJob {
 
@@ -39,7 +38,7 @@ final class TinyJob {
                 data: {dataset: folder, path: %s, attributes: null, channels: 1, size: 8, split: all, limit: 0}
                 splits: {members: 8, nonMembers: 8, auxiliary: 8, seed: 3}
                 model: {channels: 1, imageSize: 8, baseWidth: 8, multipliers: [1, 2], resBlocks: 1,
-                        attention: false, numClasses: 0, groups: 4}
+                        attention: true, numClasses: 0, groups: 4}
                 schedule: {kind: linear, steps: 1000, betaStart: 1.0e-4, betaEnd: 0.02}
                 train: {steps: 6, batchSize: 8, learningRate: 2.0e-3, warmupSteps: 2, weightDecay: 0.0,
                         gradClip: 1.0, emaDecay: 0.9, labelDropout: 0.0, checkpointEvery: 2, seed: 5}

@@ -11,9 +11,9 @@ import org.diffleak.torch.TorchRuntime;
 
 /**
  * Runs the engine check in a child JVM that writes this host's verdict into the cache and exits. A run never
- * executes a kernel that may be faulty in its own process: on the host measured, a process that had run the
- * wrong oneDNN kernels (even only in the check) later computed other, correct-path results differently, as if
- * those kernels had written past their outputs.
+ * executes a kernel that may be faulty in its own process: on the host measured, the wrong oneDNN kernels read
+ * memory they should not (their result changes with what was freed before them), and their allocations shift
+ * what every later op of the process gets.
  */
 public final class EngineCheckProcess {
 

@@ -86,6 +86,9 @@ class TabDdpmTest {
                 l[j] = logits[i * k + j];
             }
             double want = MultinomialDiffusion.lossTerm(l, x0[i], xt[i], t[i], model.schedule());
+            // float32 log-sum-exp over k ≤ 8 classes and a KL of k terms against float64: each term rounds by
+            // u = 6e-8 of its size, the logs of probabilities near 1e-30 reach |log| ≈ 70, so k·70·u ≈ 3e-5 absolute
+            // at worst; 2e-5 plus 2e-5 relative holds with the typical √k growth
             assertThat((double) got[i]).as("row %d at t = %d", i, t[i]).isCloseTo(want, within(2e-5 + 2e-5 * Math.abs(want)));
         }
     }
@@ -200,6 +203,8 @@ class TabDdpmTest {
             double loss = model.loss(p, data, new SplittableRandom(2), m).total().getFloat();
             TabDdpm.RowLoss rows = model.rowLosses(p, model.noise(data, new SplittableRandom(2)), 0, 64, m);
             double mean = rows.gaussian().add(rows.multinomial()).mean().getFloat();
+            // the same 64 non-negative row losses summed in two orders in float32: the sums differ by at most
+            // 2·64·u ≈ 8e-6 of their value (no cancellation, all terms ≥ 0)
             assertThat(mean).isCloseTo(loss, within(1e-5 * Math.abs(loss)));
         }
         TableModelCard card = new TabDdpmTrainer(model, config(4), dir.resolve("dp"),

@@ -25,10 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("conv")
 public class DiffusionTrainerTest {
 
-    /**
-     * No attention: resume tests compare weights bit for bit, and libtorch's CPU attention path is not
-     * bitwise reproducible across allocations (see the CLI's TinyJob).
-     */
+    /** The smallest UNet the trainer tests use; attention is switched on where a test needs it. */
     public static final UNetConfig CFG = new UNetConfig(1, 8, 8, java.util.List.of(1, 2), 1, false, 0, 4);
 
     /** Bright squares at random places: a learnable toy distribution. */

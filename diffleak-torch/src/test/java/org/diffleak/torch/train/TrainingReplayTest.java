@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ class TrainingReplayTest {
     /** Runs {@link TrainingReplay} in a child JVM; returns the weights' SHA-256. */
     private static String train(Path out, String heap, String mode) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, heap, "-Dai.djl.offline=true",
+        List<String> cmd = new ArrayList<>(List.of(java, heap, "-XX:+UseSerialGC", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=" + THREADS, "-Dai.djl.pytorch.num_interop_threads=1"));
         String path = System.getProperty(TorchRuntime.PATH_PROPERTY);
         if (path != null) {
@@ -65,9 +66,14 @@ class TrainingReplayTest {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TrainingReplay.class.getName(),
                 out.toString(), mode));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("child finished").isTrue();
+        Files.createDirectories(out);
+        Path log = out.resolve("child.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("the training child ran past 10 minutes: " + Files.readString(log));
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(output).isZero();
         return output.lines().filter(l -> l.startsWith("sha256 ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no checksum in: " + output));
