@@ -3,7 +3,6 @@ package org.diffleak.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.diffleak.core.privacy.GdpAccountant;
 import org.diffleak.core.reconstruction.ReRoBound;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Seeds;
@@ -43,7 +42,7 @@ final class ReRoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        double mu = GdpAccountant.mu(sigma, sampleRate, steps);
+        double mu = ReRoBound.mu(sigma, sampleRate, steps);
         double gdp = ReRoBound.gdp(mu, kappa);
         if (samples * (double) steps > 5e10) {
             throw new IllegalArgumentException("--samples × --steps = " + samples * (double) steps

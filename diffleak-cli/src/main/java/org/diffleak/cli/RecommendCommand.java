@@ -169,7 +169,8 @@ final class RecommendCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-36s %10.4g %10.4g %18s%s%n", "DP-SGD, Monte Carlo (N = " + samples + ")",
                 r.monteCarlo().noiseMultiplier(), r.monteCarlo().epsilon(), String.format(Locale.ROOT, "%.4f ± %.4f",
                         r.monteCarlo().gamma(), r.monteCarlo().standardError()), mcBinds ? "  ← binds" : "");
-        out.printf(Locale.ROOT, "%-36s %10.4g %10.4g %18s%s%n", "μ-GDP, Φ(Φ⁻¹(κ) + μ)", r.gdp().noiseMultiplier(),
+        out.printf(Locale.ROOT, "%-36s %10.4g %10.4g %18s%s%n", sampleRate == 1 ? "μ-GDP, exact μ = √T/σ"
+                : "μ-GDP, CLT μ (approximation)", r.gdp().noiseMultiplier(),
                 r.gdp().epsilon(), String.format(Locale.ROOT, "%.4f", r.gdp().gamma()), mcBinds ? "" : "  ← binds");
         out.println(ReRoRecommendation.SCOPE);
         return 0;

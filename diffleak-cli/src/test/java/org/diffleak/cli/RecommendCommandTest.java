@@ -40,13 +40,13 @@ class RecommendCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
         assertThat(j.get("source").asText()).isEqualTo("rero_bound");
-        assertThat(j.get("binding").asText()).isIn("rero_dpsgd_monte_carlo", "rero_gdp");
+        // q = 1: the exact μ = √T/σ is tight and binds
+        assertThat(j.get("binding").asText()).isEqualTo("rero_gdp_exact");
         double sigmaGdp = j.get("gdp").get("noise_multiplier").asDouble();
         assertThat(ReRoBound.gdp(sigmaGdp, 1, 1, 0.01)).isCloseTo(0.2, within(1e-6));
         double muStar = SpecialFunctions.normalQuantile(0.2) - SpecialFunctions.normalQuantile(0.01);
-        assertThat(sigmaGdp).isCloseTo(1 / Math.sqrt(Math.log1p(muStar * muStar)), within(1e-6));
-        assertThat(j.get("noise_multiplier").asDouble()).isEqualTo(Math.max(sigmaGdp,
-                j.get("monte_carlo").get("noise_multiplier").asDouble()));
+        assertThat(sigmaGdp).isCloseTo(1 / muStar, within(1e-6));
+        assertThat(j.get("noise_multiplier").asDouble()).isEqualTo(sigmaGdp);
         assertThat(j.get("epsilon").asDouble()).isPositive();
         Cli.Run human = Cli.run("recommend", "--max-rero", "0.2", "--kappa", "0.01", "-q", "1", "--steps", "1",
                 "--delta", "1e-5");

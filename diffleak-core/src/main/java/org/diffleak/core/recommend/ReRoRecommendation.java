@@ -15,18 +15,21 @@ import org.diffleak.core.reconstruction.ReRoBound;
  * <ul>
  *   <li>Monte Carlo on DP-SGD's likelihood ratio, γ_MC(σ) (tight for DP-SGD up to Monte Carlo error), every
  *       evaluation drawing the same N samples from one seed so that γ_MC is a fixed function of σ;</li>
- *   <li>μ-GDP by the CLT, γ_GDP(σ) = Φ(Φ⁻¹(κ) + μ(σ)) with μ(σ) = q √(T (e^{1/σ²} − 1)); its root has the closed
- *       form μ* = Φ⁻¹(γ*) − Φ⁻¹(κ), σ = 1 / √(log(1 + μ*² / (q² T))), which the tests check the search against.</li>
+ *   <li>μ-GDP, γ_GDP(σ) = Φ(Φ⁻¹(κ) + μ(σ)): at q = 1 with the exact μ = √T/σ (tight: full-batch DP-SGD is T
+ *       composed Gaussian mechanisms), so σ = √T / μ* with μ* = Φ⁻¹(γ*) − Φ⁻¹(κ); below q = 1 with the CLT
+ *       μ(σ) = q √(T (e^{1/σ²} − 1)), whose root σ = 1 / √(log(1 + μ*² / (q² T))) the tests check the search
+ *       against.</li>
  * </ul>
- * The recommendation takes the larger σ of the two (the bound that binds) and its ε from the RDP accountant at
- * δ, the accountant DP-SGD training uses.
+ * The tight form binds: the exact GDP form at q = 1, the Monte Carlo form below it (the CLT is an approximation
+ * that can err either way, so it is shown, never used). ε comes from the RDP accountant at δ, the accountant
+ * DP-SGD training uses.
  */
 public final class ReRoRecommendation {
 
     /** Binding: the Monte Carlo bound on DP-SGD needed the larger σ. */
     public static final String MONTE_CARLO = "rero_dpsgd_monte_carlo";
-    /** Binding: the μ-GDP form needed the larger σ. */
-    public static final String GDP = "rero_gdp";
+    /** Binding: the exact μ-GDP form (q = 1). */
+    public static final String GDP = "rero_gdp_exact";
 
     /** What the recommendation protects against and what it does not, in one sentence. */
     public static final String SCOPE = "It protects against any attacker, with any prior, reconstructing a training"
@@ -52,8 +55,8 @@ public final class ReRoRecommendation {
 
     /**
      * @param epsilon the recommended ε (RDP accountant at δ)
-     * @param noiseMultiplier its σ, the larger of the two sides'
-     * @param binding {@link #MONTE_CARLO} or {@link #GDP}
+     * @param noiseMultiplier its σ, from the tight side
+     * @param binding {@link #MONTE_CARLO} (q &lt; 1) or {@link #GDP} (q = 1)
      */
     public record Result(double epsilon, double noiseMultiplier, String binding, Side monteCarlo, Side gdp,
             double tolerance, double kappa, double sampleRate, long steps, double delta) {}
@@ -75,8 +78,9 @@ public final class ReRoRecommendation {
         ReRoBound.Estimate mc = ReRoBound.dpSgd(sMc, sampleRate, steps, kappa, samples, new SplittableRandom(seed));
         Side monteCarlo = new Side(sMc, epsilon(sMc, sampleRate, steps, delta), mc.gamma(), mc.standardError());
         Side gdp = new Side(sGdp, epsilon(sGdp, sampleRate, steps, delta), gammaGdp(sGdp, sampleRate, steps, kappa), 0);
-        Side binding = sMc >= sGdp ? monteCarlo : gdp;
-        return new Result(binding.epsilon(), binding.noiseMultiplier(), sMc >= sGdp ? MONTE_CARLO : GDP, monteCarlo,
+        boolean exact = sampleRate == 1;
+        Side binding = exact ? gdp : monteCarlo;
+        return new Result(binding.epsilon(), binding.noiseMultiplier(), exact ? GDP : MONTE_CARLO, monteCarlo,
                 gdp, tolerance, kappa, sampleRate, steps, delta);
     }
 
@@ -97,7 +101,7 @@ public final class ReRoRecommendation {
 
     /** γ_GDP(σ); 1 where μ overflows (σ so small that e^{1/σ²} is infinite). */
     static double gammaGdp(double sigma, double sampleRate, long steps, double kappa) {
-        double mu = GdpAccountant.mu(sigma, sampleRate, steps);
+        double mu = ReRoBound.mu(sigma, sampleRate, steps);
         return Double.isInfinite(mu) ? 1 : ReRoBound.gdp(mu, kappa);
     }
 

@@ -15,7 +15,8 @@ import org.diffleak.core.privacy.SpecialFunctions;
  * τ: the quantile's rank is uncertain by about √(Nκ(1−κ)) draws, and half the change of γ over that many ranks
  * either side is that term (it dominates when only Nκ ≈ tens of draws lie above τ). This equals DESIGN.md's 1 − ∫_{lowest (1−κ) mass} L dμ₀
  * in expectation but does not lean on the heavy upper tail of L under μ₀, which N draws miss when κ is small.
- * For μ-GDP the bound is γ = Φ(Φ⁻¹(κ) + μ).
+ * For μ-GDP the bound is γ = Φ(Φ⁻¹(κ) + μ); DP-SGD at q = 1 is exactly (√T/σ)-GDP (T Gaussian mechanisms of
+ * sensitivity 1), so there that form is tight, and below q = 1 its μ comes from the CLT.
  */
 public final class ReRoBound {
 
@@ -95,9 +96,18 @@ public final class ReRoBound {
         return SpecialFunctions.normalCdf(SpecialFunctions.normalQuantile(kappa) + mu);
     }
 
-    /** γ for DP-SGD through its CLT μ = q √(T (e^{1/σ²} − 1)). */
+    /** γ for DP-SGD through its GDP μ ({@link #mu}). */
     public static double gdp(double sigma, double q, long steps, double kappa) {
-        return gdp(GdpAccountant.mu(sigma, q, steps), kappa);
+        return gdp(mu(sigma, q, steps), kappa);
+    }
+
+    /**
+     * μ of DP-SGD as a Gaussian-DP mechanism: exactly √T/σ at q = 1, the CLT q √(T (e^{1/σ²} − 1)) below (which
+     * at q = 1 would overstate μ: √(e^{1/σ²} − 1) &gt; 1/σ).
+     */
+    public static double mu(double sigma, double q, long steps) {
+        double clt = GdpAccountant.mu(sigma, q, steps);
+        return q == 1 ? Math.sqrt(steps) / sigma : clt;
     }
 
     static void validateKappa(double kappa) {

@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.Bootstrap;
+import org.diffleak.core.reconstruction.PriorBaseline;
 import org.diffleak.core.reconstruction.ReconstructionResults;
 import org.diffleak.core.reconstruction.ReconstructionResults.ImageMetrics;
 import org.diffleak.core.reconstruction.ReconstructionResults.Level;
@@ -110,7 +111,8 @@ public final class ReconstructionReportWriter {
                 "What an informed attacker recovers of " + r.settings().get("images") + " training images, each"
                         + " released once under DP, with the public base model as image prior; SSIM higher and"
                         + " encoder distance lower mean closer to the original. κ = "
-                        + String.format(Locale.ROOT, "%.4g", r.kappa().kappa()) + " is the prior's own success.",
+                        + String.format(Locale.ROOT, "%.4g", r.kappa().kappa()) + " is the prior's own success (the best"
+                        + " single guess without the release).",
                 href, columns, rows);
     }
 
@@ -126,8 +128,18 @@ public final class ReconstructionReportWriter {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("settings", r.settings());
         root.put("eta_mse", r.eta());
-        root.put("kappa", Map.of("kappa", r.kappa().kappa(), "mean_guess_rate", r.kappa().meanGuessRate(),
-                "random_guess_rate", r.kappa().randomGuessRate()));
+        Map<String, Object> kappa = new LinkedHashMap<>();
+        kappa.put("kappa", r.kappa().kappa());
+        kappa.put("interval95", List.of(r.kappa().lower(), r.kappa().upper()));
+        kappa.put("definition", "best single prior-only guess (auxiliary mean or one auxiliary image), picked on half"
+                + " of the targets, hit rate on the other half");
+        kappa.put("best_guess", r.kappa().bestGuess() == PriorBaseline.MEAN_GUESS ? "auxiliary mean"
+                : "auxiliary image " + r.kappa().bestGuess());
+        kappa.put("held_out_targets", r.kappa().heldOut());
+        kappa.put("selection_rate", r.kappa().selectionRate());
+        kappa.put("mean_guess_rate", r.kappa().meanGuessRate());
+        kappa.put("random_guess_rate", r.kappa().randomGuessRate());
+        root.put("kappa", kappa);
         root.put("attacks", r.attacks());
         root.put("image_shape", List.of(r.channels(), r.height(), r.width()));
         root.put("seconds", r.seconds());

@@ -26,15 +26,33 @@ class ReRoRecommendationTest {
     }
 
     @Test
-    void oneFullBatchStepMatchesTheClosedForm() {
-        // q = 1, T = 1: μ(σ) = √(e^{1/σ²} − 1), and γ_GDP = γ* at μ* = Φ⁻¹(γ*) − Φ⁻¹(κ)
+    void fullBatchTakesTheExactMuAndBinds() {
+        // q = 1: μ = √T/σ exactly, and γ_GDP = γ* at σ = √T / (Φ⁻¹(γ*) − Φ⁻¹(κ))
         double kappa = 0.01;
-        for (double gamma : new double[] {0.05, 0.2, 0.5, 0.9}) {
-            double sigma = ReRoRecommendation.sigmaGdp(gamma, kappa, 1, 1);
+        for (long steps : new long[] {1, 100}) {
+            for (double gamma : new double[] {0.05, 0.2, 0.5, 0.9}) {
+                double sigma = ReRoRecommendation.sigmaGdp(gamma, kappa, 1, steps);
+                double muStar = SpecialFunctions.normalQuantile(gamma) - SpecialFunctions.normalQuantile(kappa);
+                assertThat(ReRoBound.gdp(sigma, 1, steps, kappa)).as("γ* = %s", gamma).isCloseTo(gamma, within(1e-6))
+                        .isLessThanOrEqualTo(gamma);
+                assertThat(sigma).isCloseTo(Math.sqrt(steps) / muStar, within(1e-6 * sigma));
+            }
+        }
+        // the case the CLT got wrong: q = T = 1, κ = 0.01, γ* = 0.05 gave σ 1.619 whose exact γ is 0.0438
+        ReRoRecommendation.Result r = ReRoRecommendation.recommend(0.05, 0.01, 1, 1, 1e-5, 20_000, 3);
+        assertThat(r.binding()).isEqualTo(ReRoRecommendation.GDP);
+        assertThat(ReRoBound.gdp(ReRoBound.mu(r.noiseMultiplier(), 1, 1), 0.01)).isCloseTo(0.05, within(1e-6));
+        assertThat(r.noiseMultiplier()).isLessThan(1.619);
+    }
+
+    @Test
+    void belowTheFullBatchTheCltMuMatchesItsClosedForm() {
+        double kappa = 0.01;
+        for (double gamma : new double[] {0.05, 0.2, 0.5}) {
+            double sigma = ReRoRecommendation.sigmaGdp(gamma, kappa, 0.1, 50);
             double muStar = SpecialFunctions.normalQuantile(gamma) - SpecialFunctions.normalQuantile(kappa);
-            assertThat(ReRoBound.gdp(sigma, 1, 1, kappa)).as("γ* = %s", gamma).isCloseTo(gamma, within(1e-6))
-                    .isLessThanOrEqualTo(gamma);
-            assertThat(sigma).isCloseTo(1 / Math.sqrt(Math.log1p(muStar * muStar)), within(1e-6 * sigma));
+            assertThat(sigma).isCloseTo(1 / Math.sqrt(Math.log1p(muStar * muStar / (0.01 * 50))),
+                    within(1e-6 * sigma));
         }
     }
 
@@ -51,16 +69,13 @@ class ReRoRecommendationTest {
     }
 
     @Test
-    void recommendsTheLargerSigmaAndItsRdpEpsilon() {
+    void belowTheFullBatchMonteCarloBindsWithItsRdpEpsilon() {
         ReRoRecommendation.Result r = ReRoRecommendation.recommend(0.2, 0.01, 0.05, 50, 1e-5, 5_000, 3);
-        assertThat(r.noiseMultiplier()).isEqualTo(Math.max(r.monteCarlo().noiseMultiplier(),
-                r.gdp().noiseMultiplier()));
-        assertThat(r.binding()).isEqualTo(r.monteCarlo().noiseMultiplier() >= r.gdp().noiseMultiplier()
-                ? ReRoRecommendation.MONTE_CARLO : ReRoRecommendation.GDP);
+        assertThat(r.binding()).isEqualTo(ReRoRecommendation.MONTE_CARLO);
+        assertThat(r.noiseMultiplier()).isEqualTo(r.monteCarlo().noiseMultiplier());
         RdpAccountant a = new RdpAccountant();
         a.step(r.noiseMultiplier(), 0.05, 50);
-        assertThat(r.epsilon()).isEqualTo(a.epsilon(1e-5)).isEqualTo(Math.min(r.monteCarlo().epsilon(),
-                r.gdp().epsilon()));
+        assertThat(r.epsilon()).isEqualTo(a.epsilon(1e-5)).isEqualTo(r.monteCarlo().epsilon());
         assertThat(r.monteCarlo().gamma()).isLessThanOrEqualTo(0.2);
         assertThat(r.gdp().gamma()).isLessThanOrEqualTo(0.2).isCloseTo(0.2, within(1e-6));
     }

@@ -90,7 +90,7 @@ public final class SweepFixtures {
         settings.put("delta", 1e-5);
         settings.put("sample_rate", 1.0);
         settings.put("steps", 1);
-        ReconstructionReportWriter.write(new ReconstructionResults(settings, new PriorBaseline.Kappa(0.01, 0, 0.01),
+        ReconstructionReportWriter.write(new ReconstructionResults(settings, new PriorBaseline.Kappa(0.01, 0.002, 0.05, -1, 0.02, 0, 0.01, 50),
                 0.02, List.of("naive", RiskSweep.DIFFUSION_ATTACK), 1, 4, 4, levels, 1), dir);
         return dir;
     }

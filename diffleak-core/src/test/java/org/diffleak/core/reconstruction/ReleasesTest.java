@@ -121,15 +121,47 @@ class ReleasesTest {
         assertThat(PriorFreeBound.mse(0.2)).isCloseTo(0.01, within(1e-12));
         assertThat(PriorFreeBound.psnr(0.2)).isCloseTo(20, within(1e-9));
         assertThat(PriorFreeBound.psnr(0)).isInfinite();
+    }
+
+    /**
+     * κ is the best single guess, not an average: of 10 auxiliary images one (0.9) sits within η of 80% of the
+     * targets, the other nine and the mean of none. A random auxiliary image hits 8% of the time; κ must be
+     * near 0.8, picked on one half of the targets and measured on the other.
+     */
+    @Test
+    void kappaIsTheBestSingleGuessOnHeldOutTargets() {
         int d = 4;
-        float[] aux = {0, 0, 0, 0, 1, 1, 1, 1, 0.5f, 0.5f, 0.5f, 0.5f};
-        float[] targets = {0.1f, 0.1f, 0.1f, 0.1f, 0.45f, 0.45f, 0.45f, 0.45f};
-        PriorBaseline.Kappa k = PriorBaseline.estimate(aux, 3, targets, 2, d, 0.02);
-        // mean 0.5: hits the second target only; random guess: 2 of 6 pairs within MSE 0.02
-        assertThat(k.meanGuessRate()).isEqualTo(0.5);
-        assertThat(k.randomGuessRate()).isCloseTo(2.0 / 6, within(1e-12));
-        assertThat(k.kappa()).isEqualTo(0.5);
-        assertThat(PriorBaseline.estimate(aux, 3, targets, 2, d, 1e-6).kappa()).isCloseTo(1.0 / 7, within(1e-12));
+        int nAux = 10;
+        float[] aux = new float[nAux * d];
+        for (int k = 0; k < nAux; k++) {
+            java.util.Arrays.fill(aux, k * d, (k + 1) * d, k == 7 ? 0.9f : 0.05f * k);
+        }
+        int n = 40;
+        float[] targets = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(targets, i * d, (i + 1) * d, i % 5 == 0 ? 0.6f : 0.88f);
+        }
+        PriorBaseline.Kappa k = PriorBaseline.estimate(aux, nAux, targets, n, d, 0.01, new SplittableRandom(1));
+        assertThat(k.bestGuess()).isEqualTo(7);
+        assertThat(k.heldOut()).isEqualTo(20);
+        assertThat(k.randomGuessRate()).isCloseTo(0.8 / nAux, within(1e-12));
+        assertThat(k.meanGuessRate()).isZero();
+        // the held-out half holds 16 hits or so of 20: Wilson's interval around it
+        assertThat(k.kappa()).isBetween(0.6, 1.0).isGreaterThan(5 * k.randomGuessRate());
+        assertThat(k.lower()).isLessThan(k.kappa());
+        assertThat(k.upper()).isGreaterThan(k.kappa());
+        // nothing within η: the resolution of the held-out half
+        PriorBaseline.Kappa none = PriorBaseline.estimate(aux, nAux, targets, n, d, 1e-9, new SplittableRandom(1));
+        assertThat(none.kappa()).isCloseTo(1.0 / 21, within(1e-12));
+        assertThat(none.lower()).isZero();
+    }
+
+    @Test
+    void wilsonIntervalMatchesTheClosedForm() {
+        // 16 of 20: centre (0.8 + 1.92/20) / (1 + 3.84/20), the textbook [0.584, 0.919]
+        double[] w = PriorBaseline.wilson(16, 20);
+        assertThat(w[0]).isCloseTo(0.5840, within(5e-4));
+        assertThat(w[1]).isCloseTo(0.9193, within(5e-4));
     }
 
     private static double gauss(SplittableRandom r) {

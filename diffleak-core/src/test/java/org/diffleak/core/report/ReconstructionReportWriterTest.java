@@ -44,7 +44,7 @@ class ReconstructionReportWriterTest {
     @Test
     void writesEveryNumberThePageShows(@TempDir Path dir) throws Exception {
         ReconstructionResults r = new ReconstructionResults(Map.of("mechanism_description", "test <release>"),
-                new PriorBaseline.Kappa(0.01, 0.0, 0.01), 0.02, List.of("naive", "diffusion"), 1, 4, 4,
+                new PriorBaseline.Kappa(0.01, 0.002, 0.05, -1, 0.02, 0.0, 0.01, 50), 0.02, List.of("naive", "diffusion"), 1, 4, 4,
                 List.of(level(2, 0.3), level(Double.POSITIVE_INFINITY, 1)), 12.5);
         Path out = dir.resolve("rep");
         ReconstructionReportWriter.write(r, out);

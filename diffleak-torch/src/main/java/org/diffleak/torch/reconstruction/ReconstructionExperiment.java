@@ -11,7 +11,6 @@ import java.util.function.Function;
 import org.diffleak.core.attack.ImageEncoder;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.metrics.ImageSimilarity;
-import org.diffleak.core.privacy.GdpAccountant;
 import org.diffleak.core.privacy.NoiseCalibration;
 import org.diffleak.core.privacy.RdpAccountant;
 import org.diffleak.core.reconstruction.GaussianImageRelease;
@@ -74,10 +73,10 @@ public final class ReconstructionExperiment {
         float[] x = toData(targets.pixels());
         PixelStatistics stats = PixelStatistics.of(toData(auxiliary.pixels()), auxiliary.size(), dim);
         WienerReconstruction wiener = new WienerReconstruction(stats);
-        PriorBaseline.Kappa kappa = PriorBaseline.estimate(auxiliary.pixels(), auxiliary.size(), targets.pixels(), n,
-                dim, s.eta());
-        float[][] originalFeatures = encoder.encode(targets.pixels(), n);
         Seeds seeds = Seeds.of(s.seed());
+        PriorBaseline.Kappa kappa = PriorBaseline.estimate(auxiliary.pixels(), auxiliary.size(), targets.pixels(), n,
+                dim, s.eta(), seeds.child("kappa").random());
+        float[][] originalFeatures = encoder.encode(targets.pixels(), n);
         DiffusionPriorReconstruction diffusion = new DiffusionPriorReconstruction(s.diffusion());
         float[] bank = s.priorBank() == 0 ? null : diffusion.priorBank(denoiser, s.priorBank(),
                 seeds.child("prior-bank"), manager, progress.apply("prior bank"));
@@ -200,7 +199,7 @@ public final class ReconstructionExperiment {
         // without subsampling, T Gaussian releases of sensitivity 1 are exactly (√T/σ)-GDP; the Poisson CLT
         // μ = q√(T(e^{1/σ²} − 1)) is only an approximation there, and a loose one for small σ
         double mu = exact ? Double.POSITIVE_INFINITY
-                : s.sampleRate() == 1 ? Math.sqrt(s.steps()) / sigma : GdpAccountant.mu(sigma, s.sampleRate(), s.steps());
+                : ReRoBound.mu(sigma, s.sampleRate(), s.steps());
         double gdp = exact ? 1 : ReRoBound.gdp(mu, kappa.kappa());
         return new Level(eps, sigma, meanNoise, mc, gdp, mu, PriorFreeBound.mse(meanNoise),
                 PriorFreeBound.psnr(meanNoise), diff.startStep()[0], metrics, panels, m, errorMaps, varMap, imageErr,
