@@ -18,20 +18,23 @@ public record MembershipMetrics(double auc, double tprAt1PctFpr, double tprAt01P
     public static final double FPR_1PCT = 0.01;
     public static final double FPR_01PCT = 0.001;
 
-    /** Non-members needed before one false positive is at most `fpr` of them: ⌈1/fpr⌉. */
+    /**
+     * Non-members needed before one false positive is strictly below `fpr` of them (the TPR is read at FPR &lt; x):
+     * ⌊1/fpr⌋ + 1, e.g. 101 for 1% and 1,001 for 0.1%.
+     */
     public static int nonMembersToResolve(double fpr) {
-        return (int) Math.ceil(1 / fpr - 1e-9);
+        return (int) Math.floor(1 / fpr + 1e-9) + 1;
     }
 
     /**
-     * Whether a TPR at `fpr` means what it says: with fewer than 1/fpr non-members the only rate at or below
-     * it is 0, so the figure is the TPR at zero false positives, whatever x is.
+     * Whether a TPR at `fpr` means what it says: with at most 1/fpr non-members the only rate strictly below it
+     * is 0, so the figure is the TPR at zero false positives, whatever x is.
      */
     public boolean resolves(double fpr) {
         return nonMembers >= nonMembersToResolve(fpr);
     }
 
-    /** Why a TPR at `fpr` is not reported, e.g. "not resolvable with 50 non-members (needs ≥ 100)". */
+    /** Why a TPR at `fpr` is not reported, e.g. "not resolvable with 50 non-members (needs ≥ 101)". */
     public static String unresolvable(double fpr, int nonMembers) {
         return "not resolvable with " + nonMembers + " non-members (needs ≥ " + nonMembersToResolve(fpr) + ")";
     }

@@ -67,11 +67,15 @@ public record Roc(double[] fpr, double[] tpr, double[] thresholds) {
         return labels.length;
     }
 
-    /** TPR at the largest FPR ≤ maxFpr (a conservative reading: no interpolation). */
-    public double tprAtFpr(double maxFpr) {
+    /**
+     * TPR at the largest FPR strictly below x, as the LiRA and SimA reference code read it
+     * ({@code tpr[np.where(fpr < x)[0][-1]]}); no interpolation. With exactly 1/x non-members this is the TPR at
+     * zero false positives.
+     */
+    public double tprAtFpr(double x) {
         double best = 0;
         for (int i = 0; i < fpr.length; i++) {
-            if (fpr[i] <= maxFpr) {
+            if (fpr[i] < x) {
                 best = Math.max(best, tpr[i]);
             }
         }

@@ -108,7 +108,7 @@ class AuditScoringTest {
     @Test
     void moreNonMembersThanMembersOnTheTargetWhileShadowsStayBalanced() {
         int members = 50;
-        int nonMembers = 1000;
+        int nonMembers = 1001;
         SplittableRandom r = new SplittableRandom(7);
         double[][] target = new double[members + nonMembers][1];
         for (int i = 0; i < target.length; i++) {

@@ -34,12 +34,12 @@ class AuditConfigTest {
     void theDefaultAuditScoresItsFiftyMembersAgainstEnoughNonMembersToResolveLowFpr() {
         AuditConfig d = AuditConfig.preset("default");
         assertThat(d.candidates()).isEqualTo(d.target().members()).isEqualTo(50);
-        assertThat(d.nonMemberCandidates()).isGreaterThanOrEqualTo(100);
+        assertThat(d.nonMemberCandidates()).isGreaterThanOrEqualTo(101);
         assertThat(d.with("metric", "neg_l2").nonMemberCandidates()).isEqualTo(d.nonMemberCandidates());
         assertThat(d.with("target.members", "20").nonMemberCandidates()).isEqualTo(d.nonMemberCandidates());
         // left out, it is the number of members scored
         assertThat(AuditConfig.preset("null").nonMemberCandidates()).isEqualTo(AuditConfig.preset("null").candidates());
-        String yaml = new String(readPreset(), StandardCharsets.UTF_8).replace("nonMemberCandidates: 100",
+        String yaml = new String(readPreset(), StandardCharsets.UTF_8).replace("nonMemberCandidates: 101",
                 "nonMemberCandidates: 1001");
         assertThatThrownBy(() -> Json.readYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
                 AuditConfig.class, "x.yaml")).hasMessageContaining("nonMemberCandidates must be in [2, 1000]");

@@ -24,8 +24,26 @@ class MembershipMetricsTest {
         assertThat(roc.fpr()).containsExactly(0, 0, 0.5, 0.5, 1);
         assertThat(roc.tpr()).containsExactly(0, 0.5, 0.5, 1, 1);
         assertThat(roc.tprAtFpr(0.01)).isEqualTo(0.5);
-        assertThat(roc.tprAtFpr(0.5)).isEqualTo(1);
+        // strictly below: at x = 0.5 the point (0.5, 1) does not count, as in the LiRA code's fpr < x
+        assertThat(roc.tprAtFpr(0.5)).isEqualTo(0.5);
+        assertThat(roc.tprAtFpr(0.51)).isEqualTo(1);
         assertThat(roc.balancedAccuracy()).isEqualTo(0.75);
+    }
+
+    /** With exactly 1/x non-members, FPR < x allows no false positive: 100 need 101 to read TPR at 1%. */
+    @Test
+    void resolvingNeedsMoreThanOneOverXNonMembers() {
+        assertThat(MembershipMetrics.nonMembersToResolve(0.01)).isEqualTo(101);
+        assertThat(MembershipMetrics.nonMembersToResolve(0.001)).isEqualTo(1001);
+        boolean[] l = new boolean[200];
+        double[] s = new double[200];
+        for (int i = 0; i < 200; i++) {
+            l[i] = i < 100;
+            s[i] = i < 100 ? 200 - i : 50 - i;
+        }
+        s[100] = 1000; // one non-member above every member: 1 false positive of 100 = exactly 1%
+        assertThat(Roc.of(l, s).tprAtFpr(0.01)).isZero();
+        assertThat(Roc.of(l, s).tprAtFpr(0.0101)).isEqualTo(1);
     }
 
     @Test
@@ -36,7 +54,7 @@ class MembershipMetricsTest {
         Roc roc = Roc.of(l, s);
         assertThat(roc.fpr()).containsExactly(0, 0.5, 0.5, 1);
         assertThat(roc.tpr()).containsExactly(0, 0.5, 1, 1);
-        // the tied point has FPR 0.5: TPR at FPR ≤ 1% is 0, not the 0.5 a broken tie order would give
+        // the tied point has FPR 0.5: TPR at FPR < 1% is 0, not the 0.5 a broken tie order would give
         assertThat(roc.tprAtFpr(0.01)).isZero();
         assertThat(MembershipMetrics.auc(new boolean[] {true, false, true}, new double[] {1, 1, 1})).isEqualTo(0.5);
     }

@@ -145,7 +145,7 @@ class ReportWriterTest {
             assertThat(a.get("tpr_at_0_1pct_fpr").isNull()).isTrue();
             assertThat(a.get("tpr_at_0_1pct_fpr_ci").isNull()).isTrue();
             assertThat(a.get("tpr_at_0_1pct_fpr_reason").asText())
-                    .isEqualTo("not resolvable with 300 non-members (needs ≥ 1000)");
+                    .isEqualTo("not resolvable with 300 non-members (needs ≥ 1001)");
             assertThat(a.get("balanced_accuracy").asDouble()).isEqualTo(m.balancedAccuracy());
             assertThat(a.get("members").asInt()).isEqualTo(300);
             assertThat(a.get("non_members").asInt()).isEqualTo(300);
@@ -381,8 +381,8 @@ class ReportWriterTest {
     void tprAtAnFprTheNonMembersCannotResolveIsNotReportedAnywhere() throws IOException {
         ReportWriter.write(report(List.of(sized("loss", "gray-box", "raw", 50, 50, 1)), List.of(), List.of()), dir);
         String html = html();
-        assertThat(html).contains("TPR at 1% FPR not resolvable with 50 non-members (needs ≥ 100)",
-                "with 50 non-members (needs ≥ 1000)", "start at FPR 1/50");
+        assertThat(html).contains("TPR at 1% FPR not resolvable with 50 non-members (needs ≥ 101)",
+                "with 50 non-members (needs ≥ 1001)", "start at FPR 1/50");
         assertThat(html).doesNotContain("TPR 0", "at 1% FPR.");
         assertThat(svg(html, "plot roc-log\"")).contains(">0.02<", ">0.1<").doesNotContain(">0.01<", ">0.001<");
         JsonNode a = Json.MAPPER.readTree(dir.resolve(ReportWriter.RESULTS).toFile()).get("attacks").get(0);
@@ -394,8 +394,11 @@ class ReportWriterTest {
     }
 
     @Test
-    void aHundredNonMembersResolveOnePercentButNotAPermille() throws IOException {
-        AttackOutcome o = sized("loss", "gray-box", "raw", 50, 100, 2);
+    void aHundredAndOneNonMembersResolveOnePercentButNotAPermille() throws IOException {
+        // FPR < 1% admits one false positive only from 101 non-members on
+        assertThat(sized("loss", "gray-box", "raw", 50, 100, 2).metrics().resolves(MembershipMetrics.FPR_1PCT))
+                .isFalse();
+        AttackOutcome o = sized("loss", "gray-box", "raw", 50, 101, 2);
         assertThat(o.metrics().resolves(MembershipMetrics.FPR_1PCT)).isTrue();
         assertThat(o.metrics().resolves(MembershipMetrics.FPR_01PCT)).isFalse();
         ReportWriter.write(report(List.of(o), List.of(), List.of()), dir);
