@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             PropertyCommand.class,
             DemoCommand.class, EpsilonCommand.class, NoiseCommand.class, RocCommand.class, AttackCommand.class, AuditCommand.class,
             BenchCommand.class, DoctorCommand.class, ServeCommand.class, ReRoCommand.class, ReconstructCommand.class, InvertCommand.class,
-            RecommendCommand.class})
+            RecommendCommand.class, CalibrateCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

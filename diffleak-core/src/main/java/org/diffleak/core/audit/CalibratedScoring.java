@@ -22,9 +22,6 @@ import org.diffleak.core.report.AttackOutcome;
  */
 public final class CalibratedScoring {
 
-    /** Below this many shadows LiRA pools its variances over candidates, as Carlini et al. recommend. */
-    static final int PER_CANDIDATE_VARIANCE_FROM = 64;
-
     /** The attacks calibrated on the shadows, in the order of the outcomes. */
     private static final List<String> METHODS = List.of("LiRA online", "LiRA offline", "RMIA");
 
@@ -149,7 +146,7 @@ public final class CalibratedScoring {
                 sh[m][i] = new double[] {shadowPool[m][i]};
             }
         }
-        return new Lira(method.equals("LiRA online"), k < PER_CANDIDATE_VARIANCE_FROM).scores(t, sh, in);
+        return new Lira(method.equals("LiRA online"), Lira.Variance.AUTO, false, false).scores(t, sh, in);
     }
 
     private static void add(List<AttackOutcome> out, Signal sig, String inference, List<String> ids, boolean[] labels,

@@ -6,40 +6,64 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
 import org.diffleak.core.metrics.MembershipMetrics;
-import org.diffleak.core.privacy.SpecialFunctions;
 import org.junit.jupiter.api.Test;
 
 /** LiRA and RMIA against hand-worked values, and their point: per-candidate calibration beats one threshold. */
 class CalibratedAttacksTest {
 
     @Test
-    void liraIsTheGaussianLogLikelihoodRatio() {
-        // one candidate: IN shadows 1, 3 (μ 2, σ √2), OUT shadows 0, 2 (μ 1, σ √2); the target's signal 2
-        double[][][] shadows = {{{1}}, {{3}}, {{0}}, {{2}}};
-        boolean[][] in = {{true}, {true}, {false}, {false}};
-        double[] online = new Lira(true, false).scores(new double[][] {{2}}, shadows, in);
-        // log N(2; 2, 2) − log N(2; 1, 2) = (2 − 1)² / (2·2)
-        assertThat(online[0]).isCloseTo(0.25, within(1e-12));
-        double[] offline = new Lira(false, false).scores(new double[][] {{2}}, shadows, in);
-        assertThat(offline[0]).isCloseTo(SpecialFunctions.logNormalCdf(1 / Math.sqrt(2)), within(1e-12));
-        assertThatThrownBy(() -> new Lira(true, false).scores(new double[][] {{2}}, new double[][][] {{{1}}},
-                new boolean[][] {{false}})).hasMessageContaining("no shadow is IN for any candidate");
-        // the second candidate has no IN shadow: it falls back to the IN side's mean and spread over all candidates
+    void liraIsTheGaussianLogLikelihoodRatioAroundTheMedians() {
+        // one candidate: IN shadows 1, 3, 8 (median 3), OUT shadows 0, 2, 2 (median 2); per example σ_in = √(26/3),
+        // σ_out = √(8/9) (ddof 0); the target's signal 2
+        double[][][] shadows = {{{1}}, {{3}}, {{8}}, {{0}}, {{2}}, {{2}}};
+        boolean[][] in = {{true}, {true}, {true}, {false}, {false}, {false}};
+        double sdIn = Math.sqrt(26.0 / 3);
+        double sdOut = Math.sqrt(8.0 / 9);
+        double[] online = new Lira(true, Lira.Variance.PER_EXAMPLE, false, true).scores(new double[][] {{2}}, shadows,
+                in);
+        assertThat(online[0]).isCloseTo(Lira.logDensity(2, 3, sdIn) - Lira.logDensity(2, 2, sdOut), within(1e-12));
+        double[] twoSided = new Lira(false, Lira.Variance.PER_EXAMPLE, false, true).scores(new double[][] {{2}},
+                shadows, in);
+        assertThat(twoSided[0]).isCloseTo(-Lira.logDensity(2, 2, sdOut), within(1e-12));
+        double[] oneSided = new Lira(false, Lira.Variance.PER_EXAMPLE, true, true).scores(new double[][] {{2}},
+                shadows, in);
+        assertThat(oneSided[0]).isCloseTo(Math.log(0.5), within(1e-12));
+        assertThatThrownBy(() -> new Lira(true, Lira.Variance.AUTO, false, true).scores(new double[][] {{2}},
+                new double[][][] {{{1}}}, new boolean[][] {{false}})).hasMessageContaining("no IN shadow");
+    }
+
+    /** One shadow per side: the fixed σ (all IN signals pooled) keeps the scores finite and ordered. */
+    @Test
+    void oneShadowPerSideKeepsFiniteScores() {
+        double[][][] shadows = {{{1}, {5}, {0}}, {{0}, {4}, {3}}};
+        boolean[][] in = {{true, true, false}, {false, false, true}};
+        double[] s = Lira.reference(true).scores(new double[][] {{1}, {4}, {0}}, shadows, in);
+        assertThat(java.util.Arrays.stream(s).allMatch(Double::isFinite)).isTrue();
+        // σ = std of IN signals {1, 5, 3} = √(8/3): the first candidate sits on its IN signal, the second on its OUT
+        assertThat(s[0]).isGreaterThan(0);
+        assertThat(s[1]).isLessThan(0);
+        assertThat(Math.abs(s[0])).isLessThan(10);
+    }
+
+    /** With few shadows a candidate no shadow covers on a side takes that side's mean and spread, when allowed. */
+    @Test
+    void uncoveredCandidatesFallBackOnlyWhenAllowed() {
         double[][][] two = {{{1}, {5}}, {{3}, {5}}, {{0}, {4}}, {{2}, {6}}};
         boolean[][] twoIn = {{true, false}, {true, false}, {false, false}, {false, false}};
-        double[] s = new Lira(true, false).scores(new double[][] {{2}, {5}}, two, twoIn);
-        assertThat(s[0]).isCloseTo(0.25, within(1e-12));
-        assertThat(s[1]).isFinite();
+        double[] s = new Lira(true, Lira.Variance.AUTO, false, false).scores(new double[][] {{2}, {5}}, two, twoIn);
+        assertThat(java.util.Arrays.stream(s).allMatch(Double::isFinite)).isTrue();
+        assertThatThrownBy(() -> Lira.reference(true).scores(new double[][] {{2}, {5}}, two, twoIn))
+                .hasMessageContaining("candidate 1 has no IN shadow");
     }
 
     @Test
     void rmiaComparesLikelihoodRatiosPairwise() {
-        // the reference is the target itself: every ratio is 1, so every candidate beats every z at γ = 1
+        // the reference is the target itself: every ratio is 1, and LR(x)/LR(z) > γ = 1 holds for no pair
         double[] s = {-3, -1, 2};
         double[] z = {-2, 0};
         double[] same = new Rmia(1).scores(s, new double[][] {s}, null, z, new double[][] {z});
-        assertThat(same).containsExactly(1, 1, 1);
-        // log LR(x) = s − r: 1, 0, −1 against z's 0.5, −0.5: fractions of z at or below each
+        assertThat(same).containsExactly(0, 0, 0);
+        // log LR(x) = s − r: 1, 0, −1 against z's 0.5, −0.5: fractions of z strictly below each
         double[] r = {-4, -1, 3};
         double[] zr = {-2.5, 0.5};
         double[] scores = new Rmia(1).scores(s, new double[][] {r}, null, z, new double[][] {zr});
@@ -85,8 +109,8 @@ class CalibratedAttacksTest {
             }
         }
         double rawAuc = auc(targetIn, raw);
-        double online = auc(targetIn, new Lira(true, true).scores(target, sh, in));
-        double offline = auc(targetIn, new Lira(false, true).scores(target, sh, in));
+        double online = auc(targetIn, new Lira(true, Lira.Variance.GLOBAL, false, false).scores(target, sh, in));
+        double offline = auc(targetIn, new Lira(false, Lira.Variance.GLOBAL, false, false).scores(target, sh, in));
         double rmia = auc(targetIn, new Rmia(1).scores(raw, ref, null, z, zRef));
         assertThat(rawAuc).isLessThan(0.65);
         assertThat(online).isGreaterThan(0.85).isGreaterThan(rawAuc + 0.2);
