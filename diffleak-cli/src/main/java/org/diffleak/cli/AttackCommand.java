@@ -96,7 +96,7 @@ final class AttackCommand implements Callable<Integer> {
             case "pia" -> new PiaAttack(t == null ? 200 : t, 4, false, batch);
             case "pian" -> new PiaAttack(t == null ? 200 : t, 4, true, batch);
             case "secmi" -> new SecMiAttack(t == null ? 100 : t, 10, batch);
-            case "sima" -> new SimaAttack(t == null ? 10 : t, batch);
+            case "sima" -> new SimaAttack(t == null ? 10 : t, batch, SimaAttack.Statistic.L4);
             default -> throw new IllegalArgumentException("--attack must be loss, pia, pian, secmi, sima, reconstruction or"
                     + " generation, got " + attack);
         };

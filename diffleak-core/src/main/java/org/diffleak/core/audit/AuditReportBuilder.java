@@ -177,7 +177,8 @@ public final class AuditReportBuilder {
             f.add(new Fact("SecMI", "t = " + a.secmi().t() + ", stride " + a.secmi().stride()));
         }
         if (a.sima() != null) {
-            f.add(new Fact("SimA", "t = " + a.sima().t() + ", one query of the clean candidate"));
+            f.add(new Fact("SimA", "t = " + a.sima().t() + ", one query of the clean candidate, "
+                    + (a.sima().statistic().equals("l4") ? "−Σ|ε̂|⁴ (the authors' statistic)" : "−‖ε̂‖₂")));
         }
         if (a.reconstruction() != null) {
             f.add(new Fact("reconstruction", "strength " + a.reconstruction().strength() + ", "

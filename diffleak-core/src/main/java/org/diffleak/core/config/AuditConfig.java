@@ -357,7 +357,19 @@ public record AuditConfig(
     public record SecMi(int t, int stride) {}
 
     /** SimA: the norm of ε_θ(x₀, t) at the clean candidate, at a small t. */
-    public record Sima(int t) {}
+    /**
+     * @param t the timestep of the one query
+     * @param statistic "l4": −Σ|ε̂|⁴, the authors' code (default when absent); "l2": −‖ε̂‖₂
+     */
+    public record Sima(int t, String statistic) {
+
+        public Sima {
+            statistic = statistic == null ? "l4" : statistic;
+            if (!statistic.equals("l4") && !statistic.equals("l2")) {
+                throw new IllegalArgumentException("sima.statistic must be l4 or l2, got '" + statistic + "'");
+            }
+        }
+    }
 
     public record Reconstruction(double strength, int steps, int noisings) {}
 

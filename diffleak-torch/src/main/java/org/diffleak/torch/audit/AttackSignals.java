@@ -46,7 +46,7 @@ final class AttackSignals {
             case "pia" -> column(new PiaAttack(a.pia().t(), 4, false, a.batch()), denoiser, cands, p);
             case "pian" -> column(new PiaAttack(a.pian().t(), 4, true, a.batch()), denoiser, cands, p);
             case "secmi" -> column(new SecMiAttack(a.secmi().t(), a.secmi().stride(), a.batch()), denoiser, cands, p);
-            case "sima" -> column(new SimaAttack(a.sima().t(), a.batch()), denoiser, cands, p);
+            case "sima" -> column(new SimaAttack(a.sima().t(), a.batch(), SimaAttack.Statistic.parse(a.sima().statistic())), denoiser, cands, p);
             case "reconstruction" -> new ReconstructionAttack(a.reconstruction().strength(), a.reconstruction().steps(),
                     a.reconstruction().noisings(), seed, a.batch()).features(bb, cands, labels, similarity, p);
             case "generation" -> new GenerationAttack(a.generation().generations(), a.generation().steps(), seed,

@@ -93,7 +93,7 @@ class GrayBoxAttacksTest {
 
     static List<MembershipAttack> attacks() {
         return List.of(new LossAttack(100, 4, 5, 32), PiaAttack.pia(32), PiaAttack.pian(32), new SecMiAttack(50, 10, 32),
-                new SimaAttack(10, 32));
+                new SimaAttack(10, 32, SimaAttack.Statistic.L4));
     }
 
     static double auc(MembershipAttack a, Denoiser d) {
