@@ -59,6 +59,10 @@ final class CalibrateCommand implements Callable<Integer> {
             + " Pr(x) ≈ ((1+a)/2) Pr_OUT(x) + (1−a)/2")
     Double offlineA;
 
+    @Option(names = "--likelihood", defaultValue = "log-prob", description = "rmia: log-prob (the signal is"
+            + " log Pr(x|θ)) or gaussian (any signal: Pr(x|θ) = Φ((s − median of the references on x)/σ))")
+    String likelihood;
+
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "SCORES.csv", description = "id,label,score")
     Path out;
 
@@ -74,8 +78,11 @@ final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Calibration.Method m = Calibration.Method.parse(method);
+        if (!likelihood.equals("log-prob") && !likelihood.equals("gaussian")) {
+            throw new IllegalArgumentException("--likelihood must be log-prob or gaussian, got '" + likelihood + "'");
+        }
         Calibration.Options o = new Calibration.Options(m, variance(variance), oneSided, gamma,
-                offlineA == null ? Double.NaN : offlineA);
+                offlineA == null ? Double.NaN : offlineA, likelihood.equals("gaussian"));
         List<String> pop = population == null ? List.of() : ids(population);
         SignalsCsv s = SignalsCsv.read(signals, pop, m == Calibration.Method.RMIA);
         double[] scores = Calibration.scores(s, o);

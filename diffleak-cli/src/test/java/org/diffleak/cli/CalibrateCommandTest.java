@@ -85,13 +85,16 @@ class CalibrateCommandTest {
         assertError(good.replace("s2,b,1,0.1\n", ""), "lira-offline", "model s2 has no signal for b");
         assertError(good, "rmia", "no population ids given");
         assertError(good, "quantile", "unknown calibration method 'quantile'");
+        assertError(good, "lira-online --likelihood gaussian", "--likelihood belongs to rmia");
         assertThat(Files.exists(out)).isFalse();
     }
 
     private void assertError(String csv, String method, String message) throws Exception {
         Path signals = Files.writeString(dir.resolve("signals.csv"), csv);
-        Cli.Run r = Cli.run("calibrate", "--signals", signals.toString(), "--method", method, "-o",
-                dir.resolve("scores.csv").toString());
+        List<String> args = new ArrayList<>(List.of("calibrate", "--signals", signals.toString(), "-o",
+                dir.resolve("scores.csv").toString(), "--method"));
+        args.addAll(List.of(method.split(" ")));
+        Cli.Run r = Cli.run(args.toArray(String[]::new));
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message);
         assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);

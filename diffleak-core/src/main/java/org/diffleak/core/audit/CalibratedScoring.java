@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.diffleak.core.inference.GaussianSignalLikelihood;
 import org.diffleak.core.inference.Lira;
 import org.diffleak.core.inference.QuantileRegression;
 import org.diffleak.core.inference.Rmia;
@@ -71,8 +72,11 @@ public final class CalibratedScoring {
             double[] z = column(sig.target(), column, n, pool.population());
             add(out, sig, "raw", ids, pool.targetIn(), target, seed);
             for (String method : METHODS) {
-                double[] full = calibrated(method, sig, column, pool, sig.shadows().size(), target, z);
-                add(out, sig, method, ids, pool.targetIn(), full, seed);
+                int k = sig.shadows().size();
+                double[] full = calibrated(method, sig, column, pool, firstShadows(k), target, z);
+                out.add(new AttackOutcome(sig.name(), sig.scenario(), sig.access(), method,
+                        new ScoresCsv(ids, pool.targetIn(), full), metrics(method, sig, column, pool, k, target, z,
+                                full, seed), null));
             }
             if (pool.features() != null) {
                 double[][] candidates = Arrays.copyOf(pool.features(), n);
@@ -114,8 +118,8 @@ public final class CalibratedScoring {
             for (String method : METHODS) {
                 List<MembershipMetrics> byK = new ArrayList<>();
                 for (int k : shadowCounts) {
-                    byK.add(MembershipMetrics.compute(pool.targetIn(),
-                            calibrated(method, sig, column, pool, k, target, z), AuditScoring.BOOTSTRAPS, seed));
+                    byK.add(metrics(method, sig, column, pool, k, target, z,
+                            calibrated(method, sig, column, pool, firstShadows(k), target, z), seed));
                 }
                 scaling.put(sig.name() + " · " + method, List.copyOf(byK));
             }
@@ -123,20 +127,60 @@ public final class CalibratedScoring {
         return scaling;
     }
 
-    /** One calibrated attack's scores with the first k shadows. */
-    private static double[] calibrated(String method, Signal sig, int column, Pool pool, int k, double[] target,
-            double[] z) {
+    /**
+     * The metrics of a calibrated attack with the first k shadows: bootstrap replicates draw those k shadows and the
+     * population samples with replacement and score again before resampling the candidates, so the intervals
+     * carry the uncertainty of the shadows and of z, not only of the candidates.
+     */
+    private static MembershipMetrics metrics(String method, Signal sig, int column, Pool pool, int k, double[] target,
+            double[] z, double[] scores, long seed) {
+        return MembershipMetrics.compute(pool.targetIn(), scores, AuditScoring.BOOTSTRAPS, seed, rng -> {
+            int[] shadows = new int[k];
+            for (int m = 0; m < k; m++) {
+                shadows[m] = rng.nextInt(k);
+            }
+            int[] rows = new int[z.length];
+            double[] zb = new double[z.length];
+            for (int j = 0; j < z.length; j++) {
+                rows[j] = rng.nextInt(z.length);
+                zb[j] = z[rows[j]];
+            }
+            return calibrated(method, sig, column, pool, shadows, rows, target, zb);
+        });
+    }
+
+    private static int[] firstShadows(int k) {
+        return IntStream.range(0, k).toArray();
+    }
+
+    /** One calibrated attack's scores with the given shadows and every population sample. */
+    private static double[] calibrated(String method, Signal sig, int column, Pool pool, int[] shadows,
+            double[] target, double[] z) {
+        return calibrated(method, sig, column, pool, shadows, IntStream.range(0, z.length).toArray(), target, z);
+    }
+
+    /** One calibrated attack's scores with the given shadows (repeats allowed) and population rows. */
+    private static double[] calibrated(String method, Signal sig, int column, Pool pool, int[] shadows,
+            int[] populationRows, double[] target, double[] z) {
         int n = pool.candidates();
+        int k = shadows.length;
         boolean[][] in = new boolean[k][];
         double[][] shadowPool = new double[k][];
         double[][] shadowZ = new double[k][];
         for (int m = 0; m < k; m++) {
-            in[m] = pool.shadowIn()[m];
-            shadowPool[m] = column(sig.shadows().get(m), column, 0, n);
-            shadowZ[m] = column(sig.shadows().get(m), column, n, pool.population());
+            in[m] = pool.shadowIn()[shadows[m]];
+            shadowPool[m] = column(sig.shadows().get(shadows[m]), column, 0, n);
+            double[] all = column(sig.shadows().get(shadows[m]), column, n, pool.population());
+            shadowZ[m] = new double[populationRows.length];
+            for (int j = 0; j < populationRows.length; j++) {
+                shadowZ[m][j] = all[populationRows[j]];
+            }
         }
         if (method.equals("RMIA")) {
-            return new Rmia(1).scores(target, shadowPool, null, z, shadowZ);
+            // the audit's signals (losses, PIA, SimA) are no log-probabilities: RMIA reads them through a Gaussian
+            GaussianSignalLikelihood.LogProbabilities lp = GaussianSignalLikelihood.of(target, shadowPool, z, shadowZ);
+            return new Rmia(1).scores(lp.target(), lp.references(), null, lp.populationTarget(),
+                    lp.populationReferences());
         }
         double[][] t = new double[n][];
         double[][][] sh = new double[k][n][];

@@ -42,8 +42,11 @@ public final class Calibration {
      * @param gamma RMIA's γ ≥ 1
      * @param offlineA RMIA offline: the a of Pr(x) ≈ ((1+a)/2) Pr_OUT(x) + (1−a)/2 from OUT models only; NaN =
      *     online, every reference model
+     * @param gaussianLikelihood RMIA: read the signals through {@link GaussianSignalLikelihood} instead of as
+     *     log Pr(x | θ)
      */
-    public record Options(Method method, Lira.Variance variance, boolean oneSided, double gamma, double offlineA) {
+    public record Options(Method method, Lira.Variance variance, boolean oneSided, double gamma, double offlineA,
+            boolean gaussianLikelihood) {
 
         public Options {
             if (oneSided && method != Method.LIRA_OFFLINE) {
@@ -51,6 +54,13 @@ public final class Calibration {
             }
             if (!Double.isNaN(offlineA) && method != Method.RMIA) {
                 throw new IllegalArgumentException("--offline-a belongs to rmia");
+            }
+            if (gaussianLikelihood && method != Method.RMIA) {
+                throw new IllegalArgumentException("--likelihood belongs to rmia");
+            }
+            if (gaussianLikelihood && !Double.isNaN(offlineA)) {
+                throw new IllegalArgumentException("--offline-a interpolates probabilities of a log-prob signal;"
+                        + " with --likelihood gaussian use online rmia");
             }
         }
     }
@@ -81,6 +91,10 @@ public final class Calibration {
             refsZ[m] = column(s.populationShadows()[m]);
         }
         Rmia rmia = new Rmia(o.gamma());
+        if (o.gaussianLikelihood()) {
+            GaussianSignalLikelihood.LogProbabilities lp = GaussianSignalLikelihood.of(target, refs, z, refsZ);
+            return rmia.scores(lp.target(), lp.references(), null, lp.populationTarget(), lp.populationReferences());
+        }
         if (Double.isNaN(o.offlineA())) {
             return rmia.scores(target, refs, null, z, refsZ);
         }

@@ -18,7 +18,8 @@ import java.util.Arrays;
  * All in log space: log Pr(x) by log-mean-exp. Two differences from the research code, both without effect at few
  * reference models: it trims 20% from each end of the reference values before averaging (a plain mean up to 4
  * models), and its population points are dataset points half the models trained on; here z are samples no model
- * trained on. Higher = more likely member.
+ * trained on. Signals that are no log-probability (a diffusion loss, PIA, SimA) go through
+ * {@link GaussianSignalLikelihood} first, as the audit does. Higher = more likely member.
  */
 public final class Rmia {
 

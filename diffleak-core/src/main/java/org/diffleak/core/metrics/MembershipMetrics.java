@@ -2,6 +2,7 @@ package org.diffleak.core.metrics;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The figures every membership attack reports: AUC, TPR at 1% and 0.1% FPR, balanced accuracy, each
@@ -40,6 +41,16 @@ public record MembershipMetrics(double auc, double tprAt1PctFpr, double tprAt01P
     }
 
     public static MembershipMetrics compute(boolean[] labels, double[] scores, int bootstraps, long seed) {
+        return compute(labels, scores, bootstraps, seed, rng -> scores);
+    }
+
+    /**
+     * The figures of (labels, scores) with intervals whose replicates also redraw what the scores rest on: replicate
+     * b scores the candidates anew with {@code rescore} (e.g. with shadow models and population samples drawn with
+     * replacement, from the replicate's generator), then resamples members and non-members as {@link #compute}.
+     */
+    public static MembershipMetrics compute(boolean[] labels, double[] scores, int bootstraps, long seed,
+            Function<SplittableRandom, double[]> rescore) {
         Roc roc = Roc.of(labels, scores);
         double[] point = figures(labels, scores, roc);
         int pos = 0;
@@ -60,14 +71,15 @@ public record MembershipMetrics(double auc, double tprAt1PctFpr, double tprAt01P
         boolean[] bl = new boolean[labels.length];
         double[] bs = new double[labels.length];
         for (int b = 0; b < bootstraps; b++) {
+            double[] replicate = rescore.apply(rng);
             int k = 0;
             for (int i = 0; i < posIdx.length; i++, k++) {
                 bl[k] = true;
-                bs[k] = scores[posIdx[rng.nextInt(posIdx.length)]];
+                bs[k] = replicate[posIdx[rng.nextInt(posIdx.length)]];
             }
             for (int i = 0; i < negIdx.length; i++, k++) {
                 bl[k] = false;
-                bs[k] = scores[negIdx[rng.nextInt(negIdx.length)]];
+                bs[k] = replicate[negIdx[rng.nextInt(negIdx.length)]];
             }
             double[] f = figures(bl, bs, Roc.of(bl, bs));
             for (int j = 0; j < 4; j++) {

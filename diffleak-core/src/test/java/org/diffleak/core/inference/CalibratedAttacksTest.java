@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
 import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.privacy.SpecialFunctions;
 import org.junit.jupiter.api.Test;
 
 /** LiRA and RMIA against hand-worked values, and their point: per-candidate calibration beats one threshold. */
@@ -68,6 +69,55 @@ class CalibratedAttacksTest {
         double[] zr = {-2.5, 0.5};
         double[] scores = new Rmia(1).scores(s, new double[][] {r}, null, z, new double[][] {zr});
         assertThat(scores).containsExactly(1, 0.5, 0);
+    }
+
+    /**
+     * The Gaussian reading of a signal: Φ((s − median of the references)/σ) with σ the pooled spread around the
+     * medians. Hand-worked: references 0, 2 on x (median 1) and 1, 3 on z (median 2), all four 1 away from their
+     * median, so σ = 1. And RMIA on it does not move when the signal's unit changes (s → 784 s + 5), where reading
+     * the raw signal as log Pr does.
+     */
+    @Test
+    void gaussianLikelihoodIsTheReferencesCdfAndScaleFree() {
+        var lp = GaussianSignalLikelihood.of(new double[] {2}, new double[][] {{0}, {2}}, new double[] {2},
+                new double[][] {{1}, {3}});
+        assertThat(lp.target()[0]).isCloseTo(Math.log(SpecialFunctions.normalCdf(1)), within(1e-12));
+        assertThat(lp.populationTarget()[0]).isCloseTo(Math.log(0.5), within(1e-12));
+        assertThat(lp.references()[0][0]).isCloseTo(Math.log(SpecialFunctions.normalCdf(-1)), within(1e-12));
+        SplittableRandom rng = new SplittableRandom(5);
+        int n = 60;
+        int k = 4;
+        double[] t = new double[n];
+        double[][] refs = new double[k][n];
+        double[] tz = new double[n];
+        double[][] refsZ = new double[k][n];
+        for (int i = 0; i < n; i++) {
+            t[i] = rng.nextGaussian() + (i % 2);
+            tz[i] = rng.nextGaussian();
+            for (int m = 0; m < k; m++) {
+                refs[m][i] = rng.nextGaussian();
+                refsZ[m][i] = rng.nextGaussian();
+            }
+        }
+        double[] plain = gaussianRmia(t, refs, tz, refsZ, 1, 0);
+        assertThat(gaussianRmia(t, refs, tz, refsZ, 784, 5)).containsExactly(plain);
+        double[] rawScaled = new Rmia(1).scores(scale(t, 784, 5), scale(refs, 784, 5), null, scale(tz, 784, 5),
+                scale(refsZ, 784, 5));
+        assertThat(rawScaled).isNotEqualTo(new Rmia(1).scores(t, refs, null, tz, refsZ));
+    }
+
+    private static double[] gaussianRmia(double[] t, double[][] refs, double[] tz, double[][] refsZ, double a,
+            double b) {
+        var lp = GaussianSignalLikelihood.of(scale(t, a, b), scale(refs, a, b), scale(tz, a, b), scale(refsZ, a, b));
+        return new Rmia(1).scores(lp.target(), lp.references(), null, lp.populationTarget(), lp.populationReferences());
+    }
+
+    private static double[] scale(double[] v, double a, double b) {
+        return java.util.Arrays.stream(v).map(x -> a * x + b).toArray();
+    }
+
+    private static double[][] scale(double[][] v, double a, double b) {
+        return java.util.Arrays.stream(v).map(r -> scale(r, a, b)).toArray(double[][]::new);
     }
 
     /** Candidates of very different difficulty: a signal c_i + δ·member + noise on each model. */

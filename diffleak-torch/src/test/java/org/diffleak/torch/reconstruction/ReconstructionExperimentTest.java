@@ -77,7 +77,11 @@ class ReconstructionExperimentTest extends NativeTest {
             assertThat(noisy.reroMc().gamma()).isBetween(0.0, 1.0);
             // q = 1, T = 1: one Gaussian release is exactly (1/σ)-GDP
             assertThat(noisy.mu()).isCloseTo(1 / noisy.noiseMultiplier(), org.assertj.core.api.Assertions.within(1e-12));
-            assertThat(r.kappa().kappa()).isCloseTo(0.5, org.assertj.core.api.Assertions.within(0.15));
+            // targets alternate a and b: the best single guess hits half of them; κ, measured on 3 held-out
+            // targets, is 0, 1/3, 2/3 or 1, and its 95% interval holds 0.5
+            assertThat(r.kappa().lower()).isLessThanOrEqualTo(0.5);
+            assertThat(r.kappa().upper()).isGreaterThanOrEqualTo(0.5);
+            assertThat(r.kappa().heldOut()).isEqualTo(3);
             assertThat(noisy.panels()).hasSize(6);
             assertThat(noisy.errorMaps()).hasSize(3);
         }
