@@ -2,6 +2,7 @@ package org.diffleak.core.reconstruction;
 
 import java.util.SplittableRandom;
 import org.diffleak.core.metrics.ImageSimilarity;
+import org.diffleak.core.util.Seeds;
 
 /**
  * κ, the baseline success of the prior alone at threshold η (Balle et al. 2022; Hayes et al. 2023): the best
@@ -46,16 +47,7 @@ public final class PriorBaseline {
         if (nAux < 2 || nTargets < 2 || auxiliary.length != nAux * dim || targets.length != nTargets * dim) {
             throw new IllegalArgumentException("need ≥ 2 auxiliary images and ≥ 2 targets of " + dim + " values");
         }
-        int[] order = new int[nTargets];
-        for (int i = 0; i < nTargets; i++) {
-            order[i] = i;
-        }
-        for (int i = nTargets - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Seeds.permutation(rng, nTargets);
         int selection = nTargets / 2;
         boolean[] inSelection = new boolean[nTargets];
         for (int i = 0; i < selection; i++) {

@@ -53,6 +53,24 @@ class PerSampleGradientsTest {
         return out;
     }
 
+    /** The float64 batch of the UNet tests: 4 noisy 16×16 images x, their noise ε, timesteps and labels. */
+    private static NDArray[] batch(NDManager m) {
+        SplittableRandom r = new SplittableRandom(8);
+        NDArray x = Noise.gaussian(m, new Shape(4, 1, 16, 16), r).toType(DataType.FLOAT64, false);
+        NDArray eps = Noise.gaussian(m, new Shape(4, 1, 16, 16), r).toType(DataType.FLOAT64, false);
+        return new NDArray[] {x, m.create(new long[] {3, 200, 600, 999}), m.create(new long[] {0, 2, 3, 1}), eps};
+    }
+
+    private static Map<String, NDArray> batched(UNet unet, Params p, NDManager m) {
+        NDArray[] b = batch(m);
+        return batched(unet, p, b[0], b[1], b[2], b[3]);
+    }
+
+    private static List<Map<String, double[]>> loop(UNet unet, Params p, NDManager m) {
+        NDArray[] b = batch(m);
+        return loop(unet, p, b[0], b[1], b[2], b[3]);
+    }
+
     /** Σ_i L_i over a batch of 4 in float64, with L_i the mean over that sample's pixels; per-sample gradients. */
     private static Map<String, NDArray> batched(UNet unet, Params p, NDArray x, NDArray t, NDArray y, NDArray eps) {
         GradTape tape = new GradTape();
@@ -73,20 +91,12 @@ class PerSampleGradientsTest {
     @Test
     void batchedPerSampleGradientsEqualTheLoop() {
         // 16×16 so that both convolution paths run: shifted views (≥ 14×14) and im2col (8×8, strided, 1×1)
-        UNetConfig cfg = new UNetConfig(1, 16, 8, List.of(1, 2), 1, true, 3, 4);
-        UNet unet = new UNet(cfg);
+        UNet unet = new UNet(new UNetConfig(1, 16, 8, List.of(1, 2), 1, true, 3, 4));
         try (NDManager m = TorchRuntime.newManager(); Params p32 = Params.initialize(unet.specs(), Seeds.of(3), m);
                 Params p = p32.toType(DataType.FLOAT64, m)) {
-            int b = 4;
-            SplittableRandom r = new SplittableRandom(8);
-            NDArray x = Noise.gaussian(m, new Shape(b, 1, 16, 16), r).toType(DataType.FLOAT64, false);
-            NDArray eps = Noise.gaussian(m, new Shape(b, 1, 16, 16), r).toType(DataType.FLOAT64, false);
-            NDArray t = m.create(new long[] {3, 200, 600, 999});
-            NDArray y = m.create(new long[] {0, 2, 3, 1});
-            Map<String, NDArray> fast = batched(unet, p, x, t, y, eps);
+            Map<String, NDArray> fast = batched(unet, p, m);
             assertThat(fast.values()).allMatch(a -> a.getDataType() == DataType.FLOAT64);
-            List<Map<String, double[]>> ref = loop(unet, p, x, t, y, eps);
-            assertThat(worstRelativeError(fast, ref, p, b)).isLessThanOrEqualTo(1e-9);
+            assertThat(worstRelativeError(fast, loop(unet, p, m), p, 4)).isLessThanOrEqualTo(1e-9);
         }
     }
 
@@ -96,17 +106,11 @@ class PerSampleGradientsTest {
      */
     @Test
     void aSwappedSampleFailsByOrdersOfMagnitude() {
-        UNetConfig cfg = new UNetConfig(1, 16, 8, List.of(1, 2), 1, false, 3, 4);
-        UNet unet = new UNet(cfg);
+        UNet unet = new UNet(new UNetConfig(1, 16, 8, List.of(1, 2), 1, false, 3, 4));
         try (NDManager m = TorchRuntime.newManager(); Params p32 = Params.initialize(unet.specs(), Seeds.of(3), m);
                 Params p = p32.toType(DataType.FLOAT64, m)) {
-            SplittableRandom r = new SplittableRandom(8);
-            NDArray x = Noise.gaussian(m, new Shape(4, 1, 16, 16), r).toType(DataType.FLOAT64, false);
-            NDArray eps = Noise.gaussian(m, new Shape(4, 1, 16, 16), r).toType(DataType.FLOAT64, false);
-            NDArray t = m.create(new long[] {3, 200, 600, 999});
-            NDArray y = m.create(new long[] {0, 2, 3, 1});
-            Map<String, NDArray> fast = batched(unet, p, x, t, y, eps);
-            List<Map<String, double[]>> ref = new java.util.ArrayList<>(loop(unet, p, x, t, y, eps));
+            Map<String, NDArray> fast = batched(unet, p, m);
+            List<Map<String, double[]>> ref = new java.util.ArrayList<>(loop(unet, p, m));
             assertThat(worstRelativeError(fast, ref, p, 4)).isLessThanOrEqualTo(1e-9);
             java.util.Collections.swap(ref, 1, 2);
             assertThat(worstRelativeError(fast, ref, p, 4)).isGreaterThan(1e-3);
