@@ -2,6 +2,7 @@ package org.diffleak.torch.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -16,8 +17,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * allocated since: measured here, {@code x.mul(3f)} gave ∂/∂x = 1.4e-45 and {@code x.div(256f)} gave 1/7.5
  * after a GC and a few direct buffers filled with 7.5. That made runs differ between processes and between
  * a loaded and an idle machine. Here the number becomes a 0-d tensor allocated by libtorch itself, which the
- * saved graph keeps alive by reference count, so it may be closed as soon as the op has run. Results are bit-identical to DJL's when its buffer is intact:
- * a 0-d operand is cast to the tensor's type either way.
+ * saved graph keeps alive by reference count, so it may be closed as soon as the op has run. On float32 tensors
+ * the results are bit-identical to DJL's when its buffer is intact: a 0-d operand is cast to the tensor's type
+ * either way. {@code ScalarTest} fails on any call of DJL's Number overloads in this module.
  */
 public final class Scalar {
 
@@ -26,7 +28,7 @@ public final class Scalar {
     /** A 0-d tensor of value s in x's type, device and manager, owned by libtorch's allocator. */
     public static NDArray like(NDArray x, double s) {
         return JniUtils.full((PtNDManager) x.getManager(), new Shape(), s, x.getDataType(), x.getDevice(),
-                ai.djl.ndarray.types.SparseFormat.DENSE);
+                SparseFormat.DENSE);
     }
 
     public static NDArray mul(NDArray x, double s) {
