@@ -39,6 +39,7 @@ class DpSgdTest {
             Map<String, NDArray> sum = DpSgd.clippedSum(per, 1.0);
             assertThat(sum.get("a").getShape()).isEqualTo(new Shape(2));
             float[] a = sum.get("a").toFloatArray();
+            // float32 norms, factors and a 2-term sum of values ≤ 1: a few roundings of u = 6e-8 each, ≪ 1e-5
             assertThat((double) a[0]).isCloseTo(3 / 5.0 + 0.3, within(1e-5));
             assertThat((double) a[1]).isCloseTo(4 / 5.0 + 0.4, within(1e-5));
         }
@@ -55,6 +56,8 @@ class DpSgdTest {
             for (float x : v) {
                 sq += x * x;
             }
+            // the RMS of n = 200,000 draws of sd 0.1 has a standard error of 0.1/√(2n) = 1.6e-4: 0.002 is 12 of them
+            // (and the seed is fixed, so the value never changes)
             assertThat(Math.sqrt(sq / v.length)).isCloseTo(2.0 * 0.5 / 10, within(0.002));
         }
     }
@@ -66,6 +69,8 @@ class DpSgdTest {
         for (int i = 0; i < 200; i++) {
             total += DpSgd.poissonSample(r, 10_000, 0.01).length;
         }
+        // each draw is Binomial(10,000, 0.01), sd √99 ≈ 9.95; the mean of 200 has sd 0.70, so 3.0 is 4.3 of them
+        // (fixed seed: deterministic)
         assertThat(total / 200.0).isCloseTo(100, within(3.0));
     }
 
