@@ -177,7 +177,10 @@ public final class AuditReportBuilder {
             f.add(new Fact("SecMI", "t = " + a.secmi().t() + ", stride " + a.secmi().stride()));
         }
         if (a.sima() != null) {
-            f.add(new Fact("SimA", "t = " + a.sima().t() + ", one query of the clean candidate, "
+            String t = a.sima().timesteps().size() == 1 ? "t = " + a.sima().t()
+                    : "t among " + a.sima().timesteps() + " chosen by the shadows' mean AUC (t = " + a.sima().t()
+                            + " without shadows)";
+            f.add(new Fact("SimA", t + ", one query of the clean candidate per t, "
                     + (a.sima().statistic().equals("l4") ? "−Σ|ε̂|⁴ (the authors' statistic)" : "−‖ε̂‖₂")));
         }
         if (a.reconstruction() != null) {

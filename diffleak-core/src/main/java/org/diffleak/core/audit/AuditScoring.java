@@ -50,7 +50,12 @@ public final class AuditScoring {
             List<Integer> shadowMembers, List<String> ids, String metric, long seed) {
         boolean[] targetLabels = labels(members, nonMembers);
         List<AttackOutcome> out = new ArrayList<>();
-        for (Signal sig : signals) {
+        for (Signal raw : signals) {
+            List<boolean[]> perShadow = new ArrayList<>();
+            for (int k = 0; k < raw.shadows().size(); k++) {
+                perShadow.add(labels(shadowMembers.get(k), raw.shadows().get(k).length - shadowMembers.get(k)));
+            }
+            Signal sig = ShadowTimestepChoice.reduce(raw, perShadow);
             if (sig.shadows().isEmpty()) {
                 int column = thresholdColumn(metric, sig);
                 double[] scores = new double[sig.target().length];

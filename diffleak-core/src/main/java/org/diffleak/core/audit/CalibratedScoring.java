@@ -66,7 +66,7 @@ public final class CalibratedScoring {
             long seed) {
         int n = pool.candidates();
         List<AttackOutcome> out = new ArrayList<>();
-        for (Signal sig : signals) {
+        for (Signal sig : chooseTimesteps(signals, pool)) {
             int column = AuditScoring.thresholdColumn(metric, sig);
             double[] target = column(sig.target(), column, 0, n);
             double[] z = column(sig.target(), column, n, pool.population());
@@ -105,7 +105,7 @@ public final class CalibratedScoring {
             long seed, List<Integer> shadowCounts) {
         int n = pool.candidates();
         Map<String, List<MembershipMetrics>> scaling = new LinkedHashMap<>();
-        for (Signal sig : signals) {
+        for (Signal sig : chooseTimesteps(signals, pool)) {
             int column = AuditScoring.thresholdColumn(metric, sig);
             double[] target = column(sig.target(), column, 0, n);
             double[] z = column(sig.target(), column, n, pool.population());
@@ -125,6 +125,12 @@ public final class CalibratedScoring {
             }
         }
         return scaling;
+    }
+
+    /** SimA's timestep chosen on all shadows' candidate rows ({@link ShadowTimestepChoice}). */
+    private static List<Signal> chooseTimesteps(List<Signal> signals, Pool pool) {
+        List<boolean[]> labels = Arrays.asList(pool.shadowIn());
+        return signals.stream().map(s -> ShadowTimestepChoice.reduce(s, labels)).toList();
     }
 
     /**

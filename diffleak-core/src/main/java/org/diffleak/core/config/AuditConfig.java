@@ -1,6 +1,7 @@
 package org.diffleak.core.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.diffleak.core.util.Json;
 
@@ -361,13 +362,43 @@ public record AuditConfig(
      * @param t the timestep of the one query
      * @param statistic "l4": −Σ|ε̂|⁴, the authors' code (default when absent); "l2": −‖ε̂‖₂
      */
-    public record Sima(int t, String statistic) {
+    /**
+     * SimA's setting.
+     *
+     * @param t the timestep scored when no shadow model can choose one
+     * @param statistic l4 (the authors' −Σ|ε̂|⁴) or l2 (−‖ε̂‖₂)
+     * @param grid the timesteps among which the shadow models choose (the one with the best mean shadow AUC); null or
+     *     empty = t alone
+     */
+    public record Sima(int t, String statistic, List<Integer> grid) {
 
         public Sima {
             statistic = statistic == null ? "l4" : statistic;
             if (!statistic.equals("l4") && !statistic.equals("l2")) {
                 throw new IllegalArgumentException("sima.statistic must be l4 or l2, got '" + statistic + "'");
             }
+            grid = grid == null ? List.of() : List.copyOf(grid);
+            for (int g : grid) {
+                if (g < 0) {
+                    throw new IllegalArgumentException("sima.grid holds timesteps ≥ 0, got " + g);
+                }
+            }
+        }
+
+        public Sima(int t, String statistic) {
+            this(t, statistic, null);
+        }
+
+        /** The timesteps scored, one signal column each: t first (the choice without shadows), then the grid's others. */
+        public List<Integer> timesteps() {
+            List<Integer> ts = new ArrayList<>(List.of(t));
+            grid.stream().filter(g -> !ts.contains(g)).forEach(ts::add);
+            return List.copyOf(ts);
+        }
+
+        /** The signal's column names: "t=…" per timestep, in {@link #timesteps()} order. */
+        public List<String> columns() {
+            return timesteps().stream().map(s -> "t=" + s).toList();
         }
     }
 

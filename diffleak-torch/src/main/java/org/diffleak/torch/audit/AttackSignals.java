@@ -1,5 +1,6 @@
 package org.diffleak.torch.audit;
 
+import java.util.List;
 import org.diffleak.core.attack.GenerationAttack;
 import org.diffleak.core.attack.ReconstructionAttack;
 import org.diffleak.core.attack.Similarity;
@@ -46,13 +47,28 @@ final class AttackSignals {
             case "pia" -> column(new PiaAttack(a.pia().t(), 4, false, a.batch()), denoiser, cands, p);
             case "pian" -> column(new PiaAttack(a.pian().t(), 4, true, a.batch()), denoiser, cands, p);
             case "secmi" -> column(new SecMiAttack(a.secmi().t(), a.secmi().stride(), a.batch()), denoiser, cands, p);
-            case "sima" -> column(new SimaAttack(a.sima().t(), a.batch(), SimaAttack.Statistic.parse(a.sima().statistic())), denoiser, cands, p);
+            case "sima" -> sima(a.sima(), a.batch(), denoiser, cands, p);
             case "reconstruction" -> new ReconstructionAttack(a.reconstruction().strength(), a.reconstruction().steps(),
                     a.reconstruction().noisings(), seed, a.batch()).features(bb, cands, labels, similarity, p);
             case "generation" -> new GenerationAttack(a.generation().generations(), a.generation().steps(), seed,
                     a.batch()).features(bb, cands, labels, similarity, p);
             default -> throw new IllegalStateException(family);
         };
+    }
+
+    /** One column per timestep of {@link AuditConfig.Sima#timesteps()}. */
+    private static double[][] sima(AuditConfig.Sima sima, int batch, Denoiser denoiser, ImageDataset cands,
+            ProgressListener p) {
+        List<Integer> ts = sima.timesteps();
+        double[][] rows = new double[cands.size()][ts.size()];
+        for (int j = 0; j < ts.size(); j++) {
+            double[] s = new SimaAttack(ts.get(j), batch, SimaAttack.Statistic.parse(sima.statistic()))
+                    .score(denoiser, cands, p);
+            for (int i = 0; i < s.length; i++) {
+                rows[i][j] = s[i];
+            }
+        }
+        return rows;
     }
 
     private static double[][] column(MembershipAttack attack, Denoiser target, ImageDataset cands, ProgressListener p) {

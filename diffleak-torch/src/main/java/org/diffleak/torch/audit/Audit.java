@@ -573,7 +573,7 @@ public final class Audit {
             specs.add(Signal.template("secmi", "SecMI", "gray-box", null, score));
         }
         if (a.sima() != null) {
-            specs.add(Signal.template("sima", "SimA", "gray-box", null, score));
+            specs.add(Signal.template("sima", "SimA", "gray-box", null, a.sima().columns()));
         }
         List<String> sim = List.of(Similarity.names(true));
         List<String> labelKinds = conditional ? a.labels() : List.of("true");

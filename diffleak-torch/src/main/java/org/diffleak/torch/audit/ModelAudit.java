@@ -323,7 +323,7 @@ public final class ModelAudit {
                 case "pia" -> Signal.template(family, "PIA", "gray-box", null, List.of("score"));
                 case "pian" -> Signal.template(family, "PIAN", "gray-box", null, List.of("score"));
                 case "secmi" -> Signal.template(family, "SecMI", "gray-box", null, List.of("score"));
-                case "sima" -> Signal.template(family, "SimA", "gray-box", null, List.of("score"));
+                case "sima" -> Signal.template(family, "SimA", "gray-box", null, request.attacks().sima().columns());
                 case "reconstruction" -> Signal.template(family, "img2img", "black-box", conditional ? "true" : null, sim);
                 default -> Signal.template(family, "label-only generation", "black-box", "true", sim);
             });
