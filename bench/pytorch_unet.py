@@ -4,6 +4,7 @@ as a PyTorch user would (native GroupNorm, SiLU, nearest upsampling)."""
 import argparse
 import json
 import math
+import os
 import resource
 import time
 
@@ -95,6 +96,25 @@ class UNet(nn.Module):
         return self.outc(F.silu(self.outn(h)))
 
 
+class Profile:
+    """The autograd profiler around a timed loop, when a folder is given (as DiffLeak's bench --profile)."""
+
+    def __init__(self, folder):
+        self.folder, self.p = folder, None
+
+    def start(self):
+        if self.folder:
+            self.p = torch.autograd.profiler.profile(record_shapes=True)
+            self.p.__enter__()
+
+    def stop(self, name):
+        if self.p is not None:
+            self.p.__exit__(None, None, None)
+            os.makedirs(self.folder, exist_ok=True)
+            self.p.export_chrome_trace(os.path.join(self.folder, name))
+            self.p = None
+
+
 def median_rate(stamps, units):
     """Throughput in three equal windows of the timestamps, the median one (as DiffLeak's bench)."""
     w = (len(stamps) - 1) // 3
@@ -138,7 +158,10 @@ def main():
     p.add_argument("--attack-batches", type=int, default=9,
                    help="timed batches of 100 for PIA and the reconstruction attack, after one warm-up (0 = skip)")
     p.add_argument("--json")
+    p.add_argument("--profile", help="write the autograd profiler's Chrome traces of the timed training steps and"
+                   " inference batches to DIR/train.json and DIR/infer.json")
     a = p.parse_args()
+    prof = Profile(a.profile)
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
@@ -156,6 +179,8 @@ def main():
     for s in range(warm + a.train_steps):
         if s >= warm:
             stamps.append(time.perf_counter())
+        if s == warm:
+            prof.start()
         idx = torch.randint(0, 512, (64,))
         x0 = data[idx]
         t = torch.randint(0, 1000, (64,))
@@ -172,6 +197,7 @@ def main():
                 e.mul_(0.999).add_(q, alpha=0.001)
         loss.item()
     stamps.append(time.perf_counter())
+    prof.stop("train.json")
     r["train_img_per_s"] = median_rate(stamps, 64)
     print(f"training   {r['train_img_per_s']:.1f} img/s (batch 64)", flush=True)
 
@@ -180,9 +206,12 @@ def main():
         for b in range(a.infer_batches):
             if b >= warm:
                 stamps.append(time.perf_counter())
+            if b == warm:
+                prof.start()
             x = torch.randn(256, 1, 28, 28)
             model(x, torch.randint(0, 1000, (256,))).numpy()
         stamps.append(time.perf_counter())
+        prof.stop("infer.json")
         r["infer_img_per_s"] = median_rate(stamps, 256)
         print(f"inference  {r['infer_img_per_s']:.1f} img/s (batch 256)", flush=True)
 

@@ -3,6 +3,7 @@ package org.diffleak.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -67,6 +68,8 @@ final class BenchCommand implements Callable<Integer> {
             + " check (RSS after 1,000 of them, or a tenth when fewer, against the end)")
     int attackQueries;
     @Option(names = "--json", description = "write the figures here") Path json;
+    @Option(names = "--profile", description = "write libtorch's op profile (Chrome trace JSON) of the timed"
+            + " training steps and inference batches to DIR/train.json and DIR/infer.json") Path profile;
 
     /** Candidates per attack batch, as the figures ask. */
     static final int ATTACK_BATCH = 100;
@@ -114,6 +117,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (b >= warm && b <= warm + timed) {
                     stamps[b - warm] = System.nanoTime();
                 }
+                if (profile != null && b == warm) {
+                    JniUtils.startProfile(false, true, false);
+                }
                 try (NDManager sm = m.newSubManager()) {
                     SplittableRandom rng = new SplittableRandom(b);
                     NDArray x = Noise.gaussian(sm, new Shape(256, 1, 28, 28), rng);
@@ -125,6 +131,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (b == warm + timed - 1) {
                     stamps[timed] = System.nanoTime();
+                    if (profile != null) {
+                        stopProfile("infer.json");
+                    }
                     r.put("infer_img_per_s", medianRate(stamps, 256));
                     log.printf("inference  %.1f img/s (batch 256)%n", (double) r.get("infer_img_per_s"));
                 }
@@ -271,6 +280,9 @@ final class BenchCommand implements Callable<Integer> {
                 if (done >= warm && done <= warm + timed) {
                     stamps[(int) done - warm] = System.nanoTime();
                 }
+                if (profile != null && dp == null && done == warm) {
+                    JniUtils.startProfile(false, true, false);
+                }
             }
             public void finish(String summary) {}
         };
@@ -281,10 +293,18 @@ final class BenchCommand implements Callable<Integer> {
             DiffusionTrainer trainer = new DiffusionTrainer(unet, schedule, tc, dir, dp);
             // a path that failed its check (run under diffleak.engine.check=warn) is timed, not trusted
             (TorchRuntime.verdict().ok() ? trainer : trainer.stepThroughNonFinite()).train(data, card, null, false, timer);
+            if (profile != null && dp == null) {
+                stopProfile("train.json");
+            }
         } finally {
             AtomicFiles.deleteRecursively(dir);
         }
         return medianRate(stamps, 64);
+    }
+
+    private void stopProfile(String name) throws IOException {
+        Files.createDirectories(profile);
+        JniUtils.stopProfile(profile.resolve(name).toAbsolutePath().toString());
     }
 
     private static long rssKb() {
