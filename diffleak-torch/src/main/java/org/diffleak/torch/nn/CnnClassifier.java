@@ -59,8 +59,8 @@ public final class CnnClassifier {
         int g = config.groups();
         NDArray h = x;
         for (int s = 0; s < config.stages(); s++) {
-            h = silu(groupNorm(p, "stage" + s + ".norm1", conv(p, "stage" + s + ".conv1", h, 1), g));
-            h = silu(groupNorm(p, "stage" + s + ".norm2", conv(p, "stage" + s + ".conv2", h, 2), g));
+            h = Layers.groupNormSilu(p, "stage" + s + ".norm1", conv(p, "stage" + s + ".conv1", h, 1), g);
+            h = Layers.groupNormSilu(p, "stage" + s + ".norm2", conv(p, "stage" + s + ".conv2", h, 2), g);
         }
         return silu(linear(p, "features", Layers.globalAvgPool(h)));
     }

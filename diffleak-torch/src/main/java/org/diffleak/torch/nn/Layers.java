@@ -11,7 +11,8 @@ import org.diffleak.torch.engine.Scalar;
 
 /**
  * Functional layers over named weights, plus the spec builders that declare those weights. DJL's
- * PyTorch engine lacks GroupNorm and transposed convolution, so both are composed here from ops it has.
+ * PyTorch engine lacks GroupNorm and SiLU (reached through {@link FusedOps}) and transposed convolution
+ * (composed here from ops it has).
  */
 public final class Layers {
 
@@ -60,10 +61,14 @@ public final class Layers {
     }
 
     /**
-     * GroupNorm (Wu &amp; He 2018): layer-norm over (N, G, C/G·H·W), then the per-channel affine γ_c x̂ + β_c.
-     * Exact, since layer-norm with an identity affine normalises each group by its own mean and variance.
+     * GroupNorm (Wu &amp; He 2018): libtorch's kernel ({@link FusedOps}). Under a per-sample gradient tape, which
+     * needs x̂ to form each sample's γ and β gradients, it is composed instead: layer-norm over (N, G, C/G·H·W)
+     * with an identity affine (which normalises each group by its own mean and variance), then γ_c x̂ + β_c.
      */
     public static NDArray groupNorm(Params p, String name, NDArray x, int groups) {
+        if (p.tape() == null) {
+            return FusedOps.groupNorm(x, p.get(name + ".weight"), p.get(name + ".bias"), groups);
+        }
         Shape s = x.getShape();
         long n = s.get(0);
         long c = s.get(1);
@@ -78,10 +83,15 @@ public final class Layers {
         // a view of a weight joins the weights' manager: hand it to the call's, or every call leaves two behind
         gamma.attach(x.getManager());
         beta.attach(x.getManager());
+        return p.tape().record(GradTape.Kind.AFFINE, name, normed, normed.mul(gamma).add(beta), 1, 1);
+    }
+
+    /** SiLU(GroupNorm(x)) in one libtorch call; composed when a per-sample gradient tape records the affine. */
+    public static NDArray groupNormSilu(Params p, String name, NDArray x, int groups) {
         if (p.tape() != null) {
-            return p.tape().record(GradTape.Kind.AFFINE, name, normed, normed.mul(gamma).add(beta), 1, 1);
+            return silu(groupNorm(p, name, x, groups));
         }
-        return recording() ? normed.mul(gamma).add(beta) : normed.muli(gamma).addi(beta);
+        return FusedOps.groupNormSilu(x, p.get(name + ".weight"), p.get(name + ".bias"), groups);
     }
 
     /**
@@ -93,10 +103,9 @@ public final class Layers {
         return v.matMul(w.transpose(0, 2, 1));
     }
 
-    /** SiLU(x) = x·σ(x) (DJL exposes no fused silu). */
+    /** SiLU(x) = x·σ(x), libtorch's kernel ({@link FusedOps}). */
     public static NDArray silu(NDArray x) {
-        NDArray s = x.getNDArrayInternal().sigmoid();
-        return recording() ? x.mul(s) : s.muli(x);
+        return FusedOps.silu(x);
     }
 
     /** a + b, in place into a (a fresh intermediate) when no graph is being recorded. */

@@ -86,8 +86,8 @@ public final class NoiseAwareClassifier {
         for (int st = 0; st < config.stages(); st++) {
             NDArray b = linear(p, "stage" + st + ".temb", temb);
             h = conv(p, "stage" + st + ".conv1", h, 1).add(b.reshape(n, b.getShape().get(1), 1, 1));
-            h = silu(groupNorm(p, "stage" + st + ".norm1", h, g));
-            h = silu(groupNorm(p, "stage" + st + ".norm2", conv(p, "stage" + st + ".conv2", h, 2), g));
+            h = Layers.groupNormSilu(p, "stage" + st + ".norm1", h, g);
+            h = Layers.groupNormSilu(p, "stage" + st + ".norm2", conv(p, "stage" + st + ".conv2", h, 2), g);
         }
         return linear(p, "head", silu(linear(p, "features", Layers.globalAvgPool(h))));
     }

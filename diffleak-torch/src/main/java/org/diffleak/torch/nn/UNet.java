@@ -137,15 +137,15 @@ public final class UNet {
                 h = conv(p, "up" + l + ".upsample", Layers.upsample2x(h), 1);
             }
         }
-        return conv(p, "out.conv", silu(groupNorm(p, "out.norm", h, config.groups())), 1);
+        return conv(p, "out.conv", Layers.groupNormSilu(p, "out.norm", h, config.groups()), 1);
     }
 
     private NDArray res(Params p, String name, NDArray x, NDArray tact) {
         int g = config.groups();
-        NDArray h = conv(p, name + ".conv1", silu(groupNorm(p, name + ".norm1", x, g)), 1);
+        NDArray h = conv(p, name + ".conv1", Layers.groupNormSilu(p, name + ".norm1", x, g), 1);
         NDArray te = linear(p, name + ".temb", tact);
         h = Layers.addFresh(h, te.reshape(te.getShape().get(0), te.getShape().get(1), 1, 1));
-        h = conv(p, name + ".conv2", silu(groupNorm(p, name + ".norm2", h, g)), 1);
+        h = conv(p, name + ".conv2", Layers.groupNormSilu(p, name + ".norm2", h, g), 1);
         NDArray skip = x.getShape().get(1) == h.getShape().get(1) ? x : conv(p, name + ".skip", x, 1);
         return Layers.addFresh(h, skip);
     }
