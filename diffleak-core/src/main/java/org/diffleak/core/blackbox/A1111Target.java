@@ -357,7 +357,10 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
         ObjectNode of(int i) throws IOException;
     }
 
-    /** The n images' requests, at most `concurrency` at once; the first failure cancels the rest. */
+    /**
+     * The n images' requests, at most `concurrency` at once. The first failure cancels the requests not yet
+     * sent and waits for those in flight, whose answers (already paid for) still reach the cache.
+     */
     private float[] run(int n, Body body) {
         int d = channels * height * width;
         float[] out = new float[n * d];
@@ -375,20 +378,25 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
                 return null;
             }));
         }
-        try {
-            for (Future<?> f : futures) {
+        RuntimeException first = null;
+        for (Future<?> f : futures) {
+            try {
                 f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    futures.forEach(g -> g.cancel(false));
+                }
+            } catch (CancellationException e) {
+                // not sent after an earlier failure
+            } catch (InterruptedException e) {
+                futures.forEach(g -> g.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new RemoteTargetException("requests to " + url + " interrupted", base, 0, e);
             }
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException | CancellationException e) {
-            futures.forEach(f -> f.cancel(true));
-            Thread.currentThread().interrupt();
-            throw new RemoteTargetException("requests to " + url + " interrupted", base, 0, e);
+        }
+        if (first != null) {
+            throw first;
         }
         return out;
     }
