@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Options#maxImagesPerRequest()} images (fewer when the server's own limits demand it), one after
  * another. Answers 5xx and connection failures are retried with exponential backoff; 4xx answers are not
  * and become a {@link RemoteTargetException} carrying the server's message, 429 a
- * {@link QueryBudgetExceededException}. A request with no answer within {@link Options#timeout()} ends
+ * {@link QueryBudgetExceededException} (unless it carries Retry-After, a rate limit, which is waited out and
+ * retried). A request with no answer within {@link Options#timeout()} ends
  * in a {@link RemoteTargetException} that names the URL and the timeout; it is not retried, since the
  * server may still be processing (and charging for) it.
  *
