@@ -14,13 +14,16 @@ import java.util.stream.IntStream;
 import org.diffleak.core.attack.GenerationAttack;
 import org.diffleak.core.attack.ReconstructionAttack;
 import org.diffleak.core.attack.Similarity;
+import org.diffleak.core.blackbox.A1111Target;
 import org.diffleak.core.blackbox.BlackBoxTarget;
 import org.diffleak.core.blackbox.RemoteTarget;
+import org.diffleak.core.config.BlackBoxAccess;
 import org.diffleak.core.config.DataConfig;
 import org.diffleak.core.data.CandidateImages;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.Datasets;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.data.PromptedCandidates;
 import org.diffleak.core.data.Splits;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.metrics.ScoresCsv;
@@ -34,7 +37,9 @@ import org.diffleak.torch.attack.SecMiAttack;
 import org.diffleak.torch.attack.SimaAttack;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
+import org.diffleak.torch.imports.OnnxImageEncoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +55,10 @@ final class AttackCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-m", "--model"}, description = "target: model directory, .pt or .onnx") Path model;
-    @Option(names = "--url", description = "black-box target served by `diffleak serve` (instead of -m)") String url;
+    @Option(names = {"--url", "--target"}, paramLabel = "URL", description = "black-box target instead of -m: the"
+            + " http(s):// URL of `diffleak serve`, or a1111+http(s)://HOST:PORT for an AUTOMATIC1111-style web API")
+    String url;
+    @Mixin BlackBoxAccessOptions blackBoxAccess;
     @Option(names = "--attack", defaultValue = "pia",
             description = "gray-box loss, pia, pian, secmi, sima; black-box reconstruction, generation (default ${DEFAULT-VALUE})")
     String attack;
@@ -87,10 +95,17 @@ final class AttackCommand implements Callable<Integer> {
         if (url != null && !blackBox) {
             throw new IllegalArgumentException("--url gives black-box access only: use --attack reconstruction or generation");
         }
-        int column = List.of(Similarity.names(false)).indexOf(metric);
+        boolean encoder = blackBoxAccess.encoder != null;
+        int column = List.of(Similarity.names(encoder)).indexOf(metric);
         if (blackBox && column < 0) {
-            throw new IllegalArgumentException("--metric must be ssim or neg_l2, got " + metric);
+            throw new IllegalArgumentException("--metric must be ssim or neg_l2" + (encoder ? " or encoder_cosine" : "")
+                    + ", got " + metric);
         }
+        if (!blackBox && encoder) {
+            throw new IllegalArgumentException("--encoder goes with the black-box attacks (reconstruction, generation)");
+        }
+        BlackBoxAccess access = blackBoxAccess.access(url, spec,
+                Path.of("runs", "cache", "web-api-answers"));
         MembershipAttack a = blackBox ? null : switch (attack) {
             case "loss" -> new LossAttack(t == null ? 100 : t, 4, seed, batch);
             case "pia" -> new PiaAttack(t == null ? 200 : t, 4, false, batch);
@@ -115,8 +130,22 @@ final class AttackCommand implements Callable<Integer> {
                 : fromSplits(Splits.load(sf), sf, shape[0], shape[1], log);
         Picked cands;
         double[] scores;
-        if (url != null) {
-            try (RemoteTarget remote = new RemoteTarget(url)) {
+        if (url != null && A1111Target.isUrl(url)) {
+            if (!images) {
+                throw new DataException("an AUTOMATIC1111-style target takes --members and --non-members as image"
+                        + " folders or lists");
+            }
+            PromptedCandidates pc = PromptedCandidates.read(Path.of(membersSplit), Path.of(nonMembersSplit),
+                    access.height(), access.width(), access.captions(), access.prompt());
+            try (A1111Target web = new A1111Target(url, pc.channels(), pc.height(), pc.width(), pc.prompts(),
+                    access.api())) {
+                cands = new Picked(pc.members().concat(pc.nonMembers(), "candidates"), pc.members().size());
+                scores = blackBox(web, cands.images().images(), column, log);
+                log.println("prompts: " + pc.promptNote());
+                log.println(web.summary());
+            }
+        } else if (url != null) {
+            try (RemoteTarget remote = new RemoteTarget(url, RemoteTarget.Options.defaults(), access.token())) {
                 cands = candidates.apply(new int[] {remote.channels(), remote.imageSize()});
                 scores = blackBox(remote, cands.images().images(), column, log);
                 log.printf("%d queries to %s%n", remote.queries(), url);
@@ -181,13 +210,18 @@ final class AttackCommand implements Callable<Integer> {
 
     /** Raw black-box scores: the chosen similarity (no shadows here; `diffleak audit` fits inference models). */
     private double[] blackBox(BlackBoxTarget target, ImageDataset cands, int column, PrintWriter log) {
-        Similarity sim = new Similarity(cands.channels(), cands.height(), null);
-        int[] labels = target.numClasses() > 0 ? cands.labels() : null;
-        double[][] f = attack.equals("reconstruction")
-                ? new ReconstructionAttack(strength, ddimSteps, noisings, seed, batch).features(target, cands, labels, sim,
-                        ConsoleProgress.forConsole(log))
-                : new GenerationAttack(generations, ddimSteps, seed, batch).features(target, cands, labels, sim,
-                        ConsoleProgress.forConsole(log));
+        Path enc = blackBoxAccess.encoder;
+        double[][] f;
+        try (OnnxImageEncoder encoder = enc == null ? null
+                : OnnxImageEncoder.load(enc, cands.channels(), cands.height(), cands.width())) {
+            Similarity sim = new Similarity(cands.channels(), cands.height(), cands.width(), encoder);
+            int[] labels = target.numClasses() > 0 ? cands.labels() : null;
+            f = attack.equals("reconstruction")
+                    ? new ReconstructionAttack(strength, ddimSteps, noisings, seed, batch).features(target, cands, labels,
+                            sim, ConsoleProgress.forConsole(log))
+                    : new GenerationAttack(generations, ddimSteps, seed, batch).features(target, cands, labels, sim,
+                            ConsoleProgress.forConsole(log));
+        }
         double[] s = new double[f.length];
         for (int i = 0; i < s.length; i++) {
             s[i] = f[i][column];

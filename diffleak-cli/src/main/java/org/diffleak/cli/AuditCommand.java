@@ -36,6 +36,7 @@ import org.diffleak.torch.audit.ReconstructionSection;
 import org.diffleak.torch.audit.ScaleOut;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -85,9 +86,13 @@ final class AuditCommand implements Callable<Integer> {
     int sparkThreads;
 
     @Option(names = "--target", paramLabel = "PATH_OR_URL",
-            description = "audit this model: a DiffLeak model directory, a .pt/.onnx with its spec JSON beside it, or"
-                    + " the http:// URL of a `diffleak serve` endpoint (black-box attacks only)")
+            description = "audit this model: a DiffLeak model directory, a .pt/.onnx with its spec JSON beside it,"
+                    + " the http:// URL of a `diffleak serve` endpoint, or a1111+http(s)://HOST:PORT for an"
+                    + " AUTOMATIC1111-style web API (black-box attacks only)")
     String target;
+
+    @Mixin
+    BlackBoxAccessOptions blackBox;
 
     @Option(names = "--members", paramLabel = "FOLDER_OR_LIST",
             description = "with --target: images the model was trained on (folder, class subfolders 0..k-1, or a"
@@ -160,8 +165,10 @@ final class AuditCommand implements Callable<Integer> {
             }
             return auditModel(request, log);
         }
-        for (String option : List.of("--members", "--non-members", "--aux", "--shadow-base", "--shadows", "--shadow-count",
-                "--shadow-steps", "--attacks", "--seed")) {
+        List<String> withTarget = new ArrayList<>(List.of("--members", "--non-members", "--aux", "--shadow-base",
+                "--shadows", "--shadow-count", "--shadow-steps", "--attacks", "--seed", "--api-token", "--encoder"));
+        withTarget.addAll(BlackBoxAccessOptions.WEB_API);
+        for (String option : withTarget) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " goes with --target (the model to audit)");
             }
@@ -278,7 +285,8 @@ final class AuditCommand implements Callable<Integer> {
         if (privateDir) {
             DirectoryMode.ownerOnly(dir);
         }
-        AuditReport report = DiffLeak.audit(request, dir, cache, log, task -> ConsoleProgress.forConsole(log));
+        AuditReport report = DiffLeak.audit(request, blackBox.access(request.target(), spec, null), dir, cache, log,
+                task -> ConsoleProgress.forConsole(log));
         print(log, report.attacks());
         log.printf("audit done in %.1f min: report %s%n", (System.nanoTime() - t0) / 60e9,
                 dir.resolve(ReportWriter.HTML).toAbsolutePath());

@@ -5,6 +5,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -12,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.diffleak.core.blackbox.BlackBoxServer;
+import org.diffleak.core.data.DataException;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.attack.LocalBlackBox;
 import org.diffleak.torch.imports.CloseableDenoiser;
@@ -22,11 +29,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Serves a model as a query-only image service on 127.0.0.1 until the process is stopped, so that
- * black-box attacks (and people with curl) can reach it the way they would reach a deployed model.
+ * Serves a model as a query-only image service until the process is stopped, so that black-box attacks (and
+ * people with curl) can reach it the way they would reach a deployed model. It listens on 127.0.0.1; any
+ * other address needs a bearer token, and gets a per-client rate limit; every request goes to the access log.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serves a model as a black-box image service (JSON over HTTP) on 127.0.0.1 until stopped.",
+        description = {"Serves a model as a black-box image service (JSON over HTTP) on 127.0.0.1 until stopped;"
+                + " --bind another address only with --token.",
             "POST /v1/denoise (img2img), POST /v1/generate, GET /v1/info; each image costs one query."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -36,7 +45,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true,
             description = "model directory, or an imported .pt/.torchscript/.onnx denoiser with its .json spec") Path model;
     @Option(names = {"-p", "--port"}, defaultValue = "8765",
-            description = "TCP port on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE})") int port;
+            description = "TCP port; 0 picks a free one (default ${DEFAULT-VALUE})") int port;
+    @Option(names = "--bind", defaultValue = BlackBoxServer.LOOPBACK, paramLabel = "ADDRESS",
+            description = "address to listen on (default ${DEFAULT-VALUE}); any but loopback needs --token")
+    String bind;
+    @Option(names = "--token", paramLabel = "TOKEN", description = "bearer token every request must carry"
+            + " (Authorization: Bearer TOKEN; at least 16 characters), or @FILE to read it from FILE's first line")
+    String token;
+    @Option(names = "--rate-limit", paramLabel = "PER_SECOND", description = "requests per second per client"
+            + " address, 429 with Retry-After beyond (default: none on loopback, 10 on any other address; 0 = none)")
+    Double rateLimit;
+    @Option(names = "--access-log", paramLabel = "FILE", defaultValue = "-", description = "one line per request"
+            + " (time, client, method, path, status, images, bytes, ms; never the token), appended to FILE;"
+            + " - for standard output (default)")
+    String accessLog;
     @Option(names = "--budget", description = "total queries (images) the service answers before refusing with 429 "
             + "(default: unlimited)") Long budget;
     @Option(names = "--steps-max", defaultValue = "1000",
@@ -69,14 +91,35 @@ final class ServeCommand implements Callable<Integer> {
         if (stepsMax < 1 || maxImages < 1 || threads < 1) {
             throw new IllegalArgumentException("--steps-max, --max-images and --threads must be ≥ 1");
         }
-        BlackBoxServer.Options options = BlackBoxServer.Options.defaults()
+        String secret = token == null ? null : secret(token);
+        boolean loopback = isLoopback(bind);
+        if (!loopback && secret == null) {
+            throw new IllegalArgumentException("--bind " + bind + " listens beyond this machine: give --token (anyone"
+                    + " who can reach the port could query the model)");
+        }
+        double rate = rateLimit != null ? rateLimit : loopback ? 0 : 10;
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("--rate-limit must be a number ≥ 0, got " + rateLimit);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (PrintWriter log = accessLog.equals("-") ? null : openLog(Path.of(accessLog))) {
+            PrintWriter sink = log != null ? log : out;
+            return serve(BlackBoxServer.Options.defaults().withBind(bind).withToken(secret).withRateLimit(rate)
+                    .withAccessLog(line -> {
+                        sink.println(line);
+                        sink.flush();
+                    }), out, rate);
+        }
+    }
+
+    private Integer serve(BlackBoxServer.Options base, PrintWriter out, double rate) {
+        BlackBoxServer.Options options = base
                 .withPort(port)
                 .withBudget(budget == null ? BlackBoxServer.UNLIMITED : budget)
                 .withMaxSteps(stepsMax)
                 .withMaxBodyBytes(parseSize(maxBody))
                 .withMaxImagesPerRequest(maxImages)
                 .withThreads(threads);
-        PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = TorchRuntime.newManager();
                 CloseableDenoiser loaded = Denoisers.load(model, manager, !raw)) {
             LocalBlackBox target = new LocalBlackBox(loaded);
@@ -90,6 +133,9 @@ final class ServeCommand implements Callable<Integer> {
                             + target.imageSize() + (target.numClasses() > 0 ? ", " + target.numClasses() + " classes"
                             : ", unconditional") + "; ≤ " + maxImages + " images and " + options.maxBodyBytes()
                             + " bytes per request, ≤ " + stepsMax + " steps; stop with Ctrl-C");
+                    out.println((options.token() != null ? "bearer token required" : "no token")
+                            + (rate > 0 ? "; at most " + rate + " requests per second per client" : "; no rate limit")
+                            + "; access log " + (accessLog.equals("-") ? "on standard output" : accessLog));
                     out.flush();
                     started.complete(server.uri());
                     awaitStop();
@@ -114,10 +160,43 @@ final class ServeCommand implements Callable<Integer> {
         try {
             return BlackBoxServer.start(target, options);
         } catch (BindException e) {
-            throw new IllegalArgumentException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
+            throw new IllegalArgumentException("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
                     + "); pick another --port, or 0 for any free one", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the service on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot start the service on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--bind " + address + ": not an address of this machine");
+        }
+    }
+
+    private static PrintWriter openLog(Path file) {
+        try {
+            return new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw new DataException("--access-log " + file + ": cannot open (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A secret given inline, or as @FILE: the file's first line. */
+    private static String secret(String value) {
+        if (!value.startsWith("@")) {
+            return value;
+        }
+        try {
+            List<String> lines = Files.readAllLines(Path.of(value.substring(1)), StandardCharsets.UTF_8);
+            if (lines.isEmpty() || lines.get(0).isBlank()) {
+                throw new DataException("--token " + value + ": the file is empty");
+            }
+            return lines.get(0).strip();
+        } catch (IOException e) {
+            throw new DataException("--token " + value + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 

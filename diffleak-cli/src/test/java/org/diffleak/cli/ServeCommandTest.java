@@ -104,4 +104,43 @@ class ServeCommandTest {
         assertThatThrownBy(() -> ServeCommand.parseSize("lots")).hasMessageContaining("--max-body");
         assertThatThrownBy(() -> ServeCommand.parseSize("10")).hasMessageContaining("at least 1K");
     }
+
+    @Test
+    void beyondLoopbackItNeedsATokenAndLogsEveryRequest() throws Exception {
+        Cli.Run open = Cli.run("serve", "-m", model.toString(), "--bind", "0.0.0.0", "--port", "0");
+        assertThat(open.code()).isEqualTo(2);
+        assertThat(open.err().strip()).startsWith("diffleak: error: --bind 0.0.0.0 listens beyond this machine: give"
+                + " --token").doesNotContain("\n");
+
+        Path tokenFile = Files.writeString(dir.resolve("token"), "0123456789abcdef-token\n");
+        Path log = dir.resolve("access.log");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread t = new Thread(() -> code.set(cl.execute("serve", "-m", model.toString(), "--port", "0", "--bind",
+                "0.0.0.0", "--token", "@" + tokenFile, "--access-log", log.toString())));
+        t.start();
+        try {
+            URI uri = serve.started.get(60, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> new RemoteTarget(uri.toString())).hasMessageContaining("401");
+            try (RemoteTarget remote = new RemoteTarget(uri.toString(), RemoteTarget.Options.defaults(),
+                    "0123456789abcdef-token")) {
+                assertThat(remote.generate(null, 2, new long[] {1, 2})).hasSize(2 * 64);
+            }
+        } finally {
+            serve.stop();
+            t.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(code.get()).isZero();
+        assertThat(out.toString()).contains("bearer token required; at most 10.0 requests per second per client;"
+                + " access log " + log);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).contains(" GET /v1/info 401 ");
+        assertThat(lines.get(2)).contains(" POST /v1/generate 200 images=2 ");
+        assertThat(String.join("\n", lines)).doesNotContain("0123456789abcdef-token");
+    }
 }

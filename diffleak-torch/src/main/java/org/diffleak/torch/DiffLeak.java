@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.diffleak.core.config.AuditRequest;
+import org.diffleak.core.config.BlackBoxAccess;
 import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.ReportWriter;
@@ -52,9 +53,19 @@ public final class DiffLeak {
      */
     public static AuditReport audit(AuditRequest request, Path out, Path cache, PrintWriter log,
             Function<String, ProgressListener> progress) {
+        return audit(request, BlackBoxAccess.defaults(), out, cache, log, progress);
+    }
+
+    /**
+     * As {@link #audit(AuditRequest, Path, Path, PrintWriter, Function)}, with how a served target is reached
+     * (an AUTOMATIC1111-style web API's client settings, captions, size; a {@code diffleak serve} token) and an
+     * ONNX image encoder for the encoder-cosine similarity.
+     */
+    public static AuditReport audit(AuditRequest request, BlackBoxAccess access, Path out, Path cache,
+            PrintWriter log, Function<String, ProgressListener> progress) {
         long t0 = System.nanoTime();
         TorchRuntime.init();
-        AuditReport report = new ModelAudit(request, cache, log, progress).run()
+        AuditReport report = new ModelAudit(request, access, cache, log, progress).run()
                 .withComputedOn(TorchRuntime.computedOn());
         if (out != null) {
             ReportWriter.write(report, out);

@@ -9,7 +9,7 @@ final class Candidates {
     private Candidates() {}
 
     static void check(BlackBoxTarget target, ImageDataset candidates, int[] labels) {
-        candidates.requireShape(target.channels(), target.imageSize());
+        candidates.requireShape(target.channels(), target.height(), target.width());
         if (labels != null && labels.length != candidates.size()) {
             throw new IllegalArgumentException(labels.length + " labels for " + candidates.size() + " candidates");
         }

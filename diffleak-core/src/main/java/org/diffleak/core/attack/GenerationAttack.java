@@ -82,7 +82,7 @@ public record GenerationAttack(int generations, int steps, long seed, int batch)
 
     /** k images of each label, [label][j] in label order, generated in batches across labels. */
     private float[] generate(BlackBoxTarget target, int[] classList, ProgressListener progress) {
-        int d = target.channels() * target.imageSize() * target.imageSize();
+        int d = target.channels() * target.height() * target.width();
         int total = classList.length * generations;
         float[] all = new float[total * d];
         progress.start("generation attack", total);

@@ -15,12 +15,19 @@ public final class Similarity {
     }
 
     private final int channels;
-    private final int size;
+    private final int height;
+    private final int width;
     private final ImageEncoder encoder;
 
     public Similarity(int channels, int size, ImageEncoder encoder) {
+        this(channels, size, size, encoder);
+    }
+
+    /** For images of channels×height×width; encoder null for the pixel similarities only. */
+    public Similarity(int channels, int height, int width, ImageEncoder encoder) {
         this.channels = channels;
-        this.size = size;
+        this.height = height;
+        this.width = width;
         this.encoder = encoder;
     }
 
@@ -33,7 +40,7 @@ public final class Similarity {
      * features can be passed in precomputed (or null).
      */
     public double[][] pairs(float[] queries, float[][] queryFeatures, float[] outputs, int n) {
-        int d = channels * size * size;
+        int d = channels * height * width;
         float[][] outFeatures = encoder == null ? null : encoder.encode(outputs, n);
         float[][] qf = encoder == null || queryFeatures != null ? queryFeatures : encoder.encode(queries, n);
         float[] a = new float[d];
@@ -43,7 +50,7 @@ public final class Similarity {
             System.arraycopy(queries, i * d, a, 0, d);
             System.arraycopy(outputs, i * d, b, 0, d);
             out[i][0] = -ImageSimilarity.mse(a, b);
-            out[i][1] = ImageSimilarity.ssim(a, b, channels, size, size);
+            out[i][1] = ImageSimilarity.ssim(a, b, channels, height, width);
             if (encoder != null) {
                 out[i][2] = ImageSimilarity.cosine(qf[i], outFeatures[i]);
             }

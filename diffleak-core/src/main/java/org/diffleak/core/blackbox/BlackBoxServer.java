@@ -3,18 +3,23 @@ package org.diffleak.core.blackbox;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -23,10 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * Serves any {@link BlackBoxTarget} as a JSON image service on the loopback interface, with a query
- * budget over the server's life. {@link RemoteTarget} is its client.
+ * Serves any {@link BlackBoxTarget} as a JSON image service, with a query budget over the server's life.
+ * {@link RemoteTarget} is its client. It listens on 127.0.0.1 unless told otherwise; an address beyond
+ * loopback needs a bearer token, and a per-client rate limit and an access log go with it (see
+ * {@link Options}).
  *
  * <h2>Wire format</h2>
  * Pixels travel as JSON numbers, one array of C·H·W values (layout C, H, W; float32, [0, 1]) per image.
@@ -43,9 +51,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Errors</h2>
  * Every error answers {@code {"error": "one line"}}: 400 for a malformed or invalid request (shape,
- * range, missing or unknown field, non-finite pixel), 404 for an unknown path, 405 for a wrong method,
- * 413 for a body over the size limit or more images than a request may hold, 429 once the budget cannot
- * cover a request, 500 when the target fails, 503 while the server shuts down.
+ * range, missing or unknown field, non-finite pixel), 401 without the right bearer token, 404 for an
+ * unknown path, 405 for a wrong method, 413 for a body over the size limit or more images than a request
+ * may hold, 429 once the budget cannot cover a request (or, with a Retry-After header, past the rate
+ * limit), 500 when the target fails, 503 while the server shuts down.
  *
  * <p>Requests are read on a small fixed pool of threads; calls into the target, which need not be
  * thread-safe, are serialized.
@@ -58,20 +67,33 @@ public final class BlackBoxServer implements AutoCloseable {
     /** A budget that never runs out. */
     public static final long UNLIMITED = Long.MAX_VALUE;
 
+    /** The default address: the IPv4 loopback itself. */
+    public static final String LOOPBACK = "127.0.0.1";
+
+    /** Client addresses whose rate buckets are kept; past it, buckets idle for a minute are dropped. */
+    private static final int MAX_CLIENTS = 4096;
+
     /** What a drained body may hold beyond the limit before the connection is dropped instead. */
     private static final long DRAIN_LIMIT = 64L << 20;
 
     /**
-     * @param port TCP port on 127.0.0.1; 0 picks a free one (see {@link #port()})
+     * @param port TCP port; 0 picks a free one (see {@link #port()})
      * @param budget total images the server will process over its life ({@link #UNLIMITED} for no limit)
      * @param maxBodyBytes largest request body accepted (413 above)
      * @param maxImagesPerRequest most images one request may carry or ask for (413 above)
      * @param maxSteps most sampling steps a request may ask for (400 above)
      * @param threads request threads
      * @param closeGrace how long {@link #close()} waits for requests in progress
+     * @param bind the address to listen on: 127.0.0.1 by default; any other (not loopback) needs a token
+     * @param token the bearer token every request must carry ({@code Authorization: Bearer …}), or null
+     * @param ratePerSecond requests per second each client address may make, bursts up to max(1, rate);
+     *     0 for no limit; past it a request is answered 429 with Retry-After
+     * @param accessLog where one line per request goes (time, client, method, path, status, images, bytes,
+     *     milliseconds; never the token), or null for none
      */
     public record Options(int port, long budget, long maxBodyBytes, int maxImagesPerRequest, int maxSteps,
-            int threads, Duration closeGrace) {
+            int threads, Duration closeGrace, String bind, String token, double ratePerSecond,
+            Consumer<String> accessLog) {
 
         public Options {
             if (port < 0 || port > 65535) {
@@ -95,43 +117,83 @@ public final class BlackBoxServer implements AutoCloseable {
             if (closeGrace == null || closeGrace.isNegative()) {
                 throw new IllegalArgumentException("closeGrace must be ≥ 0");
             }
+            bind = bind == null || bind.isBlank() ? LOOPBACK : bind.strip();
+            if (token != null && (token.length() < 16 || !token.matches("[\\x21-\\x7e]+"))) {
+                throw new IllegalArgumentException("the token must be at least 16 printable ASCII characters without"
+                        + " spaces");
+            }
+            if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) {
+                throw new IllegalArgumentException("the rate limit must be a finite number ≥ 0, got " + ratePerSecond);
+            }
         }
 
-        /** Ephemeral port, no budget, 8 MiB bodies, 256 images per request, 1000 steps, 4 threads, 5 s grace. */
+        /** Ephemeral port on 127.0.0.1, no budget, 8 MiB bodies, 256 images per request, 1000 steps, 4 threads,
+         * 5 s grace, no token, no rate limit, no access log. */
         public static Options defaults() {
-            return new Options(0, UNLIMITED, 8L << 20, 256, 1000, 4, Duration.ofSeconds(5));
+            return new Options(0, UNLIMITED, 8L << 20, 256, 1000, 4, Duration.ofSeconds(5), LOOPBACK, null, 0, null);
         }
 
         public Options withPort(int p) {
-            return new Options(p, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace);
+            return new Options(p, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace, bind,
+                    token, ratePerSecond, accessLog);
         }
 
         public Options withBudget(long b) {
-            return new Options(port, b, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace);
+            return new Options(port, b, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace, bind,
+                    token, ratePerSecond, accessLog);
         }
 
         public Options withMaxBodyBytes(long m) {
-            return new Options(port, budget, m, maxImagesPerRequest, maxSteps, threads, closeGrace);
+            return new Options(port, budget, m, maxImagesPerRequest, maxSteps, threads, closeGrace, bind, token,
+                    ratePerSecond, accessLog);
         }
 
         public Options withMaxImagesPerRequest(int m) {
-            return new Options(port, budget, maxBodyBytes, m, maxSteps, threads, closeGrace);
+            return new Options(port, budget, maxBodyBytes, m, maxSteps, threads, closeGrace, bind, token,
+                    ratePerSecond, accessLog);
         }
 
         public Options withMaxSteps(int m) {
-            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, m, threads, closeGrace);
+            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, m, threads, closeGrace, bind, token,
+                    ratePerSecond, accessLog);
         }
 
         public Options withThreads(int t) {
-            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, t, closeGrace);
+            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, t, closeGrace, bind, token,
+                    ratePerSecond, accessLog);
         }
 
         public Options withCloseGrace(Duration g) {
-            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, g);
+            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, g, bind, token,
+                    ratePerSecond, accessLog);
+        }
+
+        public Options withBind(String b) {
+            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace, b,
+                    token, ratePerSecond, accessLog);
+        }
+
+        public Options withToken(String t) {
+            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace, bind,
+                    t, ratePerSecond, accessLog);
+        }
+
+        public Options withRateLimit(double perSecond) {
+            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace, bind,
+                    token, perSecond, accessLog);
+        }
+
+        public Options withAccessLog(Consumer<String> log) {
+            return new Options(port, budget, maxBodyBytes, maxImagesPerRequest, maxSteps, threads, closeGrace, bind,
+                    token, ratePerSecond, log);
         }
     }
 
     /** An answer other than 200, with its one-line message. */
+    private static final String STATUS = "diffleak.status";
+    private static final String IMAGES = "diffleak.images";
+    private static final String BYTES = "diffleak.bytes";
+
     private static final class ApiError extends Exception {
         final int status;
 
@@ -158,6 +220,20 @@ public final class BlackBoxServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Object idle = new Object();
+    private final InetAddress bindAddress;
+    private final byte[] expected;
+    private final Map<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
+
+    /** A client's token bucket: up to max(1, rate) requests at once, refilled at rate per second. */
+    private static final class Bucket {
+        double tokens;
+        long last;
+
+        Bucket(double tokens, long now) {
+            this.tokens = tokens;
+            this.last = now;
+        }
+    }
 
     private BlackBoxServer(BlackBoxTarget target, Options options) throws IOException {
         this.target = target;
@@ -171,10 +247,14 @@ public final class BlackBoxServer implements AutoCloseable {
                     + ", image size " + imageSize + ", classes " + numClasses);
         }
         this.imageLength = (int) len;
-        // 127.0.0.1 itself, not getLoopbackAddress(), which is ::1 where IPv6 is preferred.
-        InetSocketAddress address = new InetSocketAddress(
-                InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1}), options.port());
-        this.server = HttpServer.create(address, 0);
+        this.bindAddress = address(options.bind());
+        if (!bindAddress.isLoopbackAddress() && options.token() == null) {
+            throw new IllegalArgumentException("listening on " + options.bind() + ", beyond this machine, needs a bearer"
+                    + " token (--token): anyone who can reach the port could query the model");
+        }
+        this.expected = options.token() == null ? null
+                : ("Bearer " + options.token()).getBytes(StandardCharsets.US_ASCII);
+        this.server = HttpServer.create(new InetSocketAddress(bindAddress, options.port()), 0);
         int bound = server.getAddress().getPort();
         AtomicInteger count = new AtomicInteger();
         ThreadFactory threads = r -> {
@@ -189,9 +269,11 @@ public final class BlackBoxServer implements AutoCloseable {
     }
 
     /**
-     * Binds 127.0.0.1 at the options' port and starts serving.
+     * Binds the options' address (127.0.0.1 by default) and port and starts serving.
      *
      * @throws IOException when the port cannot be bound
+     * @throws IllegalArgumentException for an address beyond loopback without a token, or one that is not
+     *     an address of this machine
      */
     public static BlackBoxServer start(BlackBoxTarget target, Options options) throws IOException {
         if (target == null || options == null) {
@@ -205,9 +287,23 @@ public final class BlackBoxServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** {@code http://127.0.0.1:PORT}, the base URL a {@link RemoteTarget} takes. */
+    /**
+     * {@code http://ADDRESS:PORT}, the base URL a {@link RemoteTarget} takes (127.0.0.1 when listening on every
+     * address).
+     */
     public URI uri() {
-        return URI.create("http://127.0.0.1:" + port());
+        InetAddress a = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bindAddress;
+        String host = a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** The address given as an IP literal or host name; no name service lookups beyond what the JDK does. */
+    private static InetAddress address(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot listen on '" + host + "': not an address of this machine");
+        }
     }
 
     public Options options() {
@@ -271,12 +367,15 @@ public final class BlackBoxServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         inFlight.incrementAndGet();
+        long t0 = System.nanoTime();
         try (ex) {
             try {
                 if (closing.get()) {
                     drain(ex.getRequestBody());
                     throw new ApiError(503, "server is shutting down");
                 }
+                authorize(ex);
+                limitRate(ex);
                 route(ex);
             } catch (ApiError e) {
                 sendError(ex, e.status, e.getMessage());
@@ -286,11 +385,77 @@ public final class BlackBoxServer implements AutoCloseable {
                 sendError(ex, 500, "internal error: " + describe(e));
             }
         } finally {
+            log(ex, t0);
             if (inFlight.decrementAndGet() == 0) {
                 synchronized (idle) {
                     idle.notifyAll();
                 }
             }
+        }
+    }
+
+    /** With a token, a request without {@code Authorization: Bearer TOKEN} is answered 401 (compared in constant time). */
+    private void authorize(HttpExchange ex) throws IOException, ApiError {
+        if (expected == null) {
+            return;
+        }
+        String given = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] g = given == null ? new byte[0] : given.strip().getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(g, expected)) {
+            drain(ex.getRequestBody());
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"diffleak\"");
+            throw new ApiError(401, given == null ? "this server needs Authorization: Bearer TOKEN"
+                    : "wrong bearer token");
+        }
+    }
+
+    /** Takes a token from the client's bucket, or answers 429 with the seconds until one is there. */
+    private void limitRate(HttpExchange ex) throws IOException, ApiError {
+        double rate = options.ratePerSecond();
+        if (rate == 0) {
+            return;
+        }
+        InetAddress client = ex.getRemoteAddress().getAddress();
+        long now = System.nanoTime();
+        double burst = Math.max(1, rate);
+        if (buckets.size() > MAX_CLIENTS) {
+            buckets.values().removeIf(b -> now - b.last > 60_000_000_000L);
+        }
+        Bucket b = buckets.computeIfAbsent(client, c -> new Bucket(burst, now));
+        double wait;
+        synchronized (b) {
+            b.tokens = Math.min(burst, b.tokens + (now - b.last) / 1e9 * rate);
+            b.last = now;
+            if (b.tokens >= 1) {
+                b.tokens -= 1;
+                return;
+            }
+            wait = (1 - b.tokens) / rate;
+        }
+        drain(ex.getRequestBody());
+        ex.getResponseHeaders().set("Retry-After", Long.toString((long) Math.ceil(wait)));
+        throw new ApiError(429, "rate limit: at most " + rate + " requests per second from one client; retry in "
+                + (long) Math.ceil(wait) + " s");
+    }
+
+    /** One access-log line: time, client, method, path, status, images, response bytes, milliseconds. */
+    private void log(HttpExchange ex, long t0) {
+        Consumer<String> sink = options.accessLog();
+        if (sink == null) {
+            return;
+        }
+        Object status = ex.getAttribute(STATUS);
+        Object images = ex.getAttribute(IMAGES);
+        Object bytes = ex.getAttribute(BYTES);
+        String line = String.format(java.util.Locale.ROOT, "%s %s %s %s %s images=%s bytes=%s ms=%d",
+                java.time.Instant.now(), ex.getRemoteAddress().getAddress().getHostAddress(),
+                Wire.oneLine(ex.getRequestMethod()), Wire.oneLine(ex.getRequestURI().getRawPath()),
+                status == null ? "-" : status, images == null ? 0 : images, bytes == null ? 0 : bytes,
+                (System.nanoTime() - t0) / 1_000_000);
+        try {
+            sink.accept(line);
+        } catch (RuntimeException e) {
+            // a failing log must not take the service down
         }
     }
 
@@ -385,7 +550,7 @@ public final class BlackBoxServer implements AutoCloseable {
                 }
             }
             endObject(p);
-        } catch (StreamReadException e) {
+        } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (Wire.FormatException e) {
             throw new ApiError(e.status, e.getMessage());
@@ -427,7 +592,7 @@ public final class BlackBoxServer implements AutoCloseable {
                 }
             }
             endObject(p);
-        } catch (StreamReadException e) {
+        } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (Wire.FormatException e) {
             throw new ApiError(e.status, e.getMessage());
@@ -479,7 +644,7 @@ public final class BlackBoxServer implements AutoCloseable {
                 + " per request, got " + n + (n == options.maxImagesPerRequest() + 1 ? " or more" : ""), 413);
     }
 
-    private static ApiError malformed(StreamReadException e) {
+    private static ApiError malformed(JsonProcessingException e) {
         var loc = e.getLocation();
         String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
         return new ApiError(400, "malformed JSON" + where + ": " + Wire.oneLine(e.getOriginalMessage()));
@@ -523,12 +688,14 @@ public final class BlackBoxServer implements AutoCloseable {
     }
 
     private void denoise(HttpExchange ex, DenoiseRequest r) throws IOException, ApiError {
+        ex.setAttribute(IMAGES, r.n());
         float[] out = callTarget(r.n(),
                 () -> target.denoise(r.images(), r.labels(), r.strength(), r.steps(), r.seeds()));
         sendImages(ex, out, r.n());
     }
 
     private void generate(HttpExchange ex, GenerateRequest r) throws IOException, ApiError {
+        ex.setAttribute(IMAGES, r.n());
         float[] out = callTarget(r.n(), () -> target.generate(r.labels(), r.steps(), r.seeds()));
         sendImages(ex, out, r.n());
     }
@@ -643,6 +810,8 @@ public final class BlackBoxServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.setAttribute(STATUS, status);
+        ex.setAttribute(BYTES, body.length);
         ex.getResponseHeaders().set("Content-Type", Wire.JSON);
         ex.sendResponseHeaders(status, body.length);
         try (OutputStream os = ex.getResponseBody()) {

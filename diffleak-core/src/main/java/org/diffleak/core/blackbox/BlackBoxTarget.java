@@ -4,14 +4,26 @@ package org.diffleak.core.blackbox;
  * Query-only access to a diffusion model, as a deployed image service offers it: image-to-image
  * ("noise this image to strength s, denoise it back") and generation from a class label. Pixels are
  * float32 in [0, 1], images laid out [n, C, H, W] in one array. Each image carries its own seed, so a
- * result does not depend on its batch. Implementations: a local model with a DDIM sampler, or a remote
- * HTTP endpoint (`diffleak serve`).
+ * result does not depend on its batch. Implementations: a local model with a DDIM sampler, a remote
+ * HTTP endpoint (`diffleak serve`), or an AUTOMATIC1111-style web API ({@link A1111Target}, whose images
+ * need not be square: {@link #height()} and {@link #width()}).
  */
 public interface BlackBoxTarget {
 
     int channels();
 
+    /** Side of a square model's images. */
     int imageSize();
+
+    /** Image height in pixels ({@link #imageSize()} for a square model). */
+    default int height() {
+        return imageSize();
+    }
+
+    /** Image width in pixels ({@link #imageSize()} for a square model). */
+    default int width() {
+        return imageSize();
+    }
 
     /** Conditioning classes (0 = unconditional: `generate` then ignores labels). */
     int numClasses();

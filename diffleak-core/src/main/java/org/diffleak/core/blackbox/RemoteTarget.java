@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link Options#maxImagesPerRequest()} images (fewer when the server's own limits demand it), one after
  * another. Answers 5xx and connection failures are retried with exponential backoff; 4xx answers are not
  * and become a {@link RemoteTargetException} carrying the server's message, 429 a
- * {@link QueryBudgetExceededException}. A request with no answer within {@link Options#timeout()} ends
+ * {@link QueryBudgetExceededException} (unless it carries Retry-After, a rate limit, which is waited out and
+ * retried). A request with no answer within {@link Options#timeout()} ends
  * in a {@link RemoteTargetException} that names the URL and the timeout; it is not retried, since the
  * server may still be processing (and charging for) it.
  *
@@ -104,6 +105,7 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
 
     private final URI base;
     private final Options options;
+    private final String authorization;
     private final ExecutorService executor;
     private final HttpClient http;
     private final int channels;
@@ -128,11 +130,25 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
      * @throws RemoteTargetException when {@code GET /v1/info} fails or is not a black-box service's answer
      */
     public RemoteTarget(String baseUrl, Options options) {
+        this(baseUrl, options, null);
+    }
+
+    /**
+     * As {@link #RemoteTarget(String, Options)}, sending {@code Authorization: Bearer token} with every request
+     * (a server started with {@code diffleak serve --token}).
+     *
+     * @param token the bearer token, or null for none
+     */
+    public RemoteTarget(String baseUrl, Options options, String token) {
         if (options == null) {
             throw new IllegalArgumentException("options are required");
         }
+        if (token != null && (token.isBlank() || !token.matches("[\\x21-\\x7e]+"))) {
+            throw new IllegalArgumentException("the bearer token must be printable ASCII without spaces");
+        }
         this.base = parseBase(baseUrl);
         this.options = options;
+        this.authorization = token == null ? null : "Bearer " + token;
         int id = CLIENTS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
@@ -298,17 +314,22 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
      */
     private byte[] call(String method, URI uri, byte[] body) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(options.timeout()).header("Accept", Wire.JSON);
+        if (authorization != null) {
+            rb.header("Authorization", authorization);
+        }
         HttpRequest request = body == null ? rb.GET().build()
                 : rb.header("Content-Type", Wire.JSON).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         String what = method + " " + uri;
         RemoteTargetException last = null;
+        long wait = 0;
         for (int attempt = 1; attempt <= options.attempts(); attempt++) {
             if (closed) {
                 throw new IllegalStateException("RemoteTarget for " + base + " is closed");
             }
             if (attempt > 1) {
-                pause(attempt - 1, what, uri);
+                pause(attempt - 1, wait, what, uri);
             }
+            wait = 0;
             HttpResponse<byte[]> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -332,7 +353,18 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
             }
             String message = what + ": " + status + " " + errorMessage(response.body());
             if (status == 429) {
-                throw new QueryBudgetExceededException(message, uri);
+                // the server's rate limit says when to come back; its query budget does not
+                long after = retryAfterNanos(response);
+                if (after < 0) {
+                    throw new QueryBudgetExceededException(message, uri);
+                }
+                wait = after;
+                last = new RemoteTargetException(message, uri, status, null);
+                continue;
+            }
+            if (status == 401) {
+                throw new RemoteTargetException(message + (authorization == null
+                        ? " (the server wants a bearer token: --api-token)" : " (check --api-token)"), uri, status, null);
             }
             if (status >= 500) {
                 last = new RemoteTargetException(message, uri, status, null);
@@ -345,12 +377,27 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
                 last.getCause());
     }
 
-    private void pause(int retry, String what, URI uri) {
+    /** Retry-After in nanoseconds (delta-seconds, at most {@link #MAX_DELAY}), or −1 when absent. */
+    static long retryAfterNanos(HttpResponse<?> r) {
+        String v = r.headers().firstValue("Retry-After").orElse(null);
+        if (v == null) {
+            return -1;
+        }
+        try {
+            return Math.min(MAX_DELAY.toSeconds(), Math.max(0, Long.parseLong(v.strip()))) * 1_000_000_000L;
+        } catch (NumberFormatException e) {
+            return MAX_DELAY.toNanos();
+        }
+    }
+
+    /** Waits baseDelay · 2^(retry−1) (at most {@link #MAX_DELAY}), or the server's Retry-After when longer. */
+    private void pause(int retry, long atLeast, String what, URI uri) {
         long max = MAX_DELAY.toNanos();
         long nanos = Math.min(options.baseDelay().toNanos(), max);
         for (int i = 1; i < retry && nanos < max; i++) {
             nanos = Math.min(2 * nanos, max);
         }
+        nanos = Math.max(nanos, atLeast);
         try {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         } catch (InterruptedException e) {

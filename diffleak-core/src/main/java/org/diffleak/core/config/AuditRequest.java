@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.diffleak.core.blackbox.A1111Target;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Json;
 
@@ -13,7 +14,7 @@ import org.diffleak.core.util.Json;
  * the images it trained on and images it did not see. In YAML the same keys as on the command line, with a
  * string {@code target:} (an audit DiffLeak trains itself has a {@code target:} recipe instead):
  * <pre>
- * target: models/my-unet.pt          # model directory, .pt/.onnx with its spec JSON, or http(s) URL
+ * target: models/my-unet.pt          # model directory, .pt/.onnx with its spec JSON, http(s) or a1111+http(s) URL
  * members: data/members/             # folder (class subfolders 0..k-1) or list file (path[,label])
  * nonMembers: data/held-out.csv
  * aux: data/attacker/                # optional: the attacker's own images for shadow models
@@ -121,9 +122,9 @@ public record AuditRequest(String name, String target, String members, String no
                 shadowMembers, shadowTrain, attacks, seed);
     }
 
-    /** True when the target is served over HTTP: black-box access only. */
+    /** True when the target is served over HTTP (`diffleak serve`, or a1111+http(s) for a web UI's API): black-box access only. */
     public boolean remote() {
-        return target.startsWith("http://") || target.startsWith("https://");
+        return target.startsWith("http://") || target.startsWith("https://") || A1111Target.isUrl(target);
     }
 
     /** Reads a request YAML (see the class comment). */
@@ -145,8 +146,8 @@ public record AuditRequest(String name, String target, String members, String no
     }
 
     private static String defaultName(String target) {
-        if (target.startsWith("http://") || target.startsWith("https://")) {
-            return target.replaceFirst("^https?://", "").replaceAll("/+$", "").replaceAll("[^A-Za-z0-9._-]", "-");
+        if (target.startsWith("http://") || target.startsWith("https://") || A1111Target.isUrl(target)) {
+            return target.replaceFirst("^(a1111\\+)?https?://", "").replaceAll("/+$", "").replaceAll("[^A-Za-z0-9._-]", "-");
         }
         String t = target.replaceAll("/+$", "");
         String last = t.substring(t.lastIndexOf('/') + 1);

@@ -38,35 +38,76 @@ public record CandidateImages(ImageDataset images, List<String> ids, String sha2
 
     /** Reads a folder or list file; `what` names the set in errors (e.g. "--members"). */
     public static CandidateImages read(Path source, int channels, int size, String what) {
+        return read(source, channels, size, size, false, what);
+    }
+
+    /**
+     * Reads a folder or list file of channels×height×width images, for a target that takes any shape (a served
+     * web API). Without resize every image must be stored at that shape (a one-line error names the first that
+     * is not); with resize each is resized (antialiased bilinear) and converted (luma or replicated grey) to it.
+     */
+    public static CandidateImages read(Path source, int channels, int height, int width, boolean resize,
+            String what) {
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        list(source, files, labels, what);
+        // ids keep a folder's own name (members/x.png, held-out/x.png never collide); a list's paths stay as listed
+        Path root = source.toAbsolutePath().getParent();
+        int d = channels * height * width;
+        float[] pixels = new float[files.size() * d];
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (resize) {
+                ImageFolderReader.loadResized(files.get(i), channels, height, width, pixels, i * d);
+            } else if (height == width) {
+                ImageFolderReader.loadExact(files.get(i), channels, height, pixels, i * d);
+            } else {
+                ImageFolderReader.loadExact(files.get(i), channels, height, width, pixels, i * d,
+                        "the other candidates are");
+            }
+            ids.add(root.relativize(files.get(i).toAbsolutePath()).toString());
+        }
+        int[] lb = labels.stream().mapToInt(Integer::intValue).toArray();
+        ImageDataset images = ImageDataset.of(source.toString(), channels, height, width, pixels, lb);
+        return new CandidateImages(images, ids, sha256(pixels, lb));
+    }
+
+    /** The stored shape {channels, height, width} of the first image a folder or list file names. */
+    public static int[] firstShape(Path source, String what) {
+        List<Path> files = new ArrayList<>();
+        list(source, files, new ArrayList<>(), what);
+        return ImageFolderReader.storedShape(files.get(0));
+    }
+
+    /** The absolute path of candidate i's file, from the folder or list file `source` it was read from. */
+    public Path file(Path source, int i) {
+        return source.toAbsolutePath().getParent().resolve(ids.get(i)).normalize();
+    }
+
+    /** These images with other labels (the same pixels, ids and order). */
+    public CandidateImages withLabels(int[] newLabels) {
+        ImageDataset a = images;
+        ImageDataset relabelled = ImageDataset.of(a.name(), a.channels(), a.height(), a.width(), a.pixels(),
+                newLabels.clone());
+        return new CandidateImages(relabelled, ids, sha256(a.pixels(), newLabels));
+    }
+
+    private static void list(Path source, List<Path> files, List<Integer> labels, String what) {
         if (!Files.exists(source)) {
             throw new DataException(what + " " + source + ": no such folder or list file");
         }
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        // ids keep a folder's own name (members/x.png, held-out/x.png never collide); a list's paths stay as listed
-        Path root = source.toAbsolutePath().getParent();
         if (Files.isDirectory(source)) {
             fromFolder(source, files, labels, what);
         } else {
             fromList(source, files, labels, what);
         }
-        int d = channels * size * size;
-        float[] pixels = new float[files.size() * d];
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            ImageFolderReader.loadExact(files.get(i), channels, size, pixels, i * d);
-            ids.add(root.relativize(files.get(i).toAbsolutePath()).toString());
-        }
-        int[] lb = labels.stream().mapToInt(Integer::intValue).toArray();
-        ImageDataset images = ImageDataset.of(source.toString(), channels, size, size, pixels, lb);
-        return new CandidateImages(images, ids, sha256(pixels, lb));
     }
 
     /** These images followed by other's (members first, then non-members), with their ids. */
     public CandidateImages concat(CandidateImages other, String name) {
         ImageDataset a = images;
         ImageDataset b = other.images;
-        b.requireShape(a.channels(), a.height());
+        b.requireShape(a.channels(), a.height(), a.width());
         float[] px = new float[a.pixels().length + b.pixels().length];
         System.arraycopy(a.pixels(), 0, px, 0, a.pixels().length);
         System.arraycopy(b.pixels(), 0, px, a.pixels().length, b.pixels().length);

@@ -80,9 +80,14 @@ public record ImageDataset(
 
     /** Throws a one-line DataException unless these images are channels×size×size, what a model takes. */
     public void requireShape(int channels, int size) {
-        if (channels() != channels || height() != size || width() != size) {
+        requireShape(channels, size, size);
+    }
+
+    /** Throws a one-line DataException unless these images are channels×height×width. */
+    public void requireShape(int channels, int height, int width) {
+        if (channels() != channels || height() != height || width() != width) {
             throw new DataException(name() + ": images are " + channels() + "x" + height() + "x" + width()
-                    + ", the target takes " + channels + "x" + size + "x" + size);
+                    + ", the target takes " + channels + "x" + height + "x" + width);
         }
     }
 

@@ -93,15 +93,29 @@ public final class ImageFolderReader {
     }
 
     private static void load(Path file, int channels, int size, float[] dst, int offset) {
+        loadResized(file, channels, size, size, dst, offset);
+    }
+
+    /**
+     * One image resized to height×width (antialiased bilinear, the identity at its own size) with `channels`
+     * channels (RGB, or luma 0.299 R + 0.587 G + 0.114 B for one).
+     */
+    static void loadResized(Path file, int channels, int height, int width, float[] dst, int offset) {
         BufferedImage img = decode(file);
         int w = img.getWidth();
         int h = img.getHeight();
         float[][] planes = planes(img, channels);
-        Taps tx = taps(w, size);
-        Taps ty = taps(h, size);
+        Taps tx = taps(w, width);
+        Taps ty = taps(h, height);
         for (int c = 0; c < channels; c++) {
-            resize(planes[c], w, tx, ty, size, dst, offset + c * size * size);
+            resize(planes[c], w, tx, ty, width, height, dst, offset + c * height * width);
         }
+    }
+
+    /** The stored shape of an image file: {channels, height, width} (colour channels, alpha not counted). */
+    static int[] storedShape(Path file) {
+        BufferedImage img = decode(file);
+        return new int[] {img.getColorModel().getNumColorComponents(), img.getHeight(), img.getWidth()};
     }
 
     /**
@@ -109,15 +123,20 @@ public final class ImageFolderReader {
      * has another number of colour channels is a one-line error naming the file.
      */
     static void loadExact(Path file, int channels, int size, float[] dst, int offset) {
+        loadExact(file, channels, size, size, dst, offset, "the model takes");
+    }
+
+    /** As {@link #loadExact(Path, int, int, float[], int)} for height×width; `expected` says who asks for the shape. */
+    static void loadExact(Path file, int channels, int height, int width, float[] dst, int offset, String expected) {
         BufferedImage img = decode(file);
         int stored = img.getColorModel().getNumColorComponents();
-        if (img.getWidth() != size || img.getHeight() != size || stored != channels) {
+        if (img.getWidth() != width || img.getHeight() != height || stored != channels) {
             throw new DataException(file + ": image is " + stored + "x" + img.getHeight() + "x" + img.getWidth()
-                    + " (channels x height x width), the model takes " + channels + "x" + size + "x" + size);
+                    + " (channels x height x width), " + expected + " " + channels + "x" + height + "x" + width);
         }
         float[][] planes = planes(img, channels);
         for (int c = 0; c < channels; c++) {
-            System.arraycopy(planes[c], 0, dst, offset + c * size * size, size * size);
+            System.arraycopy(planes[c], 0, dst, offset + c * height * width, height * width);
         }
     }
 
@@ -205,28 +224,28 @@ public final class ImageFolderReader {
         return new Taps(first, weights);
     }
 
-    /** Separable resize of one w-wide plane: rows first, then columns, into dst at offset. */
-    private static void resize(float[] src, int w, Taps tx, Taps ty, int size, float[] dst, int offset) {
+    /** Separable resize of one w-wide plane to outW×outH: rows first, then columns, into dst at offset. */
+    private static void resize(float[] src, int w, Taps tx, Taps ty, int outW, int outH, float[] dst, int offset) {
         int h = src.length / w;
-        float[] rows = new float[h * size];
+        float[] rows = new float[h * outW];
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < size; x++) {
+            for (int x = 0; x < outW; x++) {
                 float acc = 0;
                 float[] wt = tx.weights[x];
                 for (int k = 0; k < wt.length; k++) {
                     acc += wt[k] * src[y * w + tx.first[x] + k];
                 }
-                rows[y * size + x] = acc;
+                rows[y * outW + x] = acc;
             }
         }
-        for (int y = 0; y < size; y++) {
+        for (int y = 0; y < outH; y++) {
             float[] wt = ty.weights[y];
-            for (int x = 0; x < size; x++) {
+            for (int x = 0; x < outW; x++) {
                 float acc = 0;
                 for (int k = 0; k < wt.length; k++) {
-                    acc += wt[k] * rows[(ty.first[y] + k) * size + x];
+                    acc += wt[k] * rows[(ty.first[y] + k) * outW + x];
                 }
-                dst[offset + y * size + x] = Math.min(1f, acc);
+                dst[offset + y * outW + x] = Math.min(1f, acc);
             }
         }
     }

@@ -32,6 +32,9 @@ class AuditRequestTest {
         AuditRequest served = AuditRequest.of("http://127.0.0.1:8765", "a", "b");
         assertThat(served.remote()).isTrue();
         assertThat(served.name()).isEqualTo("127.0.0.1-8765");
+        AuditRequest webUi = AuditRequest.of("a1111+https://gpu-box:7860/", "a", "b");
+        assertThat(webUi.remote()).isTrue();
+        assertThat(webUi.name()).isEqualTo("gpu-box-7860");
         Path trained = dir.resolve("t.yaml");
         Files.writeString(trained, "name: x\ntarget: {members: 50, classes: 0}\n");
         assertThat(AuditRequest.isRequest(trained)).isFalse();

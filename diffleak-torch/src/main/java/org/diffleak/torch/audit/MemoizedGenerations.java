@@ -31,6 +31,16 @@ final class MemoizedGenerations implements BlackBoxTarget {
     }
 
     @Override
+    public int height() {
+        return target.height();
+    }
+
+    @Override
+    public int width() {
+        return target.width();
+    }
+
+    @Override
     public int numClasses() {
         return target.numClasses();
     }
@@ -42,7 +52,7 @@ final class MemoizedGenerations implements BlackBoxTarget {
 
     @Override
     public float[] generate(int[] labels, int steps, long[] seeds) {
-        int d = channels() * imageSize() * imageSize();
+        int d = channels() * height() * width();
         float[] out = new float[seeds.length * d];
         int missing = 0;
         for (int i = 0; i < seeds.length; i++) {

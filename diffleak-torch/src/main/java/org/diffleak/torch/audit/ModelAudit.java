@@ -14,20 +14,24 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.diffleak.core.attack.Similarity;
 import org.diffleak.core.audit.AuditReportBuilder;
 import org.diffleak.core.audit.AuditScoring;
 import org.diffleak.core.audit.Signal;
+import org.diffleak.core.blackbox.A1111Target;
 import org.diffleak.core.blackbox.BlackBoxTarget;
 import org.diffleak.core.blackbox.RemoteTarget;
 import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.config.BlackBoxAccess;
 import org.diffleak.core.config.AuditRequest;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.data.CandidateImages;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.data.PromptedCandidates;
 import org.diffleak.core.metrics.ImageSimilarity;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.report.AttackOutcome;
@@ -42,6 +46,7 @@ import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
 import org.diffleak.torch.imports.ImportedModelSpec;
+import org.diffleak.torch.imports.OnnxImageEncoder;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
 import org.diffleak.torch.train.DiffusionTrainer;
@@ -57,13 +62,24 @@ public final class ModelAudit {
     private static final List<String> GRAY_BOX = List.of("loss", "pia", "pian", "secmi", "sima");
 
     private final AuditRequest request;
+    private final BlackBoxAccess access;
     private final AuditCache cache;
     private final PrintWriter log;
     private final Function<String, ProgressListener> progress;
     private final List<AuditReport.Timing> timings = new ArrayList<>();
 
     public ModelAudit(AuditRequest request, Path cacheDir, PrintWriter log, Function<String, ProgressListener> progress) {
+        this(request, BlackBoxAccess.defaults(), cacheDir, log, progress);
+    }
+
+    /**
+     * @param access how a served target is reached (web API settings, prompts, size, token) and the ONNX
+     *     encoder of the encoder-cosine similarity
+     */
+    public ModelAudit(AuditRequest request, BlackBoxAccess access, Path cacheDir, PrintWriter log,
+            Function<String, ProgressListener> progress) {
         this.request = request;
+        this.access = access;
         this.cache = new AuditCache(cacheDir);
         this.log = log;
         this.progress = progress;
@@ -76,11 +92,18 @@ public final class ModelAudit {
     private record Shadow(String name, Path model, String hash, ImageDataset candidates, String candidatesKey,
             int members) {}
 
+    /** Candidates read before the target is opened (a web API takes their shape), and facts known after the attacks. */
+    private record Given(CandidateImages members, CandidateImages nonMembers, Supplier<List<Fact>> facts) {}
+
     public AuditReport run() {
         long t0 = System.nanoTime();
+        if (A1111Target.isUrl(request.target())) {
+            return webApi(t0);
+        }
         if (request.remote()) {
-            try (RemoteTarget remote = new RemoteTarget(request.target())) {
-                return audit(null, remote, "black-box (HTTP service " + request.target() + ")", null, t0);
+            try (RemoteTarget remote = new RemoteTarget(request.target(), RemoteTarget.Options.defaults(),
+                    access.token())) {
+                return audit(null, remote, "black-box (HTTP service " + request.target() + ")", null, t0, null);
             }
         }
         Path file = Path.of(request.target());
@@ -89,17 +112,45 @@ public final class ModelAudit {
         }
         try (NDManager m = TorchRuntime.newManager(); CloseableDenoiser d = Denoisers.load(file, m)) {
             return audit(d, new MemoizedGenerations(new LocalBlackBox(d)), "gray-box (model file: ε_θ(x_t, t) queries)",
-                    sha256(file), t0);
+                    sha256(file), t0, null);
         }
     }
 
-    private AuditReport audit(Denoiser denoiser, BlackBoxTarget bb, String access, String targetHash, long t0) {
+    /**
+     * An AUTOMATIC1111-style web API: candidates at their own shape (or --size), each with its caption's
+     * prompt (or one fixed prompt); its answers cached on disk, so a killed audit resumes without asking again.
+     */
+    private AuditReport webApi(long t0) {
+        if (request.aux() != null) {
+            throw new DataException("--aux: DiffLeak fine-tunes shadows of its own architecture; for a web API give"
+                    + " --shadows, models trained like the served one");
+        }
+        PromptedCandidates pc = PromptedCandidates.read(Path.of(request.members()), Path.of(request.nonMembers()),
+                access.height(), access.width(), access.captions(), access.prompt());
+        A1111Target.Options api = access.api().cacheDir() != null ? access.api()
+                : access.api().withCacheDir(cache.root().resolve("web-api-answers"));
+        try (A1111Target t = new A1111Target(request.target(), pc.channels(), pc.height(), pc.width(), pc.prompts(),
+                api)) {
+            Given given = new Given(pc.members(), pc.nonMembers(), () -> List.of(new Fact("prompts", pc.promptNote()),
+                    new Fact("queries", t.summary())));
+            AuditReport report = audit(null, t, "black-box (AUTOMATIC1111-style web API " + request.target()
+                    + ": img2img and txt2img)", null, t0, given);
+            log.println(t.summary());
+            return report;
+        }
+    }
+
+    private AuditReport audit(Denoiser denoiser, BlackBoxTarget bb, String access, String targetHash, long t0,
+            Given given) {
         int channels = bb.channels();
-        int size = bb.imageSize();
+        int height = bb.height();
+        int width = bb.width();
+        int size = Math.min(height, width);
         int classes = bb.numClasses();
-        CandidateImages members = CandidateImages.read(Path.of(request.members()), channels, size, "--members");
-        CandidateImages nonMembers = CandidateImages.read(Path.of(request.nonMembers()), channels, size,
-                "--non-members");
+        CandidateImages members = given != null ? given.members()
+                : CandidateImages.read(Path.of(request.members()), channels, size, "--members");
+        CandidateImages nonMembers = given != null ? given.nonMembers()
+                : CandidateImages.read(Path.of(request.nonMembers()), channels, size, "--non-members");
         CandidateImages aux = request.aux() == null ? null
                 : CandidateImages.read(Path.of(request.aux()), channels, size, "--aux");
         if (classes > 0) {
@@ -120,19 +171,22 @@ public final class ModelAudit {
         lap("data", t0);
 
         List<Shadow> shadows = new ArrayList<>();
-        try (NDManager m = TorchRuntime.newManager()) {
+        try (NDManager m = TorchRuntime.newManager();
+                OnnxImageEncoder encoder = this.access.encoder() == null || families.stream().allMatch(GRAY_BOX::contains)
+                        ? null : OnnxImageEncoder.load(Path.of(this.access.encoder()), channels, height, width)) {
             if (aux != null) {
                 long t1 = System.nanoTime();
                 shadows = trainShadows(aux, members.size(), classes, channels, size, m);
                 lap("training shadows", t1);
             } else if (request.shadowModels() != null) {
-                shadows = givenShadows(Path.of(request.shadowModels()), classes, channels, size, m);
+                shadows = givenShadows(Path.of(request.shadowModels()), given != null ? -1 : classes, channels, size,
+                        m);
             } else {
                 notRun.add("decision rules fitted on shadows (threshold, Gaussian LR, MLP) and balanced accuracy: no"
                         + " --aux images and --shadow-base model to train shadows on, and no --shadows");
             }
             long t2 = System.nanoTime();
-            List<Signal> signals = signals(families, denoiser, bb, targetHash, cands, shadows, classes > 0, m);
+            List<Signal> signals = signals(families, denoiser, bb, targetHash, cands, shadows, classes > 0, encoder, m);
             lap("attack signals", t2);
             List<AttackOutcome> outcomes = AuditScoring.outcomes(signals, members.size(), nonMembers.size(),
                     shadows.stream().map(Shadow::members).toList(), cands.ids(), request.attacks().metric(),
@@ -141,11 +195,19 @@ public final class ModelAudit {
             facts.add(new Fact("target", request.target()));
             facts.add(new Fact("SHA-256", targetHash != null ? targetHash
                     : "not available: the model is served, its file is not at hand"));
-            facts.add(new Fact("model", String.format("%d×%d×%d images, %s", channels, size, size,
+            facts.add(new Fact("model", given != null ? String.format("%d×%d×%d images (channels×height×width)",
+                    channels, height, width) : String.format("%d×%d×%d images, %s", channels, size, size,
                     classes > 0 ? classes + " classes" : "unconditional")));
             facts.add(new Fact("candidates", members.size() + " members (" + request.members() + ") vs "
                     + nonMembers.size() + " non-members (" + request.nonMembers() + ")"));
             facts.add(new Fact("access", access));
+            if (given != null) {
+                facts.addAll(given.facts().get());
+            }
+            if (encoder != null) {
+                facts.add(new Fact("encoder", this.access.encoder() + " (ONNX): black-box similarities add its"
+                        + " features' cosine"));
+            }
             facts.add(new Fact("shadow models", shadows.isEmpty() ? "none" : aux != null ? shadows.size()
                     + ", fine-tuned from " + request.shadowBase() + " on " + shadows.get(0).members()
                     + " of the attacker's images each" : shadows.size() + " given in " + request.shadowModels()));
@@ -163,7 +225,7 @@ public final class ModelAudit {
                 droppedGray.add(f);
             } else if (!GRAY_BOX.contains(f) && size < ImageSimilarity.WINDOW) {
                 notRun.add((f.equals("reconstruction") ? "img2img" : "label-only generation") + ": its similarity (SSIM) needs images of at least " + ImageSimilarity.WINDOW + "×"
-                        + ImageSimilarity.WINDOW + " pixels, the model's are " + size + "×" + size);
+                        + ImageSimilarity.WINDOW + " pixels, the model's are at most " + size + " on a side");
             } else if (f.equals("generation") && !conditional) {
                 notRun.add("label-only generation: the model is unconditional");
             } else {
@@ -222,7 +284,16 @@ public final class ModelAudit {
         return shadows;
     }
 
-    /** The shadow models in folder: one subfolder each with the model and its members and non-members. */
+    private static int shadowClasses(Path model, NDManager m) {
+        try (NDManager sm = m.newSubManager(); CloseableDenoiser den = Denoisers.load(model, sm)) {
+            return den.numClasses();
+        }
+    }
+
+    /**
+     * The shadow models in folder: one subfolder each with the model and its members and non-members; classes −1
+     * (a web API target, whose labels are prompts) takes each shadow's own classes and labels.
+     */
     private List<Shadow> givenShadows(Path folder, int classes, int channels, int size, NDManager m) {
         if (!Files.isDirectory(folder)) {
             throw new DataException("--shadows " + folder + ": not a folder of shadow folders");
@@ -243,7 +314,8 @@ public final class ModelAudit {
             String name = "shadow " + d.getFileName();
             Path model = shadowModel(d);
             try (NDManager sm = m.newSubManager(); CloseableDenoiser den = Denoisers.load(model, sm)) {
-                if (den.channels() != channels || den.imageSize() != size || den.numClasses() != classes) {
+                if (den.channels() != channels || den.imageSize() != size
+                        || (classes >= 0 && den.numClasses() != classes)) {
                     throw new DataException(model + ": takes " + den.channels() + "×" + den.imageSize() + "² with "
                             + den.numClasses() + " classes, the target " + channels + "×" + size + "² with " + classes);
                 }
@@ -251,9 +323,10 @@ public final class ModelAudit {
             CandidateImages in = CandidateImages.read(imageSet(d, "members"), channels, size, name + " members");
             CandidateImages out = CandidateImages.read(imageSet(d, "non-members"), channels, size,
                     name + " non-members");
-            if (classes > 0) {
-                in.requireLabels(classes, name + " members");
-                out.requireLabels(classes, name + " non-members");
+            int own = classes >= 0 ? classes : shadowClasses(model, m);
+            if (own > 0) {
+                in.requireLabels(own, name + " members");
+                out.requireLabels(own, name + " non-members");
             }
             CandidateImages both = in.concat(out, name + " candidates");
             shadows.add(new Shadow(name, model, sha256(model), both.images(), both.sha256(), in.size()));
@@ -313,9 +386,11 @@ public final class ModelAudit {
 
     /** Every family's rows on the target's candidates and on each shadow's (each loaded once), cached by content. */
     private List<Signal> signals(List<String> families, Denoiser denoiser, BlackBoxTarget bb, String targetHash,
-            CandidateImages cands, List<Shadow> shadows, boolean conditional, NDManager m) {
-        Similarity similarity = new Similarity(cands.images().channels(), cands.images().height(), null);
-        List<String> sim = List.of(Similarity.names(false));
+            CandidateImages cands, List<Shadow> shadows, boolean conditional, OnnxImageEncoder encoder, NDManager m) {
+        Similarity similarity = new Similarity(cands.images().channels(), cands.images().height(),
+                cands.images().width(), encoder);
+        List<String> sim = List.of(Similarity.names(encoder != null));
+        String encoderKey = encoder == null ? null : sha256(Path.of(access.encoder()));
         List<Signal> specs = new ArrayList<>();
         for (String family : families) {
             specs.add(switch (family) {
@@ -331,7 +406,7 @@ public final class ModelAudit {
         List<double[][]> target = new ArrayList<>();
         for (Signal spec : specs) {
             target.add(rows(spec, "target", targetHash, denoiser, bb, cands.images(), cands.sha256(), conditional,
-                    similarity));
+                    similarity, encoderKey));
         }
         List<List<double[][]>> perShadow = new ArrayList<>();
         for (Shadow sh : shadows) {
@@ -339,8 +414,8 @@ public final class ModelAudit {
             try (NDManager sm = m.newSubManager(); CloseableDenoiser d = Denoisers.load(sh.model(), sm)) {
                 BlackBoxTarget sbb = new MemoizedGenerations(new LocalBlackBox(d));
                 for (Signal spec : specs) {
-                    rows.add(rows(spec, sh.name(), sh.hash(), d, sbb, sh.candidates(), sh.candidatesKey(), conditional,
-                            similarity));
+                    rows.add(rows(spec, sh.name(), sh.hash(), d, sbb, sh.candidates(), sh.candidatesKey(),
+                            d.numClasses() > 0, similarity, encoderKey));
                 }
             }
             perShadow.add(rows);
@@ -358,12 +433,15 @@ public final class ModelAudit {
      * its URL) computes them without the cache.
      */
     private double[][] rows(Signal spec, String role, String modelKey, Denoiser denoiser, BlackBoxTarget bb,
-            ImageDataset cands, String candidatesKey, boolean conditional, Similarity similarity) {
+            ImageDataset cands, String candidatesKey, boolean conditional, Similarity similarity, String encoderKey) {
         AuditConfig.AttackSettings a = request.attacks();
         int[] labels = conditional && spec.access().equals("black-box") ? cands.labels() : null;
         long seed = Seeds.of(request.seed()).child(spec.family()).seed();
         String key = modelKey == null ? null : AuditCache.key("model-audit", modelKey, spec.family(),
                 AttackSignals.settings(spec.family(), a), a.batch(), seed, candidatesKey, labels);
+        if (key != null && encoderKey != null && spec.access().equals("black-box")) {
+            key = AuditCache.key(key, "encoder", encoderKey);
+        }
         double[][] rows = key == null ? null : cache.signals(key);
         if (rows == null) {
             log.printf("%s: %s attack on %d candidates%n", role, spec.name(), cands.size());
