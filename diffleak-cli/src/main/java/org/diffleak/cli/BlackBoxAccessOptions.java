@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.diffleak.core.blackbox.A1111Target;
+import org.diffleak.core.membership.blackbox.A1111Target;
 import org.diffleak.core.config.BlackBoxAccess;
 import org.diffleak.core.data.DataException;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.BinaryProperty;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.table.TableProperty;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.diffleak.torch.TorchRuntime;
-import org.diffleak.torch.attack.LocalBlackBox;
+import org.diffleak.torch.membership.LocalBlackBox;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
 

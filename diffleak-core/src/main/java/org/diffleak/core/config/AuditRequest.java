@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.diffleak.core.blackbox.A1111Target;
+import org.diffleak.core.membership.blackbox.A1111Target;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Json;
 

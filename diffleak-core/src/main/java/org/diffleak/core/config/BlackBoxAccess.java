@@ -1,6 +1,6 @@
 package org.diffleak.core.config;
 
-import org.diffleak.core.blackbox.A1111Target;
+import org.diffleak.core.membership.blackbox.A1111Target;
 
 /**
  * How an audit of the owner's model reaches a served model and compares its answers, beside the

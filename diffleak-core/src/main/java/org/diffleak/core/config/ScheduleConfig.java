@@ -1,6 +1,6 @@
 package org.diffleak.core.config;
 
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 
 /** Serializable description of a {@link NoiseSchedule}. */
 public record ScheduleConfig(String kind, int steps, double betaStart, double betaEnd) {

@@ -1,7 +1,7 @@
 package org.diffleak.core.table;
 
 import java.util.Arrays;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 
 /**
  * Multinomial diffusion of one categorical column with K levels (Hoogeboom et al. 2021), in float64, as

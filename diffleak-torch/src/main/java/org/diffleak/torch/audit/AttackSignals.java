@@ -1,18 +1,18 @@
 package org.diffleak.torch.audit;
 
 import java.util.List;
-import org.diffleak.core.attack.GenerationAttack;
-import org.diffleak.core.attack.ReconstructionAttack;
-import org.diffleak.core.attack.Similarity;
-import org.diffleak.core.blackbox.BlackBoxTarget;
+import org.diffleak.core.membership.blackbox.GenerationAttack;
+import org.diffleak.core.membership.blackbox.ReconstructionAttack;
+import org.diffleak.core.membership.blackbox.Similarity;
+import org.diffleak.core.membership.blackbox.BlackBoxTarget;
 import org.diffleak.core.config.AuditConfig;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.torch.attack.LossAttack;
-import org.diffleak.torch.attack.MembershipAttack;
-import org.diffleak.torch.attack.PiaAttack;
-import org.diffleak.torch.attack.SecMiAttack;
-import org.diffleak.torch.attack.SimaAttack;
+import org.diffleak.torch.membership.LossAttack;
+import org.diffleak.torch.membership.MembershipAttack;
+import org.diffleak.torch.membership.PiaAttack;
+import org.diffleak.torch.membership.SecMiAttack;
+import org.diffleak.torch.membership.SimaAttack;
 import org.diffleak.torch.diffusion.Denoiser;
 
 /** One attack family's raw signal rows [candidate][feature] on one model, as both audits compute them. */

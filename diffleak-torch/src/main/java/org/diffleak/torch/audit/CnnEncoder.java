@@ -2,7 +2,7 @@ package org.diffleak.torch.audit;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.diffleak.core.attack.ImageEncoder;
+import org.diffleak.core.membership.blackbox.ImageEncoder;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 

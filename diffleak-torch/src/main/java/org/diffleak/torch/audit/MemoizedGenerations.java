@@ -2,7 +2,7 @@ package org.diffleak.torch.audit;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.diffleak.core.blackbox.BlackBoxTarget;
+import org.diffleak.core.membership.blackbox.BlackBoxTarget;
 
 /**
  * A target whose generations are remembered per (label, steps, seed) for the life of one model's signals:

@@ -1,7 +1,7 @@
 package org.diffleak.torch.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 
 /**
  * Gray-box access to a diffusion model: the noise prediction ε_θ(x_t, t[, y]). Samplers and attacks

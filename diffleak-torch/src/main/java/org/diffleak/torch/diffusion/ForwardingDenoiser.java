@@ -1,7 +1,7 @@
 package org.diffleak.torch.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 
 /** A denoiser that passes everything to another one; wrappers override what they change. */
 public abstract class ForwardingDenoiser implements Denoiser {

@@ -1,7 +1,7 @@
 package org.diffleak.torch.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
 

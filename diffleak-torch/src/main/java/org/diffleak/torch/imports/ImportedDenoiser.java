@@ -1,7 +1,7 @@
 package org.diffleak.torch.imports;
 
 import java.nio.file.Path;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 
 /** What every imported denoiser shares: its file, the spec beside it, and the schedule that spec gives. */
 abstract class ImportedDenoiser implements CloseableDenoiser {

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.privacy.DpSgdRun;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import org.diffleak.core.attack.ImageEncoder;
+import org.diffleak.core.membership.blackbox.ImageEncoder;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.inversion.FederatedSetting;

@@ -8,7 +8,7 @@ import java.util.List;
  * What a forward pass must keep to get per-sample gradients with one backward pass and no per-sample
  * weight copies: each layer's input a and a zero "probe" added to its output, whose gradient after
  * backward is ∂L/∂y. Per-sample weight gradients then follow from (a_i, ∂L_i/∂y_i) alone
- * ({@link org.diffleak.torch.dp.PerSampleGradients}).
+ * ({@link org.diffleak.torch.privacy.PerSampleGradients}).
  */
 public final class GradTape {
 

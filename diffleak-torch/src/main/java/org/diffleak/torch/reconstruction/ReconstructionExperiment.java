@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.diffleak.core.attack.ImageEncoder;
+import org.diffleak.core.membership.blackbox.ImageEncoder;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.metrics.ImageSimilarity;
 import org.diffleak.core.privacy.NoiseCalibration;

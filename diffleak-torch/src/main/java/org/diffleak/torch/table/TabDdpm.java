@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.TabDdpmConfig;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.table.MultinomialDiffusion;
 import org.diffleak.core.table.OneHot;
 import org.diffleak.core.table.QuantileTransformer;

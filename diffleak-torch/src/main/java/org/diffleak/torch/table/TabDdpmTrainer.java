@@ -20,7 +20,7 @@ import org.diffleak.core.table.TableEncoding.Encoded;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
-import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.privacy.DpSgdRun;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.AdamW;

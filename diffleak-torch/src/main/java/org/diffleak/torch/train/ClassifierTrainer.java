@@ -23,7 +23,7 @@ import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.privacy.DpSgdRun;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 

@@ -17,7 +17,7 @@ import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.NoiseAwareClassifierCard;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;

@@ -3,7 +3,7 @@ package org.diffleak.torch.train;
 import java.nio.file.Path;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.privacy.DpSgdRun;
 
 /**
  * The step loop the diffusion trainers share: from step `start` to config.steps(), stop where a DP-SGD budget allows

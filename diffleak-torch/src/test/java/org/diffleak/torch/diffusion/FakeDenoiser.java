@@ -2,7 +2,7 @@ package org.diffleak.torch.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import java.util.function.BiFunction;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 
 /** A denoiser given by a formula of (x_t, t), for tests; every row of a batch shares t. */
 public final class FakeDenoiser implements Denoiser {

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.diffleak.core.property.BinaryProperty;
 import org.diffleak.core.property.ClassifierCountEstimator;
 import org.diffleak.core.property.ShareEstimate;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.NativeTest;
 import org.junit.jupiter.api.Test;

@@ -22,7 +22,7 @@ import org.diffleak.core.data.DataFetcher;
 import org.diffleak.core.engine.CheckResult;
 import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.core.model.ModelCard;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;

@@ -11,7 +11,7 @@ import org.diffleak.core.inversion.FederatedSetting;
 import org.diffleak.core.inversion.InversionResults;
 import org.diffleak.core.inversion.InversionSummary;
 import org.diffleak.core.report.GradientInversionReportWriter;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.diffleak.core.metrics.ImageSimilarity;
 import org.diffleak.core.reconstruction.GaussianImageRelease;
 import org.diffleak.core.reconstruction.Observation;
-import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.NativeTest;

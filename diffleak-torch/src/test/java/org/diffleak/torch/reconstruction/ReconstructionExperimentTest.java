@@ -3,7 +3,7 @@ package org.diffleak.torch.reconstruction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-import org.diffleak.core.attack.ImageEncoder;
+import org.diffleak.core.membership.blackbox.ImageEncoder;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.reconstruction.ReconstructionResults;
 import org.diffleak.core.reconstruction.ReconstructionResults.Level;
