@@ -48,7 +48,7 @@ public record UNetConfig(
         }
     }
 
-    /** The default of DESIGN.md: 32→64→128 channels, 1×28×28 (2.0M parameters in this layout). */
+    /** The default of ARCHITECTURE.md: 32→64→128 channels, 1×28×28 (2.0M parameters in this layout). */
     public static UNetConfig fashionMnistDefault() {
         return new UNetConfig(1, 28, 32, List.of(1, 2, 4), 1, true, 0, 8);
     }

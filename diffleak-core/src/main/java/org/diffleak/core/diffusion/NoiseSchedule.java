@@ -61,7 +61,7 @@ public final class NoiseSchedule {
         return new NoiseSchedule(Kind.COSINE, b);
     }
 
-    /** The default of DESIGN.md: linear 1e-4 → 0.02, T = 1000. */
+    /** The default of ARCHITECTURE.md: linear 1e-4 → 0.02, T = 1000. */
     public static NoiseSchedule defaultLinear() {
         return linear(1000, 1e-4, 0.02);
     }

@@ -13,7 +13,7 @@ import org.diffleak.core.privacy.SpecialFunctions;
  * μ₀ and take τ at the (1−κ) quantile, so that E holds the top κ mass of μ₀; then γ = μ₁(L ≥ τ), estimated on
  * N draws from μ₁. Its standard error adds, in quadrature to the binomial √(γ(1−γ)/N), the error from placing
  * τ: the quantile's rank is uncertain by about √(Nκ(1−κ)) draws, and half the change of γ over that many ranks
- * either side is that term (it dominates when only Nκ ≈ tens of draws lie above τ). This equals DESIGN.md's 1 − ∫_{lowest (1−κ) mass} L dμ₀
+ * either side is that term (it dominates when only Nκ ≈ tens of draws lie above τ). This equals ARCHITECTURE.md's 1 − ∫_{lowest (1−κ) mass} L dμ₀
  * in expectation but does not lean on the heavy upper tail of L under μ₀, which N draws miss when κ is small.
  * For μ-GDP the bound is γ = Φ(Φ⁻¹(κ) + μ); DP-SGD at q = 1 is exactly (√T/σ)-GDP (T Gaussian mechanisms of
  * sensitivity 1), so there that form is tight, and below q = 1 its μ comes from the CLT.

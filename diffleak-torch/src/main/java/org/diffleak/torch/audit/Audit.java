@@ -46,7 +46,7 @@ import org.diffleak.torch.train.DiffusionTrainer;
 import org.diffleak.torch.train.ModelStore;
 
 /**
- * The membership audit as data flows (DESIGN.md): data and splits → base model → encoder → target and
+ * The membership audit as data flows (ARCHITECTURE.md, "The audit, as data flows"): data and splits → base model → encoder → target and
  * shadows (trained or loaded from the cache) → raw attack signals per candidate (cached) → {@link AuditSignals}.
  * Inference models and metrics come after, in core's AuditScoring; no stage reaches back to an earlier one.
  */

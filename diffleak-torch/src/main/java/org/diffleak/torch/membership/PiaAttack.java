@@ -26,7 +26,7 @@ public final class PiaAttack extends GrayBoxAttack {
         this.normalized = normalized;
     }
 
-    /** PIA with DESIGN.md's defaults: t = 200, p = 4. */
+    /** PIA with ARCHITECTURE.md's defaults: t = 200, p = 4. */
     public static PiaAttack pia(int batch) {
         return new PiaAttack(200, 4, false, batch);
     }

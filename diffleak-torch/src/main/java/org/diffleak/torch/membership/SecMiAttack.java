@@ -26,7 +26,7 @@ public final class SecMiAttack extends GrayBoxAttack {
         this.stride = stride;
     }
 
-    /** DESIGN.md's defaults: t = 100, k = 10. */
+    /** ARCHITECTURE.md's defaults: t = 100, k = 10. */
     public static SecMiAttack secmi(int batch) {
         return new SecMiAttack(100, 10, batch);
     }

@@ -114,7 +114,7 @@ class GrayBoxAttacksTest {
         }
     }
 
-    /** DESIGN.md's null check: on a model that saw neither split, AUC ≈ 0.5 within 4 null standard errors. */
+    /** ARCHITECTURE.md's null check: on a model that saw neither split, AUC ≈ 0.5 within 4 null standard errors. */
     @Test
     void nullModelGivesChanceAuc() {
         double tol = Math.max(0.05, 4 * MembershipMetrics.nullAucStandardError(N, N));
