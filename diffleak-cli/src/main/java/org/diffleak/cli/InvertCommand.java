@@ -1,34 +1,20 @@
 package org.diffleak.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.diffleak.core.config.CnnConfig;
-import org.diffleak.core.data.DataException;
-import org.diffleak.core.data.IdxReader;
-import org.diffleak.core.data.ImageDataset;
-import org.diffleak.core.data.Splits;
 import org.diffleak.core.inversion.FederatedSetting;
 import org.diffleak.core.inversion.InversionResults;
 import org.diffleak.core.inversion.InversionSummary;
 import org.diffleak.core.report.GradientInversionReportWriter;
-import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
-import org.diffleak.torch.audit.CnnEncoder;
-import org.diffleak.torch.imports.CloseableDenoiser;
-import org.diffleak.torch.imports.Denoisers;
 import org.diffleak.torch.inversion.ClientUpdate;
 import org.diffleak.torch.inversion.DiffusionPriorGradientMatching;
+import org.diffleak.torch.inversion.FashionMnistInversion;
 import org.diffleak.torch.inversion.GradientInversionStudy;
 import org.diffleak.torch.inversion.GradientMatching;
-import org.diffleak.torch.nn.CnnClassifier;
-import org.diffleak.torch.train.ClassifierTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,9 +26,6 @@ import picocli.CommandLine.Spec;
                 + " inference, one representative image by gradient matching without prior and with the diffusion"
                 + " prior, attribute inference on it, and a report (index.html, results.json).")
 final class InvertCommand implements Callable<Integer> {
-
-    /** Looks per category the metric encoder learns to tell apart (its classes: 10 categories × LOOKS). */
-    private static final int LOOKS = 10;
 
     @Spec
     CommandSpec spec;
@@ -94,56 +77,13 @@ final class InvertCommand implements Callable<Integer> {
                 new GradientMatching.Settings(iterations, lr, tv, restarts),
                 new DiffusionPriorGradientMatching.Settings(ddimSteps, window, zIterations, stageIterations, latentLr,
                         radius, tv, restarts), thumbnails, seed);
-        Path dir = dataDir != null ? dataDir : IdxReader.DEFAULT_FASHION_MNIST_DIR;
-        if (!IdxReader.hasFashionMnist(dir)) {
-            throw new DataException("no Fashion-MNIST in " + dir + ": run `diffleak data fetch fashion-mnist` or pass --data-dir");
-        }
         PrintWriter log = spec.commandLine().getOut();
-        ImageDataset train = IdxReader.readFashionMnist(dir, true);
-        ImageDataset pool = IdxReader.readFashionMnist(dir, false);
-        Path sf = model.resolve("splits.json");
-        ImageDataset aux = Files.isRegularFile(sf)
-                ? train.subset(Splits.load(sf).byName("public"), train.name() + ":public") : train;
-        try (NDManager m = TorchRuntime.newManager()) {
-            CloseableDenoiser d = priors.contains("diffusion") ? Denoisers.load(model, m) : null;
-            try (ClassifierTrainer.Trained shared = classifier("shared-coarse", FederatedSetting.coarse(aux), 3, 1,
-                    classifierSteps, m, log);
-                    ClassifierTrainer.Trained fine = classifier("attribute-fine", aux, 10, 2, attributeSteps, m, log);
-                    ClassifierTrainer.Trained enc = classifier("encoder-looks",
-                            FederatedSetting.looks(aux, LOOKS, Seeds.of(seed)), 10 * LOOKS, 3,
-                            classifierSteps, m, log)) {
-                var models = new GradientInversionStudy.Models(shared.net(), shared.params(), fine.net(), fine.params(),
-                        new CnnEncoder(enc.net(), enc.params()), d, GradientInversionStudy.meanProbability(shared.net(),
-                                shared.params(), FederatedSetting.coarse(aux).subset(java.util.stream.IntStream.range(0, 2048).toArray(), "aux-2048")));
-                log.printf("invert: %d users per batch size %s, ε %s, priors %s; users' images from the Fashion-MNIST"
-                        + " test set%n", users, batchSizes, epsilons, priors);
-                InversionResults r = new GradientInversionStudy(settings).run(models, pool,
-                        task -> ConsoleProgress.forConsole(log));
-                GradientInversionReportWriter.write(r, out);
-                summary(r, log);
-            } finally {
-                if (d != null) {
-                    d.close();
-                }
-            }
-        }
+        InversionResults r = FashionMnistInversion.run(settings, model, dataDir, cache, classifierSteps, attributeSteps,
+                log, task -> ConsoleProgress.forConsole(log));
+        GradientInversionReportWriter.write(r, out);
+        summary(r, log);
         log.printf("report: %s%n", out.resolve(GradientInversionReportWriter.HTML));
         return 0;
-    }
-
-    private ClassifierTrainer.Trained classifier(String name, ImageDataset data, int classes, long salt, int steps,
-            NDManager m, PrintWriter log) {
-        Path dir = cache.resolve(name + "-" + steps + "-s" + seed);
-        if (Files.isRegularFile(dir.resolve(ClassifierTrainer.CARD))) {
-            log.println(name + ": loaded " + dir);
-            return ClassifierTrainer.load(dir, m);
-        }
-        var recipe = new ClassifierTrainer.Recipe(steps, 64, 2e-3, 0, seed * 31 + salt);
-        ClassifierTrainer.Trained t = new ClassifierTrainer(new CnnClassifier(CnnConfig.defaultFor(data.channels(),
-                data.height(), classes)), recipe).train(data, m, ConsoleProgress.forConsole(log));
-        ClassifierTrainer.save(dir, t);
-        log.println(name + ": trained on " + data.size() + " public images, saved to " + dir);
-        return t;
     }
 
     private static void summary(InversionResults r, PrintWriter log) {

@@ -2,19 +2,13 @@ package org.diffleak.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.diffleak.core.config.TabDdpmConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
-import org.diffleak.core.data.DataFetcher;
-import org.diffleak.core.data.IdxReader;
-import org.diffleak.core.data.ImageDataset;
-import org.diffleak.core.data.Splits;
 import org.diffleak.core.property.BinaryProperty;
 import org.diffleak.core.property.PropertyResults;
 import org.diffleak.core.property.TablePropertyResults;
@@ -25,7 +19,6 @@ import org.diffleak.core.table.Table;
 import org.diffleak.core.table.TableProperty;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.ClassifierGuidance;
 import org.diffleak.torch.property.PropertyStudy;
@@ -96,24 +89,7 @@ final class PropertyCommand implements Callable<Integer> {
                 parseShares("--shadow-shares", shadowShares), targetSize, steps, batch, lr, samples, ddimSteps, targetShare,
                 guidance, guidanceMode(guidanceInput), maxAttempts, dpEpsilons.isBlank() ? new double[0] : ReconstructCommand.parseEpsilons(dpEpsilons), dpShare,
                 classifierSteps, guideSteps, calibration, heldOut, bootstrap, grid, seed);
-        Path splitsFile = base.resolve("splits.json");
-        if (!Files.isRegularFile(splitsFile)) {
-            throw new DataException(base + ": no splits.json beside the base model (its public split is the shared data)");
-        }
-        Splits splits = Splits.load(splitsFile);
-        Path dir = dataDir != null ? dataDir : IdxReader.hasFashionMnist(IdxReader.DEFAULT_FASHION_MNIST_DIR)
-                ? IdxReader.DEFAULT_FASHION_MNIST_DIR : DataFetcher.fetch("fashion-mnist", DataFetcher.defaultCacheDir(), log);
-        ImageDataset train = IdxReader.readFashionMnist(dir, true);
-        ImageDataset test = IdxReader.readFashionMnist(dir, false);
-        if (train.size() != splits.datasetSize()) {
-            throw new DataException(splitsFile + ": made for " + splits.datasetSize() + " images, the dataset has " + train.size());
-        }
-        // the owner's private pool and the held-out reference: disjoint parts of the test set, which the base never saw
-        int[] perm = Seeds.permutation(Seeds.of(seed).child("test-split").random(), test.size());
-        int pool = test.size() * 7 / 10;
-        var data = new PropertyStudy.Data(train.subset(splits.publicIdx(), "fashion-mnist:public"),
-                test.subset(Arrays.copyOfRange(perm, 0, pool), "fashion-mnist:test:private"),
-                test.subset(Arrays.copyOfRange(perm, pool, test.size()), "fashion-mnist:test:held-out"));
+        var data = PropertyStudy.Data.fashionMnist(base, dataDir, seed, log);
         log.printf(Locale.ROOT, "property %s %s: targets at %s, shadows at %s, %d samples each; private sampler p* = %s,"
                 + " guidance %s%n", prop.name(), new java.util.TreeSet<>(prop.classes()), shares, shadowShares, samples, targetShare, guidance);
         PropertyResults r;

@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.util.Json;
+import org.diffleak.core.config.AuditConfig;
+import org.diffleak.core.report.AttackOutcome;
+import org.diffleak.core.report.AuditReport;
+import org.diffleak.torch.audit.AuditPipeline;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +97,27 @@ class AuditCommandTest {
         assertThat(second.out()).contains("target: cached").doesNotContain("training on");
         assertThat(Json.MAPPER.readTree(out.resolve("results.json").toFile()).get("attacks"))
                 .isEqualTo(results.get("attacks"));
+    }
+
+    /** The library's audit, as docs/membership-inference.md shows it ("From Java"), on the tiny config. */
+    @Test
+    void theJavaPipelineWritesTheSameReport() throws IOException {
+        Path cfg = config("java", false, 12, 20);
+        Path out = dir.resolve("java-report");
+        // --- as in the docs, with the tiny config in place of the default preset
+        AuditConfig config = AuditConfig.read(cfg);
+        AuditReport report = AuditPipeline.of(config)
+                .cache(dir.resolve("java-cache"))
+                .run(out);
+        for (AttackOutcome a : report.attacks()) {
+            System.out.printf("%s · %s: AUC %.3f%n", a.name(), a.inference(), a.metrics().auc());
+        }
+        // ---
+        assertThat(report.attacks()).hasSize(4 + 2 * 2 * 3);
+        for (String f : new String[] {"index.html", "results.json", "scores.csv", "manifest.json"}) {
+            assertThat(out.resolve(f)).isRegularFile();
+        }
+        assertThat(report.ablations()).hasSize(1);
     }
 
     /** Drops every attack but loss and img2img with true labels, to keep a test quick. */
@@ -188,12 +213,12 @@ class AuditCommandTest {
         Cli.Run run = Cli.run("audit", "--config", cfg.toString(), "--gradient-inversion", "--out",
                 dir.resolve("no-base-report").toString(), "--cache", dir.resolve("no-base-cache").toString());
         assertThat(run.code()).isNotZero();
-        assertThat(run.err()).contains("--gradient-inversion needs the fine-tune scenario");
+        assertThat(run.err()).contains("gradient inversion needs the fine-tune scenario");
         assertThat(run.out()).doesNotContain("training");
         Cli.Run prop = Cli.run("audit", "--config", cfg.toString(), "--property", "class0", "--out",
                 dir.resolve("no-base-report").toString(), "--cache", dir.resolve("no-base-cache").toString());
         assertThat(prop.code()).isNotZero();
-        assertThat(prop.err()).contains("--property needs the fine-tune scenario");
+        assertThat(prop.err()).contains("property inference needs the fine-tune scenario");
     }
 
     @Test

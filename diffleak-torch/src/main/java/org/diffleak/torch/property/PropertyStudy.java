@@ -22,7 +22,11 @@ import java.util.function.Function;
 import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
+import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.DataFetcher;
+import org.diffleak.core.data.IdxReader;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.data.Splits;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.property.BinaryProperty;
@@ -80,6 +84,19 @@ public final class PropertyStudy {
             double[] dpEpsilons, double dpShare, int classifierSteps,
             int guideSteps, int calibration, int heldOutReal, int bootstrap, int gridImages, long seed) {
 
+        /**
+         * The study's defaults (those of {@code diffleak property}): targets at shares 0.1…0.9 and shadows at 0.1, 0.5,
+         * 0.9 of 1,000 images, 1,000 fine-tuning steps of 32 at lr 1e-3, 200 samples of 20 DDIM steps per model, the
+         * private sampler at p* = 0.5 without guidance (x̂₀ input, 30 attempts), DP-SGD targets at ε = 1 and 8 at share
+         * 0.9, classifiers of 600 and 1,500 steps, 2,000 calibration and 1,000 held-out images, 500 bootstrap
+         * replicates, 32 images a grid, seed 1.
+         */
+        public static Settings defaults(BinaryProperty property, Path base) {
+            return new Settings(property, base, new double[] {0.1, 0.3, 0.5, 0.7, 0.9}, new double[] {0.1, 0.5, 0.9},
+                    1000, 1000, 32, 1e-3, 200, 20, 0.5, 0, ClassifierGuidance.Mode.PREDICTED_X0, 30, new double[] {1, 8}, 0.9,
+                    600, 1500, 2000, 1000, 500, 32, 1);
+        }
+
         public Settings {
             for (double p : concat(targetShares, shadowShares, new double[] {privateShare, dpShare})) {
                 if (!(p >= 0 && p <= 1)) {
@@ -135,7 +152,38 @@ public final class PropertyStudy {
      * @param privatePool the owner's private images, from which the targets' sets are drawn
      * @param heldOut real images neither party trains on: the Fréchet-distance reference
      */
-    public record Data(ImageDataset publicData, ImageDataset privatePool, ImageDataset heldOut) {}
+    public record Data(ImageDataset publicData, ImageDataset privatePool, ImageDataset heldOut) {
+
+        /**
+         * Fashion-MNIST as the study uses it: the base model's public split (its splits.json) as shared data; the owner's
+         * private pool and the held-out reference as disjoint seeded parts (70 % / 30 %) of the test set, which the
+         * base never saw.
+         *
+         * @param dataDir the IDX folder, or null for the Debian package's (fetched when absent)
+         */
+        public static Data fashionMnist(Path base, Path dataDir, long seed, PrintWriter log) {
+            Path splitsFile = base.resolve("splits.json");
+            if (!Files.isRegularFile(splitsFile)) {
+                throw new DataException(base + ": no splits.json beside the base model (its public split is the shared"
+                        + " data)");
+            }
+            Splits splits = Splits.load(splitsFile);
+            Path dir = dataDir != null ? dataDir : IdxReader.hasFashionMnist(IdxReader.DEFAULT_FASHION_MNIST_DIR)
+                    ? IdxReader.DEFAULT_FASHION_MNIST_DIR
+                    : DataFetcher.fetch("fashion-mnist", DataFetcher.defaultCacheDir(), log);
+            ImageDataset train = IdxReader.readFashionMnist(dir, true);
+            ImageDataset test = IdxReader.readFashionMnist(dir, false);
+            if (train.size() != splits.datasetSize()) {
+                throw new DataException(splitsFile + ": made for " + splits.datasetSize() + " images, the dataset has "
+                        + train.size());
+            }
+            int[] perm = Seeds.permutation(Seeds.of(seed).child("test-split").random(), test.size());
+            int pool = test.size() * 7 / 10;
+            return new Data(train.subset(splits.publicIdx(), "fashion-mnist:public"),
+                    test.subset(Arrays.copyOfRange(perm, 0, pool), "fashion-mnist:test:private"),
+                    test.subset(Arrays.copyOfRange(perm, pool, test.size()), "fashion-mnist:test:held-out"));
+        }
+    }
 
     private static final int BINS = 10;
     private static final int BATCH = 128;
