@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
                 + " membership attack, fits the inference models on the shadows and writes index.html,"
                 + " results.json, scores.csv and manifest.json. A second run only recomputes what changed.",
             "With --target it audits your own model instead: --members and --non-members give the images it was"
-                + " and was not trained on; every attack the target's access allows runs."})
+                + " and was not trained on; every attack the target's access allows runs, after a check that a"
+                + " classifier which never touches the model cannot tell the two sets apart (docs/audit-your-model.md)."})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec
@@ -128,6 +129,11 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "with --target: seed of every random draw (default 0)")
     Long seed;
 
+    @Option(names = "--match-distribution",
+            description = "with --target: run the attacks only on the member / non-member pairs that the distribution"
+                    + " check's blind classifier (no model) scores alike, and say how many were kept")
+    boolean matchDistribution;
+
     @Option(names = "--property",
             description = "also run property inference and the private sampler for this property (footwear, 5,7,9, ...)"
                     + " on the base model; report in OUT/property, summary in the audit page")
@@ -161,7 +167,7 @@ final class AuditCommand implements Callable<Integer> {
             return auditModel(request, log);
         }
         for (String option : List.of("--members", "--non-members", "--aux", "--shadow-base", "--shadows", "--shadow-count",
-                "--shadow-steps", "--attacks", "--seed")) {
+                "--shadow-steps", "--attacks", "--seed", "--match-distribution")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " goes with --target (the model to audit)");
             }
@@ -261,6 +267,9 @@ final class AuditCommand implements Callable<Integer> {
         }
         if (attacks != null) {
             r = r.withAttacks(attacks);
+        }
+        if (matchDistribution) {
+            r = r.withMatchDistribution(true);
         }
         return seed != null ? r.withSeed(seed) : r;
     }
