@@ -1,15 +1,17 @@
 package org.diffleak.core.shift;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One-to-one caliper matching on the blind classifier's out-of-fold log-odds (the propensity score of being a
- * member; Rosenbaum &amp; Rubin 1983): the closest member / non-member pair is matched first, then the closest of
- * the rest, and so on, without replacement; no pair further apart than the caliper, 0.2 standard deviations of the
- * pooled log-odds (Austin 2011). The kept candidates are those the blind classifier scores alike. Deterministic:
- * ties go to the lower member, then the lower non-member index.
+ * member; Rosenbaum &amp; Rubin 1983): greedy nearest-neighbour matching without replacement (Austin 2014), the
+ * members taken from the highest log-odds down (the hardest to match first), each paired with the closest
+ * non-member not yet taken, and only within the caliper, 0.2 standard deviations of the pooled log-odds (Austin
+ * 2011). The kept candidates are those the blind classifier scores alike. Deterministic: ties go to the lower index.
+ * O(n log n) time and O(n) memory.
  */
 public final class PropensityMatching {
 
@@ -27,47 +29,54 @@ public final class PropensityMatching {
         double mean = Arrays.stream(scores).average().orElse(0);
         double var = Arrays.stream(scores).map(s -> (s - mean) * (s - mean)).sum() / Math.max(1, scores.length - 1);
         double caliper = CALIPER_SD * Math.sqrt(var);
-        List<long[]> close = new ArrayList<>();
-        List<Double> gaps = new ArrayList<>();
-        for (int i = 0; i < members; i++) {
-            for (int j = 0; j < n0; j++) {
-                double gap = Math.abs(scores[i] - scores[members + j]);
-                if (gap <= caliper) {
-                    close.add(new long[] {i, j});
-                    gaps.add(gap);
-                }
-            }
+        TreeMap<Double, ArrayDeque<Integer>> free = new TreeMap<>();
+        for (int j = 0; j < n0; j++) {
+            free.computeIfAbsent(scores[members + j], s -> new ArrayDeque<>()).addLast(j);
         }
-        Integer[] order = new Integer[close.size()];
-        for (int k = 0; k < order.length; k++) {
-            order[k] = k;
+        Integer[] order = new Integer[members];
+        for (int i = 0; i < members; i++) {
+            order[i] = i;
         }
         Arrays.sort(order, (a, b) -> {
-            int c = Double.compare(gaps.get(a), gaps.get(b));
-            if (c != 0) {
-                return c;
-            }
-            c = Long.compare(close.get(a)[0], close.get(b)[0]);
-            return c != 0 ? c : Long.compare(close.get(a)[1], close.get(b)[1]);
+            int c = Double.compare(scores[b], scores[a]);
+            return c != 0 ? c : Integer.compare(a, b);
         });
-        boolean[] usedMember = new boolean[members];
-        boolean[] usedNon = new boolean[n0];
-        for (int k : order) {
-            int i = (int) close.get(k)[0];
-            int j = (int) close.get(k)[1];
-            if (!usedMember[i] && !usedNon[j]) {
-                usedMember[i] = true;
-                usedNon[j] = true;
+        boolean[] keptMember = new boolean[members];
+        boolean[] keptNon = new boolean[n0];
+        for (int i : order) {
+            double s = scores[i];
+            Map.Entry<Double, ArrayDeque<Integer>> below = free.floorEntry(s);
+            Map.Entry<Double, ArrayDeque<Integer>> above = free.ceilingEntry(s);
+            Map.Entry<Double, ArrayDeque<Integer>> best = below == null ? above : above == null ? below
+                    : closer(s, below, above);
+            if (best == null || Math.abs(best.getKey() - s) > caliper) {
+                continue;
             }
+            int j = best.getValue().removeFirst();
+            if (best.getValue().isEmpty()) {
+                free.remove(best.getKey());
+            }
+            keptMember[i] = true;
+            keptNon[j] = true;
         }
-        return new Pairs(indices(usedMember), indices(usedNon), caliper);
+        return new Pairs(indices(keptMember), indices(keptNon), caliper);
     }
 
-    private static int[] indices(boolean[] used) {
-        int[] out = new int[used.length];
+    /** The entry whose score is closer to s; at equal distance the one holding the lower index. */
+    private static Map.Entry<Double, ArrayDeque<Integer>> closer(double s, Map.Entry<Double, ArrayDeque<Integer>> a,
+            Map.Entry<Double, ArrayDeque<Integer>> b) {
+        int c = Double.compare(Math.abs(a.getKey() - s), Math.abs(b.getKey() - s));
+        if (c != 0) {
+            return c < 0 ? a : b;
+        }
+        return a.getValue().peekFirst() <= b.getValue().peekFirst() ? a : b;
+    }
+
+    private static int[] indices(boolean[] kept) {
+        int[] out = new int[kept.length];
         int n = 0;
-        for (int i = 0; i < used.length; i++) {
-            if (used[i]) {
+        for (int i = 0; i < kept.length; i++) {
+            if (kept[i]) {
                 out[n++] = i;
             }
         }
