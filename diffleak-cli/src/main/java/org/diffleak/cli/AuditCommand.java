@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
                 + " membership attack, fits the inference models on the shadows and writes index.html,"
                 + " results.json, scores.csv and manifest.json. A second run only recomputes what changed.",
             "With --target it audits your own model instead: --members and --non-members give the images it was"
-                + " and was not trained on; every attack the target's access allows runs."})
+                + " and was not trained on; every attack the target's access allows runs, after a check that a"
+                + " classifier which never touches the model cannot tell the two sets apart (docs/audit-your-model.md)."})
 final class AuditCommand implements Callable<Integer> {
 
     @Spec

@@ -60,6 +60,11 @@ final class OwnModelOptions {
     @Option(names = "--seed", description = "with --target: seed of every random draw (default 0)")
     Long seed;
 
+    @Option(names = "--match-distribution",
+            description = "with --target: run the attacks only on the member / non-member pairs that the distribution"
+                    + " check's blind classifier (no model) scores alike, and say how many were kept")
+    boolean matchDistribution;
+
     /** The audit of the user's own model that --target or a request YAML asks for, or null for a trained audit. */
     AuditRequest request(Path config, CommandSpec spec, boolean sections) {
         boolean yaml = config != null && AuditRequest.isRequest(config);
@@ -93,6 +98,9 @@ final class OwnModelOptions {
         if (attacks != null) {
             r = r.withAttacks(attacks);
         }
+        if (matchDistribution) {
+            r = r.withMatchDistribution(true);
+        }
         return seed != null ? r.withSeed(seed) : r;
     }
 
@@ -106,7 +114,8 @@ final class OwnModelOptions {
     /** Refuses the options that only make sense with --target. */
     void refuseWithoutTarget(CommandSpec spec) {
         List<String> withTarget = new ArrayList<>(List.of("--members", "--non-members", "--aux", "--shadow-base",
-                "--shadows", "--shadow-count", "--shadow-steps", "--attacks", "--seed", "--api-token", "--encoder"));
+                "--shadows", "--shadow-count", "--shadow-steps", "--attacks", "--seed", "--match-distribution", "--api-token",
+                "--encoder"));
         withTarget.addAll(BlackBoxAccessOptions.WEB_API);
         for (String option : withTarget) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {

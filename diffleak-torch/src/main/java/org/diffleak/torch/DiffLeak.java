@@ -24,6 +24,10 @@ import org.diffleak.torch.audit.ModelAudit;
  * }
  * }</pre>
  *
+ * Before the attacks, a check that never touches the model asks whether the members and non-members differ in
+ * distribution ({@link org.diffleak.core.shift.BlindBaseline}; {@code report.distributionCheck()}); where they do,
+ * the headline says the attack figures are inflated by it.
+ *
  * The report's attacks hold every attack's raw scores (higher = more likely member) and metrics; the written
  * directory holds index.html, results.json, scores.csv and manifest.json, as {@code diffleak audit --target}
  * writes them. Signals and shadow models are cached under {@code $DIFFLEAK_CACHE} (default

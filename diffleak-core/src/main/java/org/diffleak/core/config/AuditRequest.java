@@ -20,6 +20,7 @@ import org.diffleak.core.util.Json;
  * aux: data/attacker/                # optional: the attacker's own images for shadow models
  * shadowBase: models/base            # with aux: the DiffLeak model the shadows are fine-tuned from
  * shadowModels: shadows/             # or: shadow models the attacker already has (see below)
+ * matchDistribution: true            # optional: attack only the candidates the distribution check cannot tell apart
  * </pre>
  *
  * @param name the audit's name (report title, default directory runs/audit-NAME)
@@ -35,10 +36,12 @@ import org.diffleak.core.util.Json;
  * @param attacks the attacks to run (default: every one the target's access allows, with the default audit's
  *     settings); encoder_cosine is not available (there is no public data to train the encoder on)
  * @param seed seed of every random draw (attack noise, shadow training)
+ * @param matchDistribution run the attacks only on the members and non-members that the distribution check's
+ *     blind classifier scores alike (propensity-matched pairs; default false)
  */
 public record AuditRequest(String name, String target, String members, String nonMembers, String aux,
         String shadowBase, String shadowModels, Integer shadows, Integer shadowMembers, TrainConfig shadowTrain,
-        AuditConfig.AttackSettings attacks, Long seed) {
+        AuditConfig.AttackSettings attacks, Long seed, Boolean matchDistribution) {
 
     public AuditRequest {
         if (target == null || target.isBlank()) {
@@ -81,45 +84,52 @@ public record AuditRequest(String name, String target, String members, String no
                     + " labels (true); predicted labels need the audit's encoder");
         }
         seed = seed == null ? 0L : seed;
+        matchDistribution = matchDistribution != null && matchDistribution;
         name = name == null || name.isBlank() ? defaultName(target) : name;
     }
 
     /** A request with every default: the target, its members and its non-members. */
     public static AuditRequest of(String target, String members, String nonMembers) {
-        return new AuditRequest(null, target, members, nonMembers, null, null, null, null, null, null, null, null);
+        return new AuditRequest(null, target, members, nonMembers, null, null, null, null, null, null, null, null, null);
     }
 
     /** This request with shadows fine-tuned from shadowBase on the attacker's aux images. */
     public AuditRequest withShadows(String auxImages, String base, int count) {
         return new AuditRequest(name, target, members, nonMembers, auxImages, base, shadowModels, count, shadowMembers,
-                shadowTrain, attacks, seed);
+                shadowTrain, attacks, seed, matchDistribution);
     }
 
     /** This request with the shadow models in folder (one subfolder each; see the class comment). */
     public AuditRequest withShadowModels(String folder) {
         return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, folder, shadows, shadowMembers,
-                shadowTrain, attacks, seed);
+                shadowTrain, attacks, seed, matchDistribution);
     }
 
     /** This request running only the named attack families (loss, pia, pian, secmi, reconstruction, generation). */
     public AuditRequest withAttacks(List<String> families) {
         return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
-                shadowMembers, shadowTrain, attacks.only(families), seed);
+                shadowMembers, shadowTrain, attacks.only(families), seed, matchDistribution);
     }
 
     public AuditRequest withSeed(long s) {
         return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
-                shadowMembers, shadowTrain, attacks, s);
+                shadowMembers, shadowTrain, attacks, s, matchDistribution);
     }
 
     public AuditRequest withShadowTrain(TrainConfig recipe) {
         return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
-                shadowMembers, recipe, attacks, seed);
+                shadowMembers, recipe, attacks, seed, matchDistribution);
     }
 
     public AuditRequest withName(String n) {
         return new AuditRequest(n, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
-                shadowMembers, shadowTrain, attacks, seed);
+                shadowMembers, shadowTrain, attacks, seed, matchDistribution);
+    }
+
+    /** This request with the attacks run on the propensity-matched candidates alone (or on all of them). */
+    public AuditRequest withMatchDistribution(boolean match) {
+        return new AuditRequest(name, target, members, nonMembers, aux, shadowBase, shadowModels, shadows,
+                shadowMembers, shadowTrain, attacks, seed, match);
     }
 
     /** True when the target is served over HTTP (`diffleak serve`, or a1111+http(s) for a web UI's API): black-box access only. */

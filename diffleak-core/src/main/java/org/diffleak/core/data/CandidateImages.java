@@ -120,6 +120,16 @@ public record CandidateImages(ImageDataset images, List<String> ids, String sha2
                 sha256(px, lb));
     }
 
+    /** The images at indices, in that order, with their ids. */
+    public CandidateImages subset(int[] indices, String name) {
+        ImageDataset sub = images.subset(indices, name);
+        List<String> kept = new ArrayList<>();
+        for (int i : indices) {
+            kept.add(ids.get(i));
+        }
+        return new CandidateImages(sub, kept, sha256(sub.pixels(), sub.labels()));
+    }
+
     /** Throws unless every image has a class index below classes (for a class-conditional model). */
     public void requireLabels(int classes, String what) {
         int[] lb = images.labels();

@@ -3,6 +3,7 @@ package org.diffleak.core.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.diffleak.core.shift.DistributionCheck;
 
 /**
  * Everything the audit report shows; {@link ReportWriter} renders it. Text fields are plain text (blank
@@ -17,18 +18,20 @@ import java.util.Objects;
  * @param computedOn where the numbers were computed: the engine path and host of the engine check (empty where
  *     not known)
  * @param shadowScaling the calibrated attacks' TPR by number of shadows (null outside LiRA's protocol)
+ * @param distributionCheck whether the members and non-members differ in distribution by their pixels alone
+ *     (null where the audit chose the candidates itself)
  */
 public record AuditReport(String title, String scenario, String threatModel, TargetSummary target,
         List<Fact> settings, List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
         List<PrivacyRow> privacy, List<Timing> timings, List<LinkedSection> sections, List<Fact> computedOn,
-        ShadowScaling shadowScaling) {
+        ShadowScaling shadowScaling, DistributionCheck distributionCheck) {
 
     /** A report of membership inference alone. */
     public AuditReport(String title, String scenario, String threatModel, TargetSummary target, List<Fact> settings,
             List<AttackOutcome> attacks, List<ImageGallery> galleries, List<Ablation> ablations,
             List<PrivacyRow> privacy, List<Timing> timings) {
         this(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy, timings, List.of(),
-                List.of(), null);
+                List.of(), null, null);
     }
 
     /** This report with `more` sections added. */
@@ -36,19 +39,25 @@ public record AuditReport(String title, String scenario, String threatModel, Tar
         List<LinkedSection> all = new ArrayList<>(sections);
         all.addAll(more);
         return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
-                timings, all, computedOn, shadowScaling);
+                timings, all, computedOn, shadowScaling, distributionCheck);
     }
 
     /** This report, saying where its numbers were computed. */
     public AuditReport withComputedOn(List<Fact> facts) {
         return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
-                timings, sections, facts, shadowScaling);
+                timings, sections, facts, shadowScaling, distributionCheck);
     }
 
     /** This report with the calibrated attacks' scaling by number of shadows. */
     public AuditReport withShadowScaling(ShadowScaling scaling) {
         return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
-                timings, sections, computedOn, scaling);
+                timings, sections, computedOn, scaling, distributionCheck);
+    }
+
+    /** This report with the distribution check of its candidates. */
+    public AuditReport withDistributionCheck(DistributionCheck check) {
+        return new AuditReport(title, scenario, threatModel, target, settings, attacks, galleries, ablations, privacy,
+                timings, sections, computedOn, shadowScaling, check);
     }
 
     /** Wall-clock time of one stage. */

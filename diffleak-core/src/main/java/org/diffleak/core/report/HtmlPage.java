@@ -15,6 +15,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.shift.DistributionCheck;
 
 /** index.html: one self-contained page (inline CSS, SVG plots, PNG data URIs; no scripts, no links out). */
 final class HtmlPage {
@@ -40,6 +41,8 @@ final class HtmlPage {
             .note { color: var(--muted); font-size: 12.5px; }
             .headline { border-left: 5px solid var(--calm); background: var(--calm-bg); }
             .headline.leak { border-left-color: var(--leak); background: var(--leak-bg); }
+            .headline.shift { border-left-color: #a16207; background: #fefce8; }
+            .headline .distribution { margin: 10px 0 0; }
             .headline-text { font-size: 19px; font-weight: 600; margin: 0 0 14px; }
             .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
             .kpi { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
@@ -138,8 +141,8 @@ final class HtmlPage {
     }
 
     private static void headline(StringBuilder b, AuditReport r, Ranking k) {
-        b.append("<section class=\"headline").append(k.leaks() ? " leak" : "").append("\">\n")
-                .append("<p class=\"headline-text\">").append(esc(k.headline())).append("</p>\n");
+        b.append("<section class=\"headline").append(inflated(r) != null ? " shift" : k.leaks() ? " leak" : "")
+                .append("\">\n<p class=\"headline-text\">").append(esc(k.headline())).append("</p>\n");
         if (k.best() >= 0) {
             MembershipMetrics m = r.attacks().get(k.best()).metrics();
             b.append("<div class=\"kpis\">\n");
@@ -154,7 +157,20 @@ final class HtmlPage {
                     r.attacks().size() + (r.attacks().size() == 1 ? " attack" : " attacks") + " run");
             b.append("</div>\n");
         }
+        String line = DistributionNote.line(r.distributionCheck());
+        if (!line.isEmpty()) {
+            b.append("<p class=\"note distribution\">").append(esc(line)).append("</p>\n");
+        }
         b.append("</section>\n");
+    }
+
+    /** The blind check on the attacked candidates where it found them to differ in distribution, else null. */
+    private static DistributionCheck inflated(AuditReport r) {
+        DistributionCheck c = r.distributionCheck();
+        if (c == null || !c.ran() || !c.attacksInflated()) {
+            return null;
+        }
+        return c.matched() != null ? c.matched().recheck() : c;
     }
 
     private static void kpi(StringBuilder b, String key, String value, String interval, String reference) {
@@ -196,11 +212,13 @@ final class HtmlPage {
 
     private static void attacks(StringBuilder b, AuditReport r, Ranking k) {
         List<AttackOutcome> attacks = r.attacks();
+        DistributionCheck blind = inflated(r);
         boolean sameCounts = attacks.stream().map(a -> a.metrics().members() + "/" + a.metrics().nonMembers())
                 .distinct().count() == 1;
         b.append("<section id=\"attacks\">\n<h2>Which attack leaks most</h2>\n<div class=\"table-wrap\">\n")
                 .append("<table class=\"metrics\">\n<thead><tr><th>attack</th><th>scenario</th><th>access</th>")
                 .append("<th>inference</th><th class=\"num\">AUC<br>[95% CI]</th>")
+                .append(blind != null ? "<th class=\"num\">blind AUC<br>(no model)</th>" : "")
                 .append("<th class=\"num\">TPR at 1% FPR<br>[95% CI]</th><th class=\"num\">TPR at<br>0.1% FPR</th>")
                 .append("<th class=\"num\">balanced accuracy<br>[95% CI]</th>")
                 .append("<th class=\"num\">shadow-threshold<br>balanced accuracy</th>")
@@ -226,6 +244,9 @@ final class HtmlPage {
                     .append(esc(a.access())).append("</td><td class=\"tag\">").append(esc(a.inference()))
                     .append("</td>");
             cell(b, Fmt.dec(m.auc()), Fmt.ci(m.aucCi(), false));
+            if (blind != null) {
+                cell(b, Fmt.dec(blind.auc()), Fmt.ci(blind.aucCi(), false));
+            }
             tprCell(b, m, MembershipMetrics.FPR_1PCT, true);
             tprCell(b, m, MembershipMetrics.FPR_01PCT, false);
             cell(b, Fmt.dec(m.balancedAccuracy()), Fmt.ci(m.balancedAccuracyCi(), false));
@@ -245,7 +266,11 @@ final class HtmlPage {
                 .append(" 1/x: with fewer, the smallest non-zero FPR exceeds x, so the figure would be the TPR at zero")
                 .append(" false positives for every x. Balanced accuracy is that of the best threshold on")
                 .append(" the target's own labels, an upper bound; the shadow-threshold column applies the decision")
-                .append(" fitted on shadow models.</p>\n");
+                .append(" fitted on shadow models.")
+                .append(blind != null ? " Blind AUC: the classifier of the distribution check, which never queries the"
+                        + " model, on the same candidates; an attack scoring no higher may read the data's difference"
+                        + " alone." : "")
+                .append("</p>\n");
         int nonMembers = attacks.stream().mapToInt(a -> a.metrics().nonMembers()).max().orElse(1);
         b.append("<h3>ROC curves</h3>\n<p class=\"note\">One pair of plots per kind of attack, each curve its own")
                 .append(" colour. The log-log plots start at FPR 1/").append(nonMembers)

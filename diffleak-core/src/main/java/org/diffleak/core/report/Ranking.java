@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.diffleak.core.metrics.MembershipMetrics;
+import org.diffleak.core.shift.DistributionCheck;
 
 /**
  * What the page and results.json agree on: a distinct label and a colour per attack (its colour in its ROC
- * plot, see {@link RocPanels}), the attack with the highest AUC and the sentence that names it.
+ * plot, see {@link RocPanels}), the attack with the highest AUC and the sentence that names it (after a warning
+ * where the candidates differ in distribution).
  *
  * @param labels the attack's name, made distinct by its inference (and scenario) where names repeat
  * @param best index of the highest finite AUC, or −1 where there is none
@@ -19,6 +21,11 @@ record Ranking(List<String> labels, List<String> colors, RocPanels panels, int b
         String headline) {
 
     static Ranking of(List<AttackOutcome> attacks) {
+        return of(attacks, null);
+    }
+
+    /** The ranking, its headline opened by the distribution check's warning where the candidates differ. */
+    static Ranking of(List<AttackOutcome> attacks, DistributionCheck check) {
         List<String> labels = distinctLabels(attacks);
         RocPanels panels = RocPanels.of(attacks);
         int best = -1;
@@ -30,7 +37,7 @@ record Ranking(List<String> labels, List<String> colors, RocPanels panels, int b
         }
         boolean leaks = best >= 0 && attacks.get(best).metrics().aucCi().low() > 0.5;
         return new Ranking(List.copyOf(labels), panels.colors(), panels, best, leaks,
-                headline(attacks, labels, best, leaks));
+                DistributionNote.warning(check) + headline(attacks, labels, best, leaks));
     }
 
     private static String headline(List<AttackOutcome> attacks, List<String> labels, int best, boolean leaks) {

@@ -25,7 +25,7 @@ public final class ReportWriter {
 
     /** Writes the three files into dir (created if missing); the page last, so it never links to missing files. */
     public static void write(AuditReport report, Path dir) {
-        Ranking ranking = Ranking.of(report.attacks());
+        Ranking ranking = Ranking.of(report.attacks(), report.distributionCheck());
         AtomicFiles.writeString(dir.resolve(SCORES), scoresCsv(report.attacks()));
         ObjectNode results = ResultsJson.of(report, ranking);
         List<RecommendationBox.Entry> recommended = RecommendationBox.of(results, report, dir);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.metrics.MembershipMetrics.Interval;
+import org.diffleak.core.shift.BlindBaseline;
+import org.diffleak.core.shift.DistributionCheck;
 import org.diffleak.core.util.Json;
 
 /** results.json: every figure of the page under snake_case keys (timing in seconds); a NaN is written as null. */
@@ -26,6 +28,11 @@ final class ResultsJson {
             headline.put("attack_index", k.best());
         }
         headline.put("auc_interval_above_chance", k.leaks());
+        DistributionCheck check = r.distributionCheck();
+        if (check != null) {
+            headline.put("inflated_by_distribution_shift", check.ran() && check.attacksInflated());
+            distribution(root.putObject("distribution_check"), check);
+        }
         ObjectNode target = root.putObject("target");
         target.put("name", r.target().name());
         facts(target.putObject("facts"), r.target().facts());
@@ -158,6 +165,41 @@ final class ResultsJson {
             number(timing, t.stage(), t.seconds());
         }
         return root;
+    }
+
+    /**
+     * The blind baseline: auc, auc_ci, shifted (the rule in "rule"), method, features; where it did not run,
+     * skipped true with the reason and null figures; with --match-distribution, what matching kept.
+     */
+    private static void distribution(ObjectNode o, DistributionCheck c) {
+        o.put("skipped", !c.ran());
+        if (!c.ran()) {
+            o.put("reason", c.skipped());
+            o.putNull("auc");
+            o.putNull("auc_ci");
+            o.putNull("shifted");
+        } else {
+            number(o, "auc", c.auc());
+            interval(o, "auc_ci", c.aucCi());
+            o.put("shifted", c.shifted());
+        }
+        o.put("rule", "shifted when the lower end of auc_ci exceeds " + BlindBaseline.SHIFT_THRESHOLD);
+        o.put("method", c.method());
+        ArrayNode features = o.putArray("features");
+        c.features().forEach(features::add);
+        o.put("members", c.members());
+        o.put("non_members", c.nonMembers());
+        if (c.ran()) {
+            number(o, "seconds", c.seconds());
+        }
+        if (c.matched() != null) {
+            DistributionCheck.Matched m = c.matched();
+            ObjectNode mo = o.putObject("matched");
+            mo.put("members_kept", m.members().length);
+            mo.put("non_members_kept", m.nonMembers().length);
+            number(mo, "caliper", m.caliper());
+            distribution(mo.putObject("recheck"), m.recheck());
+        }
     }
 
     /** A TPR at fpr and its interval, or both null and a reason where the non-members cannot resolve fpr. */

@@ -37,6 +37,8 @@ import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.report.AttackOutcome;
 import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.Fact;
+import org.diffleak.core.shift.BlindBaseline;
+import org.diffleak.core.shift.DistributionCheck;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Provenance;
 import org.diffleak.core.util.Seeds;
@@ -160,15 +162,25 @@ public final class ModelAudit {
                 aux.requireLabels(classes, "--aux");
             }
         }
-        CandidateImages cands = members.concat(nonMembers, "candidates");
         List<String> notRun = new ArrayList<>();
         List<String> families = families(denoiser != null, classes > 0, size, notRun);
         if (families.isEmpty()) {
             throw new IllegalArgumentException("no attack can run on this target: " + String.join("; ", notRun));
         }
+        lap("data", t0);
+        long tc = System.nanoTime();
+        long checkSeed = Seeds.of(request.seed()).child("distribution check").seed();
+        DistributionCheck check = BlindBaseline.run(members.images(), nonMembers.images(), checkSeed);
+        if (request.matchDistribution()) {
+            check = BlindBaseline.matched(check, members.images(), nonMembers.images(), checkSeed);
+            members = members.subset(check.matched().members(), request.members() + " (matched)");
+            nonMembers = nonMembers.subset(check.matched().nonMembers(), request.nonMembers() + " (matched)");
+        }
+        log.println(check.summary());
+        lap("distribution check", tc);
+        CandidateImages cands = members.concat(nonMembers, "candidates");
         log.printf("audit %s: %s, %d members / %d non-members, attacks %s%n", request.name(), request.target(),
                 members.size(), nonMembers.size(), String.join(", ", families));
-        lap("data", t0);
 
         List<Shadow> shadows = new ArrayList<>();
         try (NDManager m = TorchRuntime.newManager();
@@ -199,7 +211,8 @@ public final class ModelAudit {
                     channels, height, width) : String.format("%d×%d×%d images, %s", channels, size, size,
                     classes > 0 ? classes + " classes" : "unconditional")));
             facts.add(new Fact("candidates", members.size() + " members (" + request.members() + ") vs "
-                    + nonMembers.size() + " non-members (" + request.nonMembers() + ")"));
+                    + nonMembers.size() + " non-members (" + request.nonMembers() + ")" + (check.matched() == null ? ""
+                    : ", the propensity-matched pairs of " + check.members() + " and " + check.nonMembers())));
             facts.add(new Fact("access", access));
             if (given != null) {
                 facts.addAll(given.facts().get());
@@ -212,7 +225,8 @@ public final class ModelAudit {
                     + ", fine-tuned from " + request.shadowBase() + " on " + shadows.get(0).members()
                     + " of the attacker's images each" : shadows.size() + " given in " + request.shadowModels()));
             facts.add(new Fact("not run", notRun.isEmpty() ? "nothing" : String.join("; ", notRun)));
-            return AuditReportBuilder.forModel(request, facts, cands, members.size(), shadows.size(), outcomes, timings);
+            return AuditReportBuilder.forModel(request, facts, cands, members.size(), shadows.size(), outcomes, timings)
+                    .withDistributionCheck(check);
         }
     }
 
