@@ -141,12 +141,14 @@ final class A1111StandIn implements AutoCloseable {
                 }
             }
             Thread.sleep(delayMillis);
-            send(ex, 200, "{\"images\": [\"" + Base64.getEncoder().encodeToString(png(out, size))
-                    + "\"], \"parameters\": {}, \"info\": \"{}\"}");
+            // counted before the answer leaves: a client that has read it (and a test that then reads the counts)
+            // must see it counted
             String key = sha256(path + "|" + req.path("init_images") + "|" + req.get("prompt").asText() + "|" + seed
                     + "|" + req.path("denoising_strength").asText() + "|" + steps);
             answers.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             answered.incrementAndGet();
+            send(ex, 200, "{\"images\": [\"" + Base64.getEncoder().encodeToString(png(out, size))
+                    + "\"], \"parameters\": {}, \"info\": \"{}\"}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
