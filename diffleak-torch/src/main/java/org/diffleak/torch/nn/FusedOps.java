@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * any other op. Composed from DJL's ops, GroupNorm + SiLU took five passes over each activation and saved as many
  * tensors for backward.
  *
- * <p>DJL's call passes the grad mode only on its NDList route, where an array named "module_method:NAME" picks the
+ * <p>DJL passes its training flag only on its NDList route, where an array named "module_method:NAME" picks the
  * method and arrays whose names hold a dot become dictionary entries; so weights go in as unnamed views.
  */
 public final class FusedOps {
@@ -75,11 +75,18 @@ public final class FusedOps {
         return run("silu", x.getName() == null ? x : unnamed(x, x));
     }
 
-    /** The first input's manager receives the result. */
+    /**
+     * The first input's manager receives the result. DJL's "training" flag is always set: without it DJL runs the
+     * method under InferenceMode, whose outputs may neither be saved for backward nor changed in place later; autograd
+     * then records exactly when grad mode is on, as for any other op. The graph executor's optimizer is switched off
+     * on the calling thread (the setting is per thread), so that no profiling run ever replaces libtorch's kernels
+     * with another formulation: every call runs the same two ops.
+     */
     private static NDArray run(String method, NDArray... inputs) {
         NDList in = new NDList(inputs);
         in.add(Module.method(method));
-        return IValueUtils.forward(Module.BLOCK, in, JniUtils.isGradMode()).singletonOrThrow();
+        JniUtils.setGraphExecutorOptimize(false);
+        return IValueUtils.forward(Module.BLOCK, in, true).singletonOrThrow();
     }
 
     /** A view of a (possibly named) array without a name, owned by the call's manager (that of `call`). */

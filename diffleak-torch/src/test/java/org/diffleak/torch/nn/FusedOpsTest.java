@@ -1,6 +1,7 @@
 package org.diffleak.torch.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -57,6 +58,31 @@ class FusedOpsTest {
             double[] composed = x.mul(x.getNDArrayInternal().sigmoid()).toDoubleArray();
             // one multiplication after the same sigmoid: within 2 ulp
             assertThat(relativeError(fused, composed)).isLessThanOrEqualTo(4 * Math.ulp(1.0));
+        }
+    }
+
+    /**
+     * Outside grad mode the outputs are ordinary tensors (not InferenceMode ones): they can be changed in place and
+     * saved for a later backward pass, as a sampler's output is when an attack differentiates through it.
+     */
+    @Test
+    void outputsOutsideGradModeAreOrdinaryTensors() {
+        try (NDManager m = TorchRuntime.newManager()) {
+            SplittableRandom rng = new SplittableRandom(5);
+            NDArray x = random(m, new Shape(2, C, 4, 4), rng, 1.0, 0.0);
+            NDArray y = FusedOps.groupNormSilu(x, m.ones(new Shape(C), DataType.FLOAT64),
+                    m.zeros(new Shape(C), DataType.FLOAT64), G);
+            double before = y.sum().getDouble();
+            y.addi(m.ones(y.getShape(), DataType.FLOAT64));
+            assertThat(y.sum().getDouble()).isCloseTo(before + y.size(), within(1e-9));
+            NDArray w = random(m, y.getShape(), rng, 1.0, 0.0);
+            w.setRequiresGradient(true);
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                gc.backward(FusedOps.silu(y).mul(w).sum());
+            }
+            double[] dw = w.getGradient().toDoubleArray();
+            double[] expected = FusedOps.silu(y).toDoubleArray();
+            assertThat(relativeError(dw, expected)).isLessThanOrEqualTo(4 * Math.ulp(1.0));
         }
     }
 
