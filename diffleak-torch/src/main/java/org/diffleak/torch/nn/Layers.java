@@ -130,9 +130,17 @@ public final class Layers {
         return x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
     }
 
-    /** Nearest-neighbour 2× upsampling (interpolation mode 0 of DJL's PyTorch engine). */
+    /**
+     * Nearest-neighbour 2× upsampling: each pixel broadcast over a 2×2 block, y[n, c, 2i + a, 2j + b] = x[n, c, i, j],
+     * as an expanded view materialised by one reshape. libtorch's upsample_nearest2d, reached through DJL's
+     * interpolation, cloned its output once more to make it contiguous (about a tenth of the UNet's inference time).
+     */
     public static NDArray upsample2x(NDArray x) {
         Shape s = x.getShape();
-        return x.getNDArrayInternal().interpolation(new long[] {2 * s.get(2), 2 * s.get(3)}, 0, false);
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        return x.reshape(n, c, h, 1, w, 1).broadcast(new Shape(n, c, h, 2, w, 2)).reshape(n, c, 2 * h, 2 * w);
     }
 }
