@@ -6,7 +6,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.engine.ActiveConvPath;
 import org.diffleak.torch.engine.Scalar;
 
 /**
@@ -44,7 +44,7 @@ public final class Layers {
     /** 2-D convolution with "same" padding for odd kernels; stride 1 or 2; on the engine check's path. */
     public static NDArray conv(Params p, String name, NDArray x, int stride) {
         NDArray w = p.get(name + ".weight");
-        NDArray y = TorchRuntime.convPath().conv2d(x, w, p.get(name + ".bias"), stride);
+        NDArray y = ActiveConvPath.get().conv2d(x, w, p.get(name + ".bias"), stride);
         return p.tape() == null ? y : p.tape().record(GradTape.Kind.CONV, name, x, y, stride, (int) w.getShape().get(2));
     }
 
