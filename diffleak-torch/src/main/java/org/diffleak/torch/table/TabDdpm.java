@@ -3,7 +3,6 @@ package org.diffleak.torch.table;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,6 +16,7 @@ import org.diffleak.core.table.TablePropertySteering;
 import org.diffleak.core.table.TableEncoding.Encoded;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.ParamSpec;
 import org.diffleak.torch.diffusion.ClassifierGuidance;
@@ -357,11 +357,8 @@ public final class TabDdpm {
         NDManager m = x.getManager();
         long[] ts = new long[rows];
         Arrays.fill(ts, t);
-        boolean mode = JniUtils.isGradMode();
-        try {
+        try (GradMode g = GradMode.restoring()) {
             return ClassifierGuidance.logProbGradient(head, x, m.create(ts), m.create(y)).toFloatArray();
-        } finally {
-            JniUtils.setGradMode(mode);
         }
     }
 

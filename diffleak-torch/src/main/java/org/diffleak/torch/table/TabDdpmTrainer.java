@@ -21,6 +21,7 @@ import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.AdamW;
@@ -178,9 +179,7 @@ public final class TabDdpmTrainer {
      */
     private void update(Params params, Params ema, AdamW adam, Map<String, NDArray> grads, long s, double scale,
             NDManager sm) {
-        boolean mode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (GradMode g = GradMode.enabled(false)) {
             adam.step(params, grads, config.learningRateAt(s), scale);
             double dec = Math.min(config.emaDecay(), (1.0 + s) / (10.0 + s));
             for (String name : params.names()) {
@@ -188,8 +187,6 @@ public final class TabDdpmTrainer {
                 delta.attach(sm);
                 Scalar.muli(ema.get(name), dec).addi(delta);
             }
-        } finally {
-            JniUtils.setGradMode(mode);
         }
     }
 

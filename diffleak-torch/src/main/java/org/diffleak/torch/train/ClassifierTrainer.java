@@ -24,6 +24,7 @@ import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 
@@ -188,12 +189,8 @@ public final class ClassifierTrainer {
     }
 
     private void adamStep(Params params, AdamW adam, Map<String, NDArray> grads) {
-        boolean mode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (GradMode g = GradMode.enabled(false)) {
             adam.step(params, grads, recipe.learningRate(), 1.0);
-        } finally {
-            JniUtils.setGradMode(mode);
         }
     }
 

@@ -23,6 +23,7 @@ import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.dp.DpSgdRun;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
@@ -238,13 +239,9 @@ public final class DiffusionTrainer {
             if (privacy != null) {
                 privacy.privatize(grads, seeds, s);
             }
-            boolean mode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
+            try (GradMode g = GradMode.enabled(false)) {
                 adam.step(params, grads, config.learningRateAt(s), scale);
                 updateEma(params, ema, sm);
-            } finally {
-                JniUtils.setGradMode(mode);
             }
             if (dp == null) {
                 for (NDArray p : params.arrays()) {

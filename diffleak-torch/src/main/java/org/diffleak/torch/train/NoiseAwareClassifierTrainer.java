@@ -24,6 +24,7 @@ import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.ForwardProcess;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.diffusion.NoisyClassifier;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.nn.NoiseAwareClassifier;
 import org.diffleak.torch.nn.Params;
 
@@ -131,12 +132,8 @@ public final class NoiseAwareClassifierTrainer {
                 g.attach(sm);
                 grads.put(name, g);
             }
-            boolean mode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
+            try (GradMode g = GradMode.enabled(false)) {
                 adam.step(params, grads, recipe.learningRate(), 1.0);
-            } finally {
-                JniUtils.setGradMode(mode);
             }
             for (NDArray p : params.arrays()) {
                 JniUtils.zeroGrad((PtNDArray) p);
