@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.TabDdpmConfig;
 import org.diffleak.core.schedule.NoiseSchedule;
+import org.diffleak.core.schedule.ReverseStep;
 import org.diffleak.core.table.MultinomialDiffusion;
 import org.diffleak.core.table.OneHot;
 import org.diffleak.core.table.QuantileTransformer;
@@ -372,8 +373,9 @@ public final class TabDdpm {
             boolean ddim, TablePropertySteering steering) {
         int zo = row * numeric;
         double ab = schedule.alphaBar(t);
-        double abPrev = schedule.alphaBar(prev);
         double beta = schedule.beta(t);
+        ReverseStep.Ddim d = ddim ? ReverseStep.ddim(schedule, t, prev, 0) : null;
+        ReverseStep.PosteriorMean pm = ddim ? null : ReverseStep.posteriorMean(schedule, t);
         for (int j = 0; j < numeric; j++) {
             double xt = z[zo + j];
             double e = out[oo + j];
@@ -388,10 +390,9 @@ public final class TabDdpm {
             }
             double next;
             if (ddim) {
-                next = Math.sqrt(abPrev) * x0 + Math.sqrt(1 - abPrev) * e;
+                next = d.x0() * x0 + d.eps() * e;
             } else {
-                double mean = beta * Math.sqrt(abPrev) / (1 - ab) * x0 + (1 - abPrev) * Math.sqrt(1 - beta) / (1 - ab) * xt;
-                next = mean + (t > 0 ? Math.sqrt(beta) * noise[no + j] : 0);
+                next = pm.x0() * x0 + pm.xt() * xt + (t > 0 ? Math.sqrt(beta) * noise[no + j] : 0);
             }
             z[zo + j] = (float) next;
         }
