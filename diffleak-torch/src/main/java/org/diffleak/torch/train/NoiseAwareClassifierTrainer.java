@@ -21,7 +21,6 @@ import org.diffleak.core.schedule.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.diffusion.ForwardProcess;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.diffusion.NoisyClassifier;
 import org.diffleak.torch.engine.GradMode;
