@@ -3,11 +3,8 @@ package org.diffleak.torch.table;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
@@ -19,7 +16,6 @@ import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.dp.DpSgdRun;
 import org.diffleak.torch.engine.GradMode;
-import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.AdamW;
 import org.diffleak.torch.train.Checkpoints;
@@ -109,20 +105,15 @@ public final class TabDdpmTrainer {
             if (!Double.isFinite(parts[0] + parts[1])) {
                 return parts;
             }
-            Map<String, NDArray> grads = new HashMap<>();
+            Map<String, NDArray> grads = params.gradients(sm);
             NDArray sq = sm.zeros(new Shape());
             for (String name : params.names()) {
-                NDArray g = params.get(name).getGradient();
-                g.attach(sm);
-                grads.put(name, g);
-                sq = sq.add(g.square().sum());
+                sq = sq.add(grads.get(name).square().sum());
             }
             double norm = Math.sqrt(sq.getFloat());
             double scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
             update(params, ema, adam, grads, s, scale, sm);
-            for (NDArray p : params.arrays()) {
-                JniUtils.zeroGrad((PtNDArray) p);
-            }
+            params.zeroGradients();
             return parts;
         }
     }
@@ -166,12 +157,7 @@ public final class TabDdpmTrainer {
             NDManager sm) {
         try (GradMode g = GradMode.enabled(false)) {
             adam.step(params, grads, config.learningRateAt(s), scale);
-            double dec = Math.min(config.emaDecay(), (1.0 + s) / (10.0 + s));
-            for (String name : params.names()) {
-                NDArray delta = Scalar.mul(params.get(name), 1 - dec);
-                delta.attach(sm);
-                Scalar.muli(ema.get(name), dec).addi(delta);
-            }
+            ema.updateEma(params, Math.min(config.emaDecay(), (1.0 + s) / (10.0 + s)), sm);
         }
     }
 

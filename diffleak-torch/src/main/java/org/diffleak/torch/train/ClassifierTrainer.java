@@ -3,14 +3,11 @@ package org.diffleak.torch.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.CnnConfig;
@@ -146,16 +143,9 @@ public final class ClassifierTrainer {
             if (!Double.isFinite(loss)) {
                 return loss;
             }
-            Map<String, NDArray> grads = new HashMap<>();
-            for (String name : params.names()) {
-                NDArray g = params.get(name).getGradient();
-                g.attach(sm);
-                grads.put(name, g);
-            }
+            Map<String, NDArray> grads = params.gradients(sm);
             adamStep(params, adam, grads);
-            for (NDArray p : params.arrays()) {
-                JniUtils.zeroGrad((PtNDArray) p);
-            }
+            params.zeroGradients();
             return loss;
         }
     }

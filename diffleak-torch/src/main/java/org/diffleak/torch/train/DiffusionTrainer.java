@@ -3,11 +3,8 @@ package org.diffleak.torch.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.DpSgdConfig;
@@ -190,7 +187,7 @@ public final class DiffusionTrainer {
                     if (!Double.isFinite(loss) && !stepThroughNonFinite) {
                         return loss;
                     }
-                    grads = batchGradients(params, sm);
+                    grads = params.gradients(sm);
                     double norm = globalNorm(grads, sm);
                     scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
                 } else {
@@ -221,25 +218,13 @@ public final class DiffusionTrainer {
             }
             try (GradMode g = GradMode.enabled(false)) {
                 adam.step(params, grads, config.learningRateAt(s), scale);
-                updateEma(params, ema, sm);
+                ema.updateEma(params, config.emaDecay(), sm);
             }
             if (dp == null) {
-                for (NDArray p : params.arrays()) {
-                    JniUtils.zeroGrad((PtNDArray) p);
-                }
+                params.zeroGradients();
             }
             return loss;
         }
-    }
-
-    private static Map<String, NDArray> batchGradients(Params params, NDManager sm) {
-        Map<String, NDArray> grads = new HashMap<>();
-        for (String name : params.names()) {
-            NDArray g = params.get(name).getGradient();
-            g.attach(sm);
-            grads.put(name, g);
-        }
-        return grads;
     }
 
     private static double globalNorm(Map<String, NDArray> grads, NDManager sm) {
@@ -248,16 +233,6 @@ public final class DiffusionTrainer {
             sq = sq.add(g.square().sum());
         }
         return Math.sqrt(sq.getFloat());
-    }
-
-    /** EMA of the weights: θ̄ ← d θ̄ + (1 − d) θ. */
-    private void updateEma(Params params, Params ema, NDManager sm) {
-        double dec = config.emaDecay();
-        for (String name : params.names()) {
-            NDArray delta = Scalar.mul(params.get(name), 1 - dec);
-            delta.attach(sm);
-            Scalar.muli(ema.get(name), dec).addi(delta);
-        }
     }
 
     /** The step of the newest checkpoint in a run directory, or 0. */

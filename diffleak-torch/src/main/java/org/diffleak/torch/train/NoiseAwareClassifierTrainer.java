@@ -3,13 +3,10 @@ package org.diffleak.torch.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.ScheduleConfig;
@@ -125,18 +122,11 @@ public final class NoiseAwareClassifierTrainer {
             if (!Double.isFinite(loss)) {
                 return loss;
             }
-            Map<String, NDArray> grads = new HashMap<>();
-            for (String name : params.names()) {
-                NDArray g = params.get(name).getGradient();
-                g.attach(sm);
-                grads.put(name, g);
-            }
+            Map<String, NDArray> grads = params.gradients(sm);
             try (GradMode g = GradMode.enabled(false)) {
                 adam.step(params, grads, recipe.learningRate(), 1.0);
             }
-            for (NDArray p : params.arrays()) {
-                JniUtils.zeroGrad((PtNDArray) p);
-            }
+            params.zeroGradients();
             return loss;
         }
     }
