@@ -39,15 +39,18 @@ public final class CsvRows {
      * @param at the prefix of an error on a line, e.g. {@code n -> file + ":" + n}
      */
     public static List<Row> read(Path file, char separator, boolean comments, IntFunction<String> at) {
-        String text;
+        return parse(text(file), separator, comments, at);
+    }
+
+    /** A CSV file's text (UTF-8); a missing or unreadable file is a {@link DataException} naming it. */
+    public static String text(Path file) {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": no such file");
         } catch (IOException e) {
             throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        return parse(text, separator, comments, at);
     }
 
     /** The records of CSV text; see {@link #read}. */

@@ -6,7 +6,6 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,15 +40,7 @@ public final class CsvTable {
     private CsvTable() {}
 
     public static Read read(Path file, TableSchema schema) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file");
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
-        return parse(file.getFileName().toString(), file.toString(), text, schema);
+        return parse(file.getFileName().toString(), file.toString(), CsvRows.text(file), schema);
     }
 
     /** Parses CSV text; name names the table, source prefixes error messages. */
