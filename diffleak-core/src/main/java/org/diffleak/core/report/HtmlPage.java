@@ -2,17 +2,11 @@ package org.diffleak.core.report;
 
 import static org.diffleak.core.report.Fmt.esc;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.metrics.MembershipMetrics;
 
@@ -236,8 +230,8 @@ final class HtmlPage {
                 String label = g.labels().isEmpty() ? "" : g.labels().get(i);
                 b.append("<figure class=\"tile\"><img alt=\"").append(esc(label)).append("\" width=\"")
                         .append(g.width() * scale).append("\" height=\"").append(g.height() * scale)
-                        .append("\" src=\"data:image/png;base64,")
-                        .append(png(ImageGrid.render(one, 1, g.channels(), g.height(), g.width(), 1, 0)))
+                        .append("\" src=\"")
+                        .append(PngDataUri.of(ImageGrid.render(one, 1, g.channels(), g.height(), g.width(), 1, 0)))
                         .append("\">");
                 if (!label.isEmpty()) {
                     b.append("<figcaption>").append(esc(label)).append("</figcaption>");
@@ -247,18 +241,6 @@ final class HtmlPage {
             b.append("</div>\n</div>\n");
         }
         b.append("</section>\n");
-    }
-
-    private static String png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer available");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a gallery image: " + e.getMessage(), e);
-        }
-        return Base64.getEncoder().encodeToString(out.toByteArray());
     }
 
     private static void privacy(StringBuilder b, AuditReport r) {

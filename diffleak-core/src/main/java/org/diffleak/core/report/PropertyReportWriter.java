@@ -3,19 +3,14 @@ package org.diffleak.core.report;
 import static org.diffleak.core.report.Fmt.esc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.PropertyResults;
@@ -279,21 +274,9 @@ public final class PropertyReportWriter {
             }
             var img = ImageGrid.render(row.grid(), row.gridCount(), r.channels(), r.side(), r.side(), 8, 1);
             b.append("<figure><img alt=\"samples\" width=\"").append(img.getWidth() * 2).append("\" src=\"")
-                    .append(png(img)).append("\"><figcaption>").append(esc(row.setting())).append(", ")
+                    .append(PngDataUri.of(img)).append("\"><figcaption>").append(esc(row.setting())).append(", ")
                     .append(esc(row.label())).append("</figcaption></figure>\n");
         }
         b.append("</section>\n");
-    }
-
-    private static String png(java.awt.image.BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
     }
 }

@@ -3,20 +3,15 @@ package org.diffleak.core.report;
 import static org.diffleak.core.report.Fmt.esc;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.Bootstrap;
@@ -341,7 +336,7 @@ public final class ReconstructionReportWriter {
                 }
             }
             b.append("<figure><img alt=\"reconstructions at ε = ").append(esc(epsLabel(l.epsilon()))).append("\" src=\"")
-                    .append(png(zoom(img))).append("\"><figcaption>ε = ").append(esc(epsLabel(l.epsilon())))
+                    .append(PngDataUri.of(zoom(img))).append("\"><figcaption>ε = ").append(esc(epsLabel(l.epsilon())))
                     .append(", σ_eff = ").append(String.format(Locale.ROOT, "%.3g", l.noiseStd()))
                     .append("</figcaption></figure>\n");
         }
@@ -366,7 +361,7 @@ public final class ReconstructionReportWriter {
             }
             b.append("<figure>");
             for (float[] map : maps) {
-                b.append("<img alt=\"heatmap\" src=\"").append(png(zoom(colourMap(map, r.height(), r.width(), top))))
+                b.append("<img alt=\"heatmap\" src=\"").append(PngDataUri.of(zoom(colourMap(map, r.height(), r.width(), top))))
                         .append("\"> ");
             }
             b.append("<figcaption>ε = ").append(esc(epsLabel(l.epsilon()))).append(": ").append(esc(names.toString()))
@@ -420,17 +415,5 @@ public final class ReconstructionReportWriter {
             }
         }
         return out;
-    }
-
-    private static String png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer available");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode an image: " + e.getMessage(), e);
-        }
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
     }
 }
