@@ -11,6 +11,7 @@ import org.diffleak.core.engine.CheckResult;
 import org.diffleak.core.engine.EngineVerdict;
 import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.core.report.Fact;
+import org.diffleak.torch.engine.ActiveConvPath;
 import org.diffleak.torch.engine.ConvPath;
 import org.diffleak.torch.engine.EngineCheck;
 import org.diffleak.torch.engine.EngineCheckException;
@@ -35,7 +36,6 @@ public final class TorchRuntime {
 
     private static volatile boolean engineStarted;
     private static volatile boolean started;
-    private static volatile ConvPath convPath = ConvPath.ONEDNN;
     private static volatile EngineVerdict verdict;
 
     private TorchRuntime() {}
@@ -59,7 +59,7 @@ public final class TorchRuntime {
             v = EngineCheck.select(requested, host(), DataFetcher.defaultCacheDir(), m);
         }
         verdict = v;
-        convPath = ConvPath.parse(v.path());
+        ActiveConvPath.select(ConvPath.parse(v.path()));
         report(requested, v);
         // only now: after a failed check every later call stops again instead of running on a wrong path
         started = true;
@@ -99,7 +99,7 @@ public final class TorchRuntime {
         }
         if (requested != null) {
             System.err.println("diffleak: engine: path " + v.path() + forced + ", checked on this host");
-        } else if (convPath != ConvPath.ONEDNN) {
+        } else if (ActiveConvPath.get() != ConvPath.ONEDNN) {
             CheckResult failed = v.firstFailure(ConvPath.ONEDNN.id()).orElseThrow();
             System.err.println("diffleak: engine: libtorch's convolution failed its check on this host ("
                     + failed.describe() + "); using the checked " + v.path() + " path");
@@ -163,7 +163,7 @@ public final class TorchRuntime {
         if (!started) {
             init();
         }
-        return convPath;
+        return ActiveConvPath.get();
     }
 
     /** The engine check's verdict for this process. */
@@ -186,7 +186,7 @@ public final class TorchRuntime {
         m.put("pytorch", engine.getVersion());
         m.put("device", engine.defaultDevice().toString());
         m.put("threads", Integer.toString(JniUtils.getNumThreads()));
-        m.put("conv_path", convPath.id());
+        m.put("conv_path", ActiveConvPath.get().id());
         return m;
     }
 }

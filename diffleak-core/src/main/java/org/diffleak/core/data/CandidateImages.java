@@ -11,13 +11,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import org.diffleak.core.io.CsvRows;
 
 /**
  * A model owner's candidate images (members or non-members) as given on the command line: a folder of
  * PNG/JPEG images (directly inside, or in subfolders named by class index 0, 1, ... for a class-conditional
  * model), or a text/CSV list with one image path per line and an optional class-index column ({@code
- * path,label}; paths relative to the list's folder; a header line naming {@code path} and lines starting with
- * # are skipped). Images are read as stored: every one must match the model's channels and size.
+ * path,label}, read with {@link CsvRows}; paths relative to the list's folder; a header line naming {@code path}
+ * and lines starting with # are skipped). Images are read as stored: every one must match the model's channels and size.
  *
  * @param images the pixels in [0, 1] and labels (−1 where none is given), in listing order
  * @param ids each image's path relative to the folder's parent, or as the list gives it (the id in scores.csv)
@@ -166,29 +168,30 @@ public record CandidateImages(ImageDataset images, List<String> ids, String sha2
     }
 
     private static void fromList(Path list, List<Path> files, List<Integer> labels, String what) {
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(list, StandardCharsets.UTF_8);
+            text = Files.readString(list, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new DataException(what + " " + list + ": cannot read (" + e.getMessage() + ")", e);
         }
+        // a list separated by tabs instead of commas is read too
+        char separator = text.indexOf('\t') >= 0 && text.indexOf(',') < 0 ? '\t' : ',';
         Path base = list.toAbsolutePath().getParent();
-        for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n).strip();
-            if (line.isEmpty() || line.startsWith("#") || (files.isEmpty() && line.toLowerCase().startsWith("path"))) {
+        for (CsvRows.Row row : CsvRows.parse(text, separator, true, line -> list + ":" + line)) {
+            List<String> cols = row.fields();
+            String at = list + ":" + row.line();
+            if (files.isEmpty() && cols.get(0).strip().toLowerCase(Locale.ROOT).startsWith("path")) {
                 continue;
             }
-            String[] cols = line.split("[,\t]", -1);
-            if (cols.length > 2) {
-                throw new DataException(list + ":" + (n + 1) + ": expected 'path' or 'path,label', got " + cols.length
-                        + " columns");
+            if (cols.size() > 2) {
+                throw new DataException(at + ": expected 'path' or 'path,label', got " + cols.size() + " columns");
             }
-            Path f = base.resolve(cols[0].strip());
+            Path f = base.resolve(cols.get(0).strip());
             if (!Files.isRegularFile(f)) {
-                throw new DataException(list + ":" + (n + 1) + ": " + f + ": no such image file");
+                throw new DataException(at + ": " + f + ": no such image file");
             }
             files.add(f);
-            labels.add(cols.length == 2 ? classIndex(cols[1].strip(), list + ":" + (n + 1)) : -1);
+            labels.add(cols.size() == 2 ? classIndex(cols.get(1).strip(), at) : -1);
         }
         if (files.isEmpty()) {
             throw new DataException(what + " " + list + ": lists no image");

@@ -1,8 +1,5 @@
 package org.diffleak.core.metrics;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.CsvRows;
 
-/** Raw attack scores as CSV `id,label,score` (label 1 = member), so every figure can be recomputed. */
+/**
+ * Raw attack scores as CSV `id,label,score` (label 1 = member; read with {@link CsvRows}, fields trimmed), so
+ * every figure can be recomputed.
+ */
 public record ScoresCsv(List<String> ids, boolean[] labels, double[] scores) {
 
     public static ScoresCsv read(Path file) {
@@ -21,50 +22,40 @@ public record ScoresCsv(List<String> ids, boolean[] labels, double[] scores) {
         List<String> ids = new ArrayList<>();
         List<Boolean> labels = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            if (header == null) {
-                throw new DataException(file + ": empty file");
+        List<CsvRows.Row> rows = CsvRows.read(file, ',', false, line -> file + ":" + line);
+        if (rows.isEmpty()) {
+            throw new DataException(file + ": empty file");
+        }
+        List<String> cols = rows.get(0).fields().stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        int id = cols.indexOf("id");
+        int label = cols.indexOf("label");
+        int score = cols.indexOf("score");
+        if (id < 0 || label < 0 || score < 0) {
+            throw new DataException(file + ":" + rows.get(0).line() + ": header must name the columns id, label and"
+                    + " score, got '" + String.join(",", rows.get(0).fields()).trim() + "'");
+        }
+        for (CsvRows.Row row : rows.subList(1, rows.size())) {
+            List<String> f = row.fields();
+            String at = file + ":" + row.line() + ": ";
+            if (f.size() != cols.size()) {
+                throw new DataException(at + f.size() + " fields, the header has " + cols.size());
             }
-            List<String> cols = List.of(header.trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
-            int id = cols.indexOf("id");
-            int label = cols.indexOf("label");
-            int score = cols.indexOf("score");
-            if (id < 0 || label < 0 || score < 0) {
-                throw new DataException(file + ":1: header must name the columns id, label and score, got '"
-                        + header.trim() + "'");
+            String l = f.get(label).trim();
+            if (!l.equals("0") && !l.equals("1")) {
+                throw new DataException(at + "label must be 0 or 1, got '" + l + "'");
             }
-            String line;
-            int lineNo = 1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split("\\s*,\\s*", -1);
-                if (f.length != cols.size()) {
-                    throw new DataException(file + ":" + lineNo + ": " + f.length + " fields, the header has "
-                            + cols.size());
-                }
-                String l = f[label].trim();
-                if (!l.equals("0") && !l.equals("1")) {
-                    throw new DataException(file + ":" + lineNo + ": label must be 0 or 1, got '" + l + "'");
-                }
-                double s;
-                try {
-                    s = Double.parseDouble(f[score].trim());
-                } catch (NumberFormatException e) {
-                    throw new DataException(file + ":" + lineNo + ": score is not a number: '" + f[score] + "'");
-                }
-                if (Double.isNaN(s)) {
-                    throw new DataException(file + ":" + lineNo + ": score is NaN");
-                }
-                ids.add(f[id].trim());
-                labels.add(l.equals("1"));
-                scores.add(s);
+            double s;
+            try {
+                s = Double.parseDouble(f.get(score).trim());
+            } catch (NumberFormatException e) {
+                throw new DataException(at + "score is not a number: '" + f.get(score) + "'");
             }
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+            if (Double.isNaN(s)) {
+                throw new DataException(at + "score is NaN");
+            }
+            ids.add(f.get(id).trim());
+            labels.add(l.equals("1"));
+            scores.add(s);
         }
         boolean[] lb = new boolean[labels.size()];
         double[] sc = new double[scores.size()];

@@ -1,6 +1,11 @@
 package org.diffleak.core.privacy;
 
-/** erfc, log erfc, the normal cdf and its inverse, and log-space addition, in float64. */
+/**
+ * erfc, log erfc, the normal cdf and its inverse, and log-space addition, in float64. Hand-written on purpose:
+ * log erfc and log Φ far into the tail (SciPy's log_ndtr) have no Hipparchus equivalent (its erfc underflows
+ * to 0 where log erfc is still an ordinary number), and the accountants, LiRA and the quantile transformer that
+ * use these are pinned to reference values (TF Privacy, SciPy, scikit-learn) computed with them.
+ */
 public final class SpecialFunctions {
 
     private static final double LOG_SQRT_PI = 0.5 * Math.log(Math.PI);

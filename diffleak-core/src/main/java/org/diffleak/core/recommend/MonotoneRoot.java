@@ -1,17 +1,21 @@
 package org.diffleak.core.recommend;
 
 import java.util.function.DoubleUnaryOperator;
+import org.hipparchus.analysis.solvers.AllowedSolution;
+import org.hipparchus.analysis.solvers.BracketingNthOrderBrentSolver;
+import org.hipparchus.exception.MathIllegalStateException;
 
 /**
  * The crossing x* of a decreasing function f (f(x) &gt; 0 left of x*, f(x) ≤ 0 right of it), by Brent's method
- * (Brent 1973; the bracketing form of Numerical Recipes' zbrent): inverse quadratic interpolation or a secant
- * step when it stays inside the bracket and shrinks it fast enough, bisection otherwise, so it converges on any
- * bracketed sign change, a step function included. The answer is the end of the final bracket (width ≤ the
- * tolerance) on the safe side, f(x) ≤ 0.
+ * (Brent 1973; Hipparchus' bracketing solver): inverse quadratic interpolation when it stays inside the bracket
+ * and shrinks it fast enough, bisection otherwise, so it converges on any bracketed sign change, a step function
+ * included. The answer is the end of the final bracket (width ≤ the tolerance) on the safe side, f(x) ≤ 0.
  */
 public final class MonotoneRoot {
 
     private static final int MAX_ITERATIONS = 300;
+    /** Brent's inverse quadratic interpolation: the order of the classic method. */
+    private static final int MAXIMAL_ORDER = 2;
 
     private MonotoneRoot() {}
 
@@ -63,63 +67,13 @@ public final class MonotoneRoot {
         if (fb == 0) {
             return b;
         }
-        double c = b;
-        double fc = fb;
-        double d = b - a;
-        double e = d;
-        for (int i = 0; i < MAX_ITERATIONS; i++) {
-            if ((fb > 0) == (fc > 0)) {
-                c = a;
-                fc = fa;
-                d = b - a;
-                e = d;
-            }
-            if (Math.abs(fc) < Math.abs(fb)) {
-                a = b;
-                b = c;
-                c = a;
-                fa = fb;
-                fb = fc;
-                fc = fa;
-            }
-            double tol1 = 2 * Math.ulp(1.0) * Math.abs(b) + 0.5 * tolerance;
-            double xm = 0.5 * (c - b);
-            if (Math.abs(xm) <= tol1 || fb == 0) {
-                return fb <= 0 ? b : c;
-            }
-            if (Math.abs(e) >= tol1 && Math.abs(fa) > Math.abs(fb)) {
-                double s = fb / fa;
-                double p;
-                double q;
-                if (a == c) {
-                    p = 2 * xm * s;
-                    q = 1 - s;
-                } else {
-                    double qa = fa / fc;
-                    double r = fb / fc;
-                    p = s * (2 * xm * qa * (qa - r) - (b - a) * (r - 1));
-                    q = (qa - 1) * (r - 1) * (s - 1);
-                }
-                if (p > 0) {
-                    q = -q;
-                }
-                p = Math.abs(p);
-                if (2 * p < Math.min(3 * xm * q - Math.abs(tol1 * q), Math.abs(e * q))) {
-                    e = d;
-                    d = p / q;
-                } else {
-                    d = xm;
-                    e = d;
-                }
-            } else {
-                d = xm;
-                e = d;
-            }
-            a = b;
-            fa = fb;
-            b += Math.abs(d) > tol1 ? d : Math.copySign(tol1, xm);
-            fb = f.applyAsDouble(b);
+        // relative accuracy 2 ulp(1), no stop on small |f| (a step function is never small)
+        BracketingNthOrderBrentSolver solver = new BracketingNthOrderBrentSolver(2 * Math.ulp(1.0), tolerance, 0,
+                MAXIMAL_ORDER);
+        try {
+            return solver.solve(MAX_ITERATIONS, f::applyAsDouble, a, b, AllowedSolution.RIGHT_SIDE);
+        } catch (MathIllegalStateException e) {
+            throw new ArithmeticException("Brent's method did not converge in " + MAX_ITERATIONS + " evaluations");
         }
-        throw new ArithmeticException("Brent's method did not converge in " + MAX_ITERATIONS + " iterations");
     }
 }

@@ -6,19 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.diffleak.core.inversion.FederatedSetting;
 import org.diffleak.core.inversion.InversionResults;
 import org.diffleak.core.inversion.InversionSummary;
@@ -138,12 +133,7 @@ public final class GradientInversionReportWriter {
     static String html(InversionResults r) {
         StringBuilder b = new StringBuilder();
         b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>DiffLeak gradient inversion</title>\n")
-                .append("<style>body{margin:0;background:#f5f6f8;color:#1f2328;font:14px/1.5 system-ui,sans-serif}")
-                .append("main{max-width:1180px;margin:0 auto;padding:24px}section{background:#fff;border:1px solid #d8dee4;")
-                .append("border-radius:10px;padding:16px 20px;margin:0 0 16px}table{border-collapse:collapse;font-size:13px}")
-                .append("th,td{border-bottom:1px solid #d8dee4;padding:4px 8px;text-align:right}th:first-child,td:first-child")
-                .append("{text-align:left}.note{color:#59636e;font-size:12.5px}img{image-rendering:pixelated;vertical-align:middle}")
-                .append(".ok{color:#1a7f37}.bad{color:#cf222e}</style></head><body><main>\n")
+                .append("<style>\n").append(Stylesheet.CSS).append("</style></head><body><main class=\"study\">\n")
                 .append("<h1>User-level gradient inversion</h1>\n<section><h2>Metrics by batch size, client ε and prior</h2>\n")
                 .append("<p class=\"note\">Label: share of users whose coarse group label inference found. Attribute: share whose fine")
                 .append(" category the attribute classifier read off the recovered image (baseline: guessing within the group;")
@@ -229,12 +219,6 @@ public final class GradientInversionReportWriter {
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         g.drawImage(grid, 0, 0, big.getWidth(), big.getHeight(), null);
         g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(big, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return "<img alt=\"\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray()) + "\">";
+        return "<img alt=\"\" src=\"" + PngDataUri.of(big) + "\">";
     }
 }

@@ -2,98 +2,17 @@ package org.diffleak.core.report;
 
 import static org.diffleak.core.report.Fmt.esc;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.metrics.MembershipMetrics;
 import org.diffleak.core.shift.DistributionCheck;
 
 /** index.html: one self-contained page (inline CSS, SVG plots, PNG data URIs; no scripts, no links out). */
 final class HtmlPage {
-
-    private static final String CSS = """
-            :root { --ink: #1f2328; --muted: #59636e; --line: #d8dee4; --card: #ffffff; --bg: #f5f6f8;
-              --leak: #c2410c; --leak-bg: #fff4ec; --calm: #2f7d4f; --calm-bg: #eff8f2; }
-            * { box-sizing: border-box; }
-            body { margin: 0; background: var(--bg); color: var(--ink);
-              font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-            main { max-width: 1180px; margin: 0 auto; padding: 28px 24px 40px; }
-            header { margin-bottom: 18px; }
-            .kicker { margin: 0; color: var(--muted); font-size: 12px; letter-spacing: .08em;
-              text-transform: uppercase; }
-            h1 { margin: 2px 0 0; font-size: 26px; font-weight: 650; }
-            .computed-on { margin: 4px 0 0; color: var(--muted); font-size: 12.5px; }
-            .computed-on b { color: var(--ink); font-weight: 600; }
-            h2 { margin: 0 0 12px; font-size: 17px; font-weight: 650; }
-            h3 { margin: 18px 0 6px; font-size: 14px; font-weight: 650; }
-            section { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
-              padding: 18px 22px; margin: 0 0 16px; }
-            p { margin: 0 0 8px; }
-            .note { color: var(--muted); font-size: 12.5px; }
-            .headline { border-left: 5px solid var(--calm); background: var(--calm-bg); }
-            .headline.leak { border-left-color: var(--leak); background: var(--leak-bg); }
-            .headline.shift { border-left-color: #a16207; background: #fefce8; }
-            .headline .distribution { margin: 10px 0 0; }
-            .headline-text { font-size: 19px; font-weight: 600; margin: 0 0 14px; }
-            .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
-            .kpi { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
-            .kpi .v { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; }
-            .kpi .k, .kpi .r { color: var(--muted); font-size: 12px; line-height: 1.35; }
-            .context { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 22px; }
-            .context > div { min-width: 0; }
-            .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 22px; }
-            table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-            .table-wrap { overflow-x: auto; }
-            th, td { padding: 6px 9px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-            table.metrics { font-size: 13px; }
-            table.metrics td.tag { white-space: nowrap; }
-            table.metrics .name { display: flex; flex-wrap: wrap; align-items: baseline; row-gap: 2px; }
-            th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
-            td.num, th.num { text-align: right; white-space: nowrap; }
-            td .ci { color: var(--muted); font-size: 12px; }
-            td.num .ci.na { white-space: normal; display: inline-block; max-width: 10em; }
-            table.facts { table-layout: fixed; width: 100%; }
-            table.facts td { overflow-wrap: anywhere; }
-            table.facts td:first-child { color: var(--muted); width: 30%; }
-            tr.best td { background: var(--leak-bg); font-weight: 600; }
-            .badge { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 9px; font-size: 11px;
-              font-weight: 600; background: var(--leak); color: #fff; }
-            .swatch { display: inline-block; flex: none; width: 10px; height: 10px; border-radius: 2px;
-              margin-right: 7px; }
-            .plots { display: flex; flex-wrap: wrap; gap: 14px; margin-top: 14px; }
-            svg.plot { max-width: 100%; height: auto; background: #fff; font-size: 11px; }
-            svg.plot .title { font-size: 13px; font-weight: 600; fill: var(--ink); }
-            svg.plot .frame { fill: none; stroke: #adb5bd; }
-            svg.plot .grid { stroke: #e9ecef; }
-            svg.plot .grid.minor { stroke: #f4f5f7; }
-            svg.plot .tick { fill: var(--muted); }
-            svg.plot .axis-title { fill: var(--ink); font-size: 12px; }
-            svg.plot polyline { fill: none; stroke-width: 1.8; stroke-linejoin: round; }
-            svg.plot polyline.best { stroke-width: 2.6; }
-            svg.plot polyline.chance { stroke-width: 1.2; stroke-dasharray: 5 4; }
-            svg.plot .bars { fill-opacity: .32; stroke-width: 1.3; }
-            svg.plot line.interval { stroke-width: 1.4; stroke-opacity: .8; }
-            svg.plot .legend line { stroke-width: 2.4; }
-            svg.plot .legend .swatch { fill-opacity: .32; }
-            svg.plot .legend text { fill: var(--ink); }
-            .tiles { display: grid; gap: 10px 8px; justify-content: start; margin-top: 8px; }
-            .tile { margin: 0; text-align: center; }
-            .tile img { display: block; margin: 0 auto; image-rendering: pixelated; border: 1px solid var(--line); }
-            .tile figcaption { font-size: 11px; color: var(--muted); line-height: 1.3; margin-top: 3px;
-              overflow-wrap: anywhere; }
-            footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 20px; }
-            footer a { color: inherit; }
-            @media (max-width: 900px) { .context, .pair { grid-template-columns: 1fr; } }
-            """;
 
     private HtmlPage() {}
 
@@ -102,7 +21,7 @@ final class HtmlPage {
         StringBuilder b = new StringBuilder(1 << 16);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>").append(esc(r.title())).append("</title>\n<style>\n").append(CSS)
+                .append("<title>").append(esc(r.title())).append("</title>\n<style>\n").append(Stylesheet.CSS)
                 .append("</style>\n</head>\n<body>\n<main>\n<header>\n<p class=\"kicker\">DiffLeak privacy audit</p>\n")
                 .append("<h1>").append(esc(r.title())).append("</h1>\n");
         computedOn(b, r.computedOn());
@@ -334,8 +253,8 @@ final class HtmlPage {
                 String label = g.labels().isEmpty() ? "" : g.labels().get(i);
                 b.append("<figure class=\"tile\"><img alt=\"").append(esc(label)).append("\" width=\"")
                         .append(g.width() * scale).append("\" height=\"").append(g.height() * scale)
-                        .append("\" src=\"data:image/png;base64,")
-                        .append(png(ImageGrid.render(one, 1, g.channels(), g.height(), g.width(), 1, 0)))
+                        .append("\" src=\"")
+                        .append(PngDataUri.of(ImageGrid.render(one, 1, g.channels(), g.height(), g.width(), 1, 0)))
                         .append("\">");
                 if (!label.isEmpty()) {
                     b.append("<figcaption>").append(esc(label)).append("</figcaption>");
@@ -345,18 +264,6 @@ final class HtmlPage {
             b.append("</div>\n</div>\n");
         }
         b.append("</section>\n");
-    }
-
-    private static String png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer available");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode a gallery image: " + e.getMessage(), e);
-        }
-        return Base64.getEncoder().encodeToString(out.toByteArray());
     }
 
     private static void privacy(StringBuilder b, AuditReport r) {

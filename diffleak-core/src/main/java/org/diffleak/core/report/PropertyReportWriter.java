@@ -3,19 +3,14 @@ package org.diffleak.core.report;
 import static org.diffleak.core.report.Fmt.esc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.PropertyResults;
@@ -38,29 +33,6 @@ public final class PropertyReportWriter {
             PropertyResults.DP);
     private static final String[] COLORS = {"#0072b2", "#d55e00", "#009e73"};
     private static final String DIAGONAL = "#868e96";
-
-    static final String CSS = """
-            body { margin: 0; background: #f5f6f8; color: #1f2328;
-              font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
-            main { max-width: 1180px; margin: 0 auto; padding: 24px; }
-            section { background: #fff; border: 1px solid #d8dee4; border-radius: 10px; padding: 16px 20px;
-              margin: 0 0 16px; }
-            h1 { font-size: 24px; margin: 0 0 12px; } h2 { font-size: 17px; margin: 0 0 10px; }
-            .note { color: #59636e; font-size: 12.5px; }
-            .plots { display: flex; flex-wrap: wrap; gap: 12px; }
-            table { border-collapse: collapse; font-size: 13px; }
-            th, td { border-bottom: 1px solid #d8dee4; padding: 4px 10px; text-align: right; }
-            th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
-            svg.plot { background: #fff; } .frame { fill: none; stroke: #59636e; }
-            .grid { stroke: #eaeef2; } .grid.minor { stroke: #f3f5f7; }
-            .tick, .axis-title, .title, .legend text { font-size: 11.5px; fill: #1f2328; }
-            .title { font-weight: 600; } .curve { fill: none; stroke-width: 2; }
-            .bound { fill: none; stroke-width: 1.4; stroke-dasharray: 6 4; }
-            .legend rect { fill: #fff; fill-opacity: .9; stroke: #d8dee4; } .swatch { stroke-width: 2; }
-            figure { display: inline-block; margin: 0 12px 8px 0; vertical-align: top; }
-            figcaption { font-size: 12px; color: #59636e; max-width: 300px; }
-            img { image-rendering: pixelated; }
-            """;
 
     private PropertyReportWriter() {}
 
@@ -159,8 +131,8 @@ public final class PropertyReportWriter {
     static String html(PropertyResults r) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>DiffLeak property ")
-                .append("inference: ").append(esc(r.property())).append("</title>\n<style>\n").append(CSS)
-                .append("</style>\n</head>\n<body>\n<main>\n<h1>Property inference: share of ")
+                .append("inference: ").append(esc(r.property())).append("</title>\n<style>\n").append(Stylesheet.CSS)
+                .append("</style>\n</head>\n<body>\n<main class=\"study property\">\n<h1>Property inference: share of ")
                 .append(esc(r.property())).append(" in the training set</h1>\n");
         summary(b, r);
         b.append("<section>\n<h2>True vs estimated share</h2>\n<div class=\"plots\">\n")
@@ -302,21 +274,9 @@ public final class PropertyReportWriter {
             }
             var img = ImageGrid.render(row.grid(), row.gridCount(), r.channels(), r.side(), r.side(), 8, 1);
             b.append("<figure><img alt=\"samples\" width=\"").append(img.getWidth() * 2).append("\" src=\"")
-                    .append(png(img)).append("\"><figcaption>").append(esc(row.setting())).append(", ")
+                    .append(PngDataUri.of(img)).append("\"><figcaption>").append(esc(row.setting())).append(", ")
                     .append(esc(row.label())).append("</figcaption></figure>\n");
         }
         b.append("</section>\n");
-    }
-
-    private static String png(java.awt.image.BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
     }
 }

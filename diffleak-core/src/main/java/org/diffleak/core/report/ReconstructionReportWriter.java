@@ -3,20 +3,15 @@ package org.diffleak.core.report;
 import static org.diffleak.core.report.Fmt.esc;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.Bootstrap;
@@ -48,30 +43,6 @@ public final class ReconstructionReportWriter {
     private static final int ZOOM = 3;
     /** Anchors of the colour map for leakage heatmaps, dark (0) to bright (max). */
     private static final int[][] RAMP = {{0, 0, 4}, {81, 18, 124}, {183, 55, 121}, {252, 137, 97}, {252, 253, 191}};
-
-    private static final String CSS = """
-            body { margin: 0; background: #f5f6f8; color: #1f2328;
-              font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
-            main { max-width: 1180px; margin: 0 auto; padding: 24px; }
-            section { background: #fff; border: 1px solid #d8dee4; border-radius: 10px; padding: 16px 20px;
-              margin: 0 0 16px; }
-            h1 { font-size: 24px; margin: 0 0 12px; } h2 { font-size: 17px; margin: 0 0 10px; }
-            h3 { font-size: 14px; margin: 14px 0 6px; }
-            .note { color: #59636e; font-size: 12.5px; }
-            .plots { display: flex; flex-wrap: wrap; gap: 12px; }
-            table { border-collapse: collapse; font-size: 13px; }
-            th, td { border-bottom: 1px solid #d8dee4; padding: 4px 10px; text-align: right; }
-            th:first-child, td:first-child { text-align: left; }
-            svg.plot { background: #fff; } .frame { fill: none; stroke: #59636e; }
-            .grid { stroke: #eaeef2; } .grid.minor { stroke: #f3f5f7; }
-            .tick, .axis-title, .title, .legend text { font-size: 11.5px; fill: #1f2328; }
-            .title { font-weight: 600; } .curve { fill: none; stroke-width: 2; }
-            .bound { fill: none; stroke-width: 1.6; stroke-dasharray: 6 4; }
-            .legend rect { fill: #fff; fill-opacity: .9; stroke: #d8dee4; } .swatch { stroke-width: 2; }
-            figure { display: inline-block; margin: 0 12px 8px 0; vertical-align: top; }
-            figcaption { font-size: 12px; color: #59636e; max-width: 520px; }
-            img { image-rendering: pixelated; }
-            """;
 
     private ReconstructionReportWriter() {}
 
@@ -212,7 +183,7 @@ public final class ReconstructionReportWriter {
     static String html(ReconstructionResults r) {
         StringBuilder b = new StringBuilder(1 << 16);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>DiffLeak reconstruction")
-                .append(" audit</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
+                .append(" audit</title>\n<style>\n").append(Stylesheet.CSS).append("</style>\n</head>\n<body>\n<main class=\"study\">\n")
                 .append("<h1>What an attacker reconstructs from a DP release</h1>\n<section>\n<p>")
                 .append(esc(String.valueOf(r.settings().get("mechanism_description")))).append("</p>\n<p class=\"note\">")
                 .append("Success: MSE ≤ η = ").append(Fmt.dec(r.eta())).append(" in the [0, 1] pixel scale. κ (the prior's")
@@ -365,7 +336,7 @@ public final class ReconstructionReportWriter {
                 }
             }
             b.append("<figure><img alt=\"reconstructions at ε = ").append(esc(epsLabel(l.epsilon()))).append("\" src=\"")
-                    .append(png(zoom(img))).append("\"><figcaption>ε = ").append(esc(epsLabel(l.epsilon())))
+                    .append(PngDataUri.of(zoom(img))).append("\"><figcaption>ε = ").append(esc(epsLabel(l.epsilon())))
                     .append(", σ_eff = ").append(String.format(Locale.ROOT, "%.3g", l.noiseStd()))
                     .append("</figcaption></figure>\n");
         }
@@ -390,7 +361,7 @@ public final class ReconstructionReportWriter {
             }
             b.append("<figure>");
             for (float[] map : maps) {
-                b.append("<img alt=\"heatmap\" src=\"").append(png(zoom(colourMap(map, r.height(), r.width(), top))))
+                b.append("<img alt=\"heatmap\" src=\"").append(PngDataUri.of(zoom(colourMap(map, r.height(), r.width(), top))))
                         .append("\"> ");
             }
             b.append("<figcaption>ε = ").append(esc(epsLabel(l.epsilon()))).append(": ").append(esc(names.toString()))
@@ -444,17 +415,5 @@ public final class ReconstructionReportWriter {
             }
         }
         return out;
-    }
-
-    private static String png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer available");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode an image: " + e.getMessage(), e);
-        }
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
     }
 }

@@ -66,7 +66,7 @@ public final class TablePropertyReportWriter {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>DiffLeak property ")
                 .append("inference on a table: ").append(esc(r.property())).append("</title>\n<style>\n")
-                .append(PropertyReportWriter.CSS).append("</style>\n</head>\n<body>\n<main>\n<h1>Property inference: ")
+                .append(Stylesheet.CSS).append("</style>\n</head>\n<body>\n<main class=\"study property\">\n<h1>Property inference: ")
                 .append("share of ").append(esc(r.property())).append(" in a table model's training rows</h1>\n")
                 .append("<section>\n<h2>True vs estimated share</h2>\n<div class=\"plots\">\n")
                 .append(PropertyReportWriter.sharePlot("Classifier count (released share): estimate vs truth",

@@ -6,7 +6,6 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,10 +17,12 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.CsvRows;
+import org.diffleak.core.io.CsvRows.Row;
 
 /**
- * Reads a CSV with a header row (RFC 4180: comma separated, double quotes around fields holding commas,
- * quotes or line breaks, "" for a quote inside them) into a typed {@link Table}, and writes one back.
+ * Reads a CSV with a header row ({@link CsvRows}: RFC 4180, comma separated) into a typed {@link Table}, and
+ * writes one back.
  *
  * <p>A column is numeric when every value is a decimal number, except that a column of only two distinct
  * integers (a 0/1 flag such as SeniorCitizen) is categorical; a column of labels is categorical when it has
@@ -39,23 +40,12 @@ public final class CsvTable {
     private CsvTable() {}
 
     public static Read read(Path file, TableSchema schema) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file");
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
-        return parse(file.getFileName().toString(), file.toString(), text, schema);
+        return parse(file.getFileName().toString(), file.toString(), CsvRows.text(file), schema);
     }
 
     /** Parses CSV text; name names the table, source prefixes error messages. */
     public static Read parse(String name, String source, String text, TableSchema schema) {
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
-        List<Record> records = records(source, text);
+        List<Row> records = CsvRows.parse(text, ',', false, line -> source + " line " + line);
         if (records.isEmpty()) {
             throw new DataException(source + ": empty file; a table needs a header row and at least one row");
         }
@@ -65,8 +55,8 @@ public final class CsvTable {
             throw new DataException(source + ": a header but no rows");
         }
         int width = header.size();
-        List<Record> rows = records.subList(1, records.size());
-        for (Record r : rows) {
+        List<Row> rows = records.subList(1, records.size());
+        for (Row r : rows) {
             if (r.fields().size() != width) {
                 throw new DataException(source + " line " + r.line() + ": " + r.fields().size() + " fields, the header has "
                         + width);
@@ -115,7 +105,7 @@ public final class CsvTable {
         } catch (IOException | UncheckedIOException e) {
             throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        List<Record> r = records(file.toString(), first.startsWith("\uFEFF") ? first.substring(1) : first);
+        List<Row> r = CsvRows.parse(first, ',', false, line -> file + " line " + line);
         if (r.isEmpty()) {
             throw new DataException(file + ": empty file; a table needs a header row and at least one row");
         }
@@ -210,66 +200,6 @@ public final class CsvTable {
             codes[i] = index.get(values.get(i));
         }
         return new CategoricalColumn(name, levels, codes);
-    }
-
-    /** One CSV record and the line it starts on (1-based). */
-    private record Record(List<String> fields, int line) {}
-
-    /** Splits text into records; blank lines between records are skipped. */
-    private static List<Record> records(String source, String text) {
-        List<Record> out = new ArrayList<>();
-        int i = 0;
-        int line = 1;
-        int n = text.length();
-        while (i < n) {
-            int start = line;
-            List<String> fields = new ArrayList<>();
-            StringBuilder f = new StringBuilder();
-            boolean quoted = false;
-            boolean wasQuoted = false;
-            boolean end = false;
-            while (i < n && !end) {
-                char ch = text.charAt(i++);
-                if (quoted) {
-                    if (ch == '"') {
-                        if (i < n && text.charAt(i) == '"') {
-                            f.append('"');
-                            i++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        if (ch == '\n') {
-                            line++;
-                        }
-                        f.append(ch);
-                    }
-                } else if (ch == '"' && f.length() == 0 && !wasQuoted) {
-                    quoted = true;
-                    wasQuoted = true;
-                } else if (ch == ',') {
-                    fields.add(f.toString());
-                    f.setLength(0);
-                    wasQuoted = false;
-                } else if (ch == '\n' || ch == '\r') {
-                    if (ch == '\r' && i < n && text.charAt(i) == '\n') {
-                        i++;
-                    }
-                    line++;
-                    end = true;
-                } else {
-                    f.append(ch);
-                }
-            }
-            if (quoted) {
-                throw new DataException(source + " line " + start + ": a quoted field is never closed");
-            }
-            fields.add(f.toString());
-            if (!(fields.size() == 1 && fields.get(0).isBlank() && !wasQuoted)) {
-                out.add(new Record(fields, start));
-            }
-        }
-        return out;
     }
 
     /** Writes the table with a header row, atomically. */

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.diffusion.ReverseStep;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.engine.Scalar;
 
@@ -80,13 +82,10 @@ public final class DdimSampler implements Sampler {
         if (clipX0) {
             x0 = x0.clip(-1f, 1f);
         }
-        double abPrev = schedule.alphaBar(tPrev);
-        double sigma = eta == 0 ? 0 : eta * Math.sqrt((1 - abPrev) / (1 - schedule.alphaBar(t)))
-                * Math.sqrt(1 - schedule.alphaBar(t) / abPrev);
-        NDArray prev = Scalar.mul(x0, Math.sqrt(abPrev))
-                .add(Scalar.mul(eps, Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma))));
-        if (sigma > 0) {
-            prev = prev.add(Scalar.mul(Noise.gaussian(xt.getManager(), xt.getShape(), rng), sigma));
+        ReverseStep.Ddim c = ReverseStep.ddim(schedule, t, tPrev, eta);
+        NDArray prev = Scalar.mul(x0, c.x0()).add(Scalar.mul(eps, c.eps()));
+        if (c.sigma() > 0) {
+            prev = prev.add(Scalar.mul(Noise.gaussian(xt.getManager(), xt.getShape(), rng), c.sigma()));
         }
         return new StepResult(prev, x0);
     }

@@ -3,6 +3,8 @@ package org.diffleak.torch.diffusion;
 import ai.djl.ndarray.NDArray;
 import java.util.SplittableRandom;
 import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.diffusion.ReverseStep;
 import org.diffleak.torch.engine.Scalar;
 
 /**
@@ -40,16 +42,12 @@ public final class DdpmSampler implements Sampler {
     @Override
     public StepResult step(NDArray eps, int i, NDArray xt, SplittableRandom rng) {
         int t = timesteps[i];
-        double ab = schedule.alphaBar(t);
-        double abPrev = schedule.alphaBar(t - 1);
-        double beta = schedule.beta(t);
         NDArray x0 = ForwardProcess.predictX0(schedule, xt, eps, t);
         if (clipX0) {
             x0 = x0.clip(-1f, 1f);
         }
-        double c0 = beta * Math.sqrt(abPrev) / (1 - ab);
-        double ct = (1 - abPrev) * Math.sqrt(1 - beta) / (1 - ab);
-        NDArray mean = Scalar.mul(x0, c0).add(Scalar.mul(xt, ct));
+        ReverseStep.PosteriorMean c = ReverseStep.posteriorMean(schedule, t);
+        NDArray mean = Scalar.mul(x0, c.x0()).add(Scalar.mul(xt, c.xt()));
         if (t == 0) {
             return new StepResult(mean, x0);
         }

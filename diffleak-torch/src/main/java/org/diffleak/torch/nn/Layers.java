@@ -1,12 +1,13 @@
 package org.diffleak.torch.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.engine.ActiveConvPath;
 import org.diffleak.torch.engine.Scalar;
 
 /**
@@ -45,7 +46,7 @@ public final class Layers {
     /** 2-D convolution with "same" padding for odd kernels; stride 1 or 2; on the engine check's path. */
     public static NDArray conv(Params p, String name, NDArray x, int stride) {
         NDArray w = p.get(name + ".weight");
-        NDArray y = TorchRuntime.convPath().conv2d(x, w, p.get(name + ".bias"), stride);
+        NDArray y = ActiveConvPath.get().conv2d(x, w, p.get(name + ".bias"), stride);
         return p.tape() == null ? y : p.tape().record(GradTape.Kind.CONV, name, x, y, stride, (int) w.getShape().get(2));
     }
 
@@ -101,6 +102,24 @@ public final class Layers {
     public static NDArray attend(NDArray q, NDArray k, NDArray v) {
         NDArray w = Scalar.mul(q.transpose(0, 2, 1).matMul(k), 1.0 / Math.sqrt(q.getShape().get(1))).softmax(2);
         return v.matMul(w.transpose(0, 2, 1));
+    }
+
+    /**
+     * Sinusoidal timestep embedding (Vaswani et al.) as the image models use it, [N, dim]: row i is
+     * [sin(t_i·f_j) | cos(t_i·f_j)], f_j = 10000^(−j/(half−1)), j &lt; half = dim/2, computed in float64.
+     * (The tabular model follows TabDDPM's own variant, cos first and f_j = 10000^(−j/half).)
+     */
+    public static NDArray sinusoidalEmbedding(NDManager m, long[] ts, int dim) {
+        int half = dim / 2;
+        float[] out = new float[ts.length * dim];
+        for (int i = 0; i < ts.length; i++) {
+            for (int j = 0; j < half; j++) {
+                double f = Math.exp(-Math.log(10000.0) * j / Math.max(1, half - 1));
+                out[i * dim + j] = (float) Math.sin(ts[i] * f);
+                out[i * dim + half + j] = (float) Math.cos(ts[i] * f);
+            }
+        }
+        return m.create(out, new Shape(ts.length, dim));
     }
 
     /** SiLU(x) = x·σ(x), libtorch's kernel ({@link FusedOps}). */

@@ -81,7 +81,7 @@ public final class NoiseAwareClassifier {
             java.util.Arrays.fill(frac, i * plane, (i + 1) * plane, (float) ts[i] / timesteps);
         }
         NDArray h = NDArrays.concat(new NDList(xt, m.create(frac, new Shape(n, 1, s.get(2), s.get(3)))), 1);
-        NDArray temb = silu(linear(p, "time.fc", embedding(m, ts)));
+        NDArray temb = silu(linear(p, "time.fc", Layers.sinusoidalEmbedding(m, ts, embedDim())));
         int g = config.groups();
         for (int st = 0; st < config.stages(); st++) {
             NDArray b = linear(p, "stage" + st + ".temb", temb);
@@ -90,20 +90,5 @@ public final class NoiseAwareClassifier {
             h = Layers.groupNormSilu(p, "stage" + st + ".norm2", conv(p, "stage" + st + ".conv2", h, 2), g);
         }
         return linear(p, "head", silu(linear(p, "features", Layers.globalAvgPool(h))));
-    }
-
-    /** Sinusoidal embedding [sin(t·f_i), cos(t·f_i)], f_i = 10000^(−i/(half−1)) (Vaswani et al.). */
-    private NDArray embedding(NDManager m, long[] ts) {
-        int dim = embedDim();
-        int half = dim / 2;
-        float[] out = new float[ts.length * dim];
-        for (int i = 0; i < ts.length; i++) {
-            for (int j = 0; j < half; j++) {
-                double f = Math.exp(-Math.log(10000.0) * j / Math.max(1, half - 1));
-                out[i * dim + j] = (float) Math.sin(ts[i] * f);
-                out[i * dim + half + j] = (float) Math.cos(ts[i] * f);
-            }
-        }
-        return m.create(out, new Shape(ts.length, dim));
     }
 }

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.engine.Scalar;
 
 /**
  * The weights of a functional network, by name, owned by their own NDManager. Networks read their
@@ -189,6 +192,36 @@ public final class Params implements AutoCloseable {
     public void attachGradients() {
         for (NDArray a : arrays.values()) {
             a.setRequiresGradient(true);
+        }
+    }
+
+    /** Each weight's gradient by name, attached to scratch so that it goes with the step's other arrays. */
+    public Map<String, NDArray> gradients(NDManager scratch) {
+        Map<String, NDArray> grads = new HashMap<>();
+        for (String name : names()) {
+            NDArray g = get(name).getGradient();
+            g.attach(scratch);
+            grads.put(name, g);
+        }
+        return grads;
+    }
+
+    /** Zeroes every weight's gradient after an optimizer step. */
+    public void zeroGradients() {
+        for (NDArray a : arrays.values()) {
+            JniUtils.zeroGrad((PtNDArray) a);
+        }
+    }
+
+    /**
+     * Moves these EMA weights towards weights: θ̄ ← d θ̄ + (1 − d) θ, in place, the temporaries in scratch. Call with
+     * autograd off.
+     */
+    public void updateEma(Params weights, double decay, NDManager scratch) {
+        for (String name : weights.names()) {
+            NDArray delta = Scalar.mul(weights.get(name), 1 - decay);
+            delta.attach(scratch);
+            Scalar.muli(get(name), decay).addi(delta);
         }
     }
 

@@ -8,7 +8,6 @@ import static org.diffleak.torch.nn.Layers.silu;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayDeque;
@@ -103,7 +102,8 @@ public final class UNet {
      */
     public NDArray forward(Params p, NDArray x, NDArray t, NDArray y) {
         DataType type = x.getDataType();
-        NDArray temb = timestepEmbedding(x.getManager(), t).toType(type, false);
+        long[] ts = t.toType(DataType.INT64, false).toLongArray();
+        NDArray temb = Layers.sinusoidalEmbedding(x.getManager(), ts, config.baseWidth()).toType(type, false);
         NDArray emb = linear(p, "time.fc2", silu(linear(p, "time.fc1", temb)));
         if (config.numClasses() > 0) {
             NDArray labels = y != null ? y
@@ -160,21 +160,5 @@ public final class UNet {
                 .reshape(n, 3, c, hw);
         NDArray out = Layers.attend(qkv.get(":, 0"), qkv.get(":, 1"), qkv.get(":, 2")).reshape(s);
         return Layers.addFresh(conv(p, name + ".proj", out, 1), x);
-    }
-
-    /** Sinusoidal embedding of t (Vaswani et al.): [sin(t·f_i), cos(t·f_i)], f_i = 10000^(−i/(half−1)). */
-    NDArray timestepEmbedding(NDManager manager, NDArray t) {
-        int dim = config.baseWidth();
-        int half = dim / 2;
-        long[] ts = t.toType(DataType.INT64, false).toLongArray();
-        float[] out = new float[ts.length * dim];
-        for (int i = 0; i < ts.length; i++) {
-            for (int j = 0; j < half; j++) {
-                double f = Math.exp(-Math.log(10000.0) * j / Math.max(1, half - 1));
-                out[i * dim + j] = (float) Math.sin(ts[i] * f);
-                out[i * dim + half + j] = (float) Math.cos(ts[i] * f);
-            }
-        }
-        return manager.create(out, new Shape(ts.length, dim));
     }
 }

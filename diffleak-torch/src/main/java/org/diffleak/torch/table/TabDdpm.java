@@ -3,12 +3,13 @@ package org.diffleak.torch.table;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.TabDdpmConfig;
 import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.diffusion.ReverseStep;
 import org.diffleak.core.table.MultinomialDiffusion;
 import org.diffleak.core.table.OneHot;
 import org.diffleak.core.table.QuantileTransformer;
@@ -17,6 +18,7 @@ import org.diffleak.core.table.TablePropertySteering;
 import org.diffleak.core.table.TableEncoding.Encoded;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.ParamSpec;
 import org.diffleak.torch.diffusion.ClassifierGuidance;
@@ -357,11 +359,8 @@ public final class TabDdpm {
         NDManager m = x.getManager();
         long[] ts = new long[rows];
         Arrays.fill(ts, t);
-        boolean mode = JniUtils.isGradMode();
-        try {
+        try (GradMode g = GradMode.restoring()) {
             return ClassifierGuidance.logProbGradient(head, x, m.create(ts), m.create(y)).toFloatArray();
-        } finally {
-            JniUtils.setGradMode(mode);
         }
     }
 
@@ -375,8 +374,9 @@ public final class TabDdpm {
             boolean ddim, TablePropertySteering steering) {
         int zo = row * numeric;
         double ab = schedule.alphaBar(t);
-        double abPrev = schedule.alphaBar(prev);
         double beta = schedule.beta(t);
+        ReverseStep.Ddim d = ddim ? ReverseStep.ddim(schedule, t, prev, 0) : null;
+        ReverseStep.PosteriorMean pm = ddim ? null : ReverseStep.posteriorMean(schedule, t);
         for (int j = 0; j < numeric; j++) {
             double xt = z[zo + j];
             double e = out[oo + j];
@@ -391,10 +391,9 @@ public final class TabDdpm {
             }
             double next;
             if (ddim) {
-                next = Math.sqrt(abPrev) * x0 + Math.sqrt(1 - abPrev) * e;
+                next = d.x0() * x0 + d.eps() * e;
             } else {
-                double mean = beta * Math.sqrt(abPrev) / (1 - ab) * x0 + (1 - abPrev) * Math.sqrt(1 - beta) / (1 - ab) * xt;
-                next = mean + (t > 0 ? Math.sqrt(beta) * noise[no + j] : 0);
+                next = pm.x0() * x0 + pm.xt() * xt + (t > 0 ? Math.sqrt(beta) * noise[no + j] : 0);
             }
             z[zo + j] = (float) next;
         }

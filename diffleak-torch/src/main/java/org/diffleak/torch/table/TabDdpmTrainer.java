@@ -3,30 +3,26 @@ package org.diffleak.torch.table;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.data.DataException;
 import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.model.TableModelCard;
-import org.diffleak.core.privacy.Segment;
 import org.diffleak.core.table.TableEncoding.Encoded;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.privacy.DpSgdRun;
-import org.diffleak.torch.engine.Scalar;
+import org.diffleak.torch.privacy.DpSgdRun;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.train.AdamW;
 import org.diffleak.torch.train.Checkpoints;
 import org.diffleak.torch.train.DiffusionTrainer;
 import org.diffleak.torch.train.TrainingLoop;
+import org.diffleak.torch.train.TrainingRun;
 
 /**
  * Trains a {@link TabDdpm} with the conventions of {@link DiffusionTrainer}: AdamW with linear warm-up,
@@ -38,10 +34,6 @@ import org.diffleak.torch.train.TrainingLoop;
  * when the first manager is made.
  */
 public final class TabDdpmTrainer {
-
-    /** State of a checkpoint, beside its arrays. */
-    public record CheckpointState(long step, double loss, long seed, String data, List<Segment> privacy)
-            implements Checkpoints.State {}
 
     private final TabDdpm model;
     private final TrainConfig config;
@@ -76,31 +68,22 @@ public final class TabDdpmTrainer {
             throw new DataException(template.dataset() + ": no rows to train on");
         }
         Seeds seeds = Seeds.of(config.seed());
-        try (NDManager manager = TorchRuntime.newManager();
-                Params params = Params.initialize(model.specs(), seeds.child("init"), manager);
-                Params ema = params.copy(manager);
-                AdamW adam = new AdamW(params, config.weightDecay(), manager)) {
-            long start = 0;
-            double loss = Double.NaN;
-            privacy = dp == null ? null : new DpSgdRun(dp, data.rows(), config.batchSize(), config.steps());
-            if (resume) {
-                CheckpointState st = restore(params, ema, adam, manager);
-                if (st != null) {
-                    start = st.step();
-                    loss = st.loss();
-                }
-            }
-            if (dp == null) {
-                params.attachGradients();
-            }
-            TrainingLoop.End end = TrainingLoop.run(config, start, loss, privacy, false, checkpointDir(),
+        try (TrainingRun run = TrainingRun.start(config, model.specs(), null, dp, data.rows(), checkpointDir(),
+                resume)) {
+            privacy = run.privacy();
+            Params params = run.params();
+            Params ema = run.ema();
+            AdamW adam = run.adam();
+            NDManager manager = run.manager();
+            TrainingLoop.End end = TrainingLoop.run(config, run.startStep(), run.startLoss(), privacy, false,
+                    checkpointDir(),
                     s -> privacy == null ? step(params, ema, adam, data, seeds, s, manager)
                             : privateStep(params, ema, adam, data, seeds, s, manager),
-                    (n, l) -> saveCheckpoint(params, ema, adam, n, l, template.dataset()),
+                    (n, l) -> run.saveCheckpoint(n, l, template.dataset()),
                     (parts, rate) -> String.format("loss %.4f (gauss %.4f, multi %.4f)  %.0f rows/s",
                             parts[0] + parts[1], parts[0], parts[1], rate), progress);
             long last = end.steps();
-            loss = end.loss();
+            double loss = end.loss();
             PrivacySpent spent = privacy == null ? null : privacy.spent(last);
             TableModelCard card = template.withStep(last, loss).withPrivacy(spent);
             TableModelStore.save(modelDir(), card, params, ema);
@@ -123,20 +106,15 @@ public final class TabDdpmTrainer {
             if (!Double.isFinite(parts[0] + parts[1])) {
                 return parts;
             }
-            Map<String, NDArray> grads = new HashMap<>();
+            Map<String, NDArray> grads = params.gradients(sm);
             NDArray sq = sm.zeros(new Shape());
             for (String name : params.names()) {
-                NDArray g = params.get(name).getGradient();
-                g.attach(sm);
-                grads.put(name, g);
-                sq = sq.add(g.square().sum());
+                sq = sq.add(grads.get(name).square().sum());
             }
             double norm = Math.sqrt(sq.getFloat());
             double scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
             update(params, ema, adam, grads, s, scale, sm);
-            for (NDArray p : params.arrays()) {
-                JniUtils.zeroGrad((PtNDArray) p);
-            }
+            params.zeroGradients();
             return parts;
         }
     }
@@ -178,33 +156,10 @@ public final class TabDdpmTrainer {
      */
     private void update(Params params, Params ema, AdamW adam, Map<String, NDArray> grads, long s, double scale,
             NDManager sm) {
-        boolean mode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (GradMode g = GradMode.enabled(false)) {
             adam.step(params, grads, config.learningRateAt(s), scale);
-            double dec = Math.min(config.emaDecay(), (1.0 + s) / (10.0 + s));
-            for (String name : params.names()) {
-                NDArray delta = Scalar.mul(params.get(name), 1 - dec);
-                delta.attach(sm);
-                Scalar.muli(ema.get(name), dec).addi(delta);
-            }
-        } finally {
-            JniUtils.setGradMode(mode);
+            ema.updateEma(params, Math.min(config.emaDecay(), (1.0 + s) / (10.0 + s)), sm);
         }
-    }
-
-    private void saveCheckpoint(Params params, Params ema, AdamW adam, long step, double loss, String dataName) {
-        new Checkpoints(checkpointDir()).save(step, params, ema, adam,
-                new CheckpointState(step, loss, config.seed(), dataName, privacy == null ? null : privacy.history()));
-    }
-
-    private CheckpointState restore(Params params, Params ema, AdamW adam, NDManager manager) {
-        CheckpointState st = new Checkpoints(checkpointDir()).restore(CheckpointState.class, config.seed(), model.specs(),
-                params, ema, adam, manager);
-        if (st != null && privacy != null) {
-            privacy.restore(st.privacy() == null ? List.of() : st.privacy());
-        }
-        return st;
     }
 
     /** The step of the newest checkpoint in a run directory, or 0. */

@@ -16,6 +16,8 @@ import org.diffleak.torch.nn.Params;
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019). Moments are plain named arrays, so the
  * optimizer state goes into checkpoints and a resumed run continues exactly:
  * m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr (m̂/(√v̂ + ε) + λθ), m̂ = m/(1−β₁^k), v̂ = v/(1−β₂^k).
+ * The one optimizer of tensor weights; heap vectors in the engine-free code use
+ * {@link org.diffleak.core.inversion.Adam}.
  */
 public final class AdamW implements AutoCloseable {
 

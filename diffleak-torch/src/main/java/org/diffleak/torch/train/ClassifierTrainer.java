@@ -3,14 +3,11 @@ package org.diffleak.torch.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.CnnConfig;
@@ -24,6 +21,8 @@ import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.privacy.DpSgdRun;
+import org.diffleak.torch.privacy.DpSgdRun;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
 
@@ -145,16 +144,9 @@ public final class ClassifierTrainer {
             if (!Double.isFinite(loss)) {
                 return loss;
             }
-            Map<String, NDArray> grads = new HashMap<>();
-            for (String name : params.names()) {
-                NDArray g = params.get(name).getGradient();
-                g.attach(sm);
-                grads.put(name, g);
-            }
+            Map<String, NDArray> grads = params.gradients(sm);
             adamStep(params, adam, grads);
-            for (NDArray p : params.arrays()) {
-                JniUtils.zeroGrad((PtNDArray) p);
-            }
+            params.zeroGradients();
             return loss;
         }
     }
@@ -188,12 +180,8 @@ public final class ClassifierTrainer {
     }
 
     private void adamStep(Params params, AdamW adam, Map<String, NDArray> grads) {
-        boolean mode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (GradMode g = GradMode.enabled(false)) {
             adam.step(params, grads, recipe.learningRate(), 1.0);
-        } finally {
-            JniUtils.setGradMode(mode);
         }
     }
 

@@ -3,12 +3,8 @@ package org.diffleak.torch.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.DpSgdConfig;
@@ -17,12 +13,14 @@ import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.model.PrivacySpent;
-import org.diffleak.core.privacy.Segment;
 import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.privacy.DpSgdRun;
+import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.torch.privacy.DpSgdRun;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
@@ -36,10 +34,6 @@ import org.diffleak.torch.nn.UNet;
  * clipping, Gaussian noise, and an RDP accountant whose history lives in the checkpoints.
  */
 public final class DiffusionTrainer {
-
-    /** State of a checkpoint, beside its arrays; privacy is the accountant's history (null if non-private). */
-    public record CheckpointState(long step, double loss, long seed, String data, List<Segment> privacy)
-            implements Checkpoints.State {}
 
     private final UNet unet;
     private final NoiseSchedule schedule;
@@ -91,30 +85,16 @@ public final class DiffusionTrainer {
             ProgressListener progress) {
         checkData(data);
         Seeds seeds = Seeds.of(config.seed());
-        try (NDManager manager = org.diffleak.torch.TorchRuntime.newManager();
-                Params params = init != null ? init.copy(manager)
-                        : Params.initialize(unet.specs(), seeds.child("init"), manager);
-                Params ema = params.copy(manager);
-                AdamW adam = new AdamW(params, config.weightDecay(), manager)) {
-            long start = 0;
-            double loss = Double.NaN;
-            privacy = dp == null ? null : new DpSgdRun(dp, data.size(), config.batchSize(), config.steps());
-            if (resume) {
-                CheckpointState st = restore(params, ema, adam, manager);
-                if (st != null) {
-                    start = st.step();
-                    loss = st.loss();
-                }
-            }
-            if (dp == null) {
-                params.attachGradients();
-            }
-            TrainingLoop.End end = TrainingLoop.run(config, start, loss, privacy, stepThroughNonFinite,
-                    checkpointDir(), s -> new double[] {step(params, ema, adam, data, seeds, s, manager)},
-                    (n, l) -> saveCheckpoint(params, ema, adam, n, l, data.name()),
+        try (TrainingRun run = TrainingRun.start(config, unet.specs(), init, dp, data.size(), checkpointDir(), resume)) {
+            privacy = run.privacy();
+            Params params = run.params();
+            TrainingLoop.End end = TrainingLoop.run(config, run.startStep(), run.startLoss(), privacy,
+                    stepThroughNonFinite, checkpointDir(),
+                    s -> new double[] {step(params, run.ema(), run.adam(), data, seeds, s, run.manager())},
+                    (n, l) -> run.saveCheckpoint(n, l, data.name()),
                     (parts, rate) -> String.format("loss %.4f  %.1f img/s", parts[0], rate), progress);
             long last = end.steps();
-            loss = end.loss();
+            double loss = end.loss();
             ModelCard card = cardTemplate.withStep(last, loss);
             String privacyNote = "";
             if (privacy != null) {
@@ -122,7 +102,7 @@ public final class DiffusionTrainer {
                 card = card.withPrivacy(spent);
                 privacyNote = DpSgdRun.describe(spent);
             }
-            ModelStore.save(modelDir(), card, params, ema);
+            ModelStore.save(modelDir(), card, params, run.ema());
             progress.finish(String.format("trained %d steps, final loss %.4f%s, model in %s", last, loss,
                     privacyNote, modelDir()));
             return card;
@@ -209,7 +189,7 @@ public final class DiffusionTrainer {
                     if (!Double.isFinite(loss) && !stepThroughNonFinite) {
                         return loss;
                     }
-                    grads = batchGradients(params, sm);
+                    grads = params.gradients(sm);
                     double norm = globalNorm(grads, sm);
                     scale = config.gradClip() > 0 && norm > config.gradClip() ? config.gradClip() / norm : 1.0;
                 } else {
@@ -238,31 +218,15 @@ public final class DiffusionTrainer {
             if (privacy != null) {
                 privacy.privatize(grads, seeds, s);
             }
-            boolean mode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
+            try (GradMode g = GradMode.enabled(false)) {
                 adam.step(params, grads, config.learningRateAt(s), scale);
-                updateEma(params, ema, sm);
-            } finally {
-                JniUtils.setGradMode(mode);
+                ema.updateEma(params, config.emaDecay(), sm);
             }
             if (dp == null) {
-                for (NDArray p : params.arrays()) {
-                    JniUtils.zeroGrad((PtNDArray) p);
-                }
+                params.zeroGradients();
             }
             return loss;
         }
-    }
-
-    private static Map<String, NDArray> batchGradients(Params params, NDManager sm) {
-        Map<String, NDArray> grads = new HashMap<>();
-        for (String name : params.names()) {
-            NDArray g = params.get(name).getGradient();
-            g.attach(sm);
-            grads.put(name, g);
-        }
-        return grads;
     }
 
     private static double globalNorm(Map<String, NDArray> grads, NDManager sm) {
@@ -271,41 +235,6 @@ public final class DiffusionTrainer {
             sq = sq.add(g.square().sum());
         }
         return Math.sqrt(sq.getFloat());
-    }
-
-    /** EMA of the weights: θ̄ ← d θ̄ + (1 − d) θ. */
-    private void updateEma(Params params, Params ema, NDManager sm) {
-        double dec = config.emaDecay();
-        for (String name : params.names()) {
-            NDArray delta = Scalar.mul(params.get(name), 1 - dec);
-            delta.attach(sm);
-            Scalar.muli(ema.get(name), dec).addi(delta);
-        }
-    }
-
-    // ---- checkpoints
-
-    private void saveCheckpoint(Params params, Params ema, AdamW adam, long step, double loss, String dataName) {
-        new Checkpoints(checkpointDir()).save(step, params, ema, adam, new CheckpointState(step, loss, config.seed(),
-                dataName, privacy == null ? null : privacy.history()));
-    }
-
-    /** Loads the newest checkpoint into the given arrays; null when there is none. */
-    private CheckpointState restore(Params params, Params ema, AdamW adam, NDManager manager) {
-        Checkpoints checkpoints = new Checkpoints(checkpointDir());
-        CheckpointState st = checkpoints.restore(CheckpointState.class, config.seed(), unet.specs(), params, ema, adam,
-                manager);
-        if (st == null) {
-            return null;
-        }
-        if (privacy != null) {
-            if (st.privacy() == null && st.step() > 0) {
-                throw new DataException(checkpoints.latest() + ": checkpoint of a non-private run; resume it without"
-                        + " DP-SGD");
-            }
-            privacy.restore(st.privacy() == null ? List.of() : st.privacy());
-        }
-        return st;
     }
 
     /** The step of the newest checkpoint in a run directory, or 0. */

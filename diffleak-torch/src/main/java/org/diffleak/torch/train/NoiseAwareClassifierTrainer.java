@@ -3,13 +3,10 @@ package org.diffleak.torch.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.ScheduleConfig;
@@ -21,9 +18,9 @@ import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.diffusion.ForwardProcess;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.diffusion.NoisyClassifier;
+import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.nn.NoiseAwareClassifier;
 import org.diffleak.torch.nn.Params;
 
@@ -125,22 +122,11 @@ public final class NoiseAwareClassifierTrainer {
             if (!Double.isFinite(loss)) {
                 return loss;
             }
-            Map<String, NDArray> grads = new HashMap<>();
-            for (String name : params.names()) {
-                NDArray g = params.get(name).getGradient();
-                g.attach(sm);
-                grads.put(name, g);
-            }
-            boolean mode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
+            Map<String, NDArray> grads = params.gradients(sm);
+            try (GradMode g = GradMode.enabled(false)) {
                 adam.step(params, grads, recipe.learningRate(), 1.0);
-            } finally {
-                JniUtils.setGradMode(mode);
             }
-            for (NDArray p : params.arrays()) {
-                JniUtils.zeroGrad((PtNDArray) p);
-            }
+            params.zeroGradients();
             return loss;
         }
     }

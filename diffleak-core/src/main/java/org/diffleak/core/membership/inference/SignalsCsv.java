@@ -1,9 +1,5 @@
 package org.diffleak.core.membership.inference;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,9 +7,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.CsvRows;
 
 /**
  * Membership signals of a target model and its shadow or reference models, as CSV: header
@@ -22,7 +20,7 @@ import org.diffleak.core.data.DataException;
  * (for the target: the ground truth, used only for metrics, may be empty on every target row); {@code signal} is
  * higher-means-member; {@code dim} (0, 1, …) numbers the signals of one sample when there are several (LiRA's
  * augmentations). Population ids (RMIA's z, samples no model trained on) are listed apart; every other id of
- * the target is a candidate. Every error names the file and line.
+ * the target is a candidate. Read with {@link CsvRows}, fields trimmed; every error names the file and line.
  *
  * @param candidates candidate ids, in the order of the target's rows
  * @param population population ids, in the order given
@@ -54,78 +52,66 @@ public record SignalsCsv(List<String> candidates, List<String> population, doubl
         // model → id → dim → cell
         Map<String, Map<String, Map<Integer, Cell>>> byModel = new LinkedHashMap<>();
         int dims = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            if (header == null) {
-                throw new DataException(file + ": empty file");
+        List<CsvRows.Row> records = CsvRows.read(file, ',', false, line -> file + ":" + line);
+        if (records.isEmpty()) {
+            throw new DataException(file + ": empty file");
+        }
+        List<String> cols = records.get(0).fields().stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        int cModel = cols.indexOf("model");
+        int cId = cols.indexOf("id");
+        int cIn = cols.indexOf("in");
+        int cSignal = cols.indexOf("signal");
+        int cDim = cols.indexOf("dim");
+        if (cModel < 0 || cId < 0 || cIn < 0 || cSignal < 0) {
+            throw new DataException(file + ":" + records.get(0).line() + ": header must name the columns model, id, in"
+                    + " and signal (and optionally dim), got '" + String.join(",", records.get(0).fields()).trim() + "'");
+        }
+        for (CsvRows.Row row : records.subList(1, records.size())) {
+            List<String> f = row.fields();
+            int lineNo = row.line();
+            String at = file + ":" + lineNo + ": ";
+            if (f.size() != cols.size()) {
+                throw new DataException(at + f.size() + " fields, the header has " + cols.size());
             }
-            List<String> cols = List.of(header.trim().toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"));
-            int cModel = cols.indexOf("model");
-            int cId = cols.indexOf("id");
-            int cIn = cols.indexOf("in");
-            int cSignal = cols.indexOf("signal");
-            int cDim = cols.indexOf("dim");
-            if (cModel < 0 || cId < 0 || cIn < 0 || cSignal < 0) {
-                throw new DataException(file + ":1: header must name the columns model, id, in and signal (and"
-                        + " optionally dim), got '" + header.trim() + "'");
+            String model = f.get(cModel).trim();
+            String id = f.get(cId).trim();
+            if (model.isEmpty() || id.isEmpty()) {
+                throw new DataException(at + "empty model or id");
             }
-            String line;
-            int lineNo = 1;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split("\\s*,\\s*", -1);
-                if (f.length != cols.size()) {
-                    throw new DataException(file + ":" + lineNo + ": " + f.length + " fields, the header has "
-                            + cols.size());
-                }
-                String model = f[cModel].trim();
-                String id = f[cId].trim();
-                if (model.isEmpty() || id.isEmpty()) {
-                    throw new DataException(file + ":" + lineNo + ": empty model or id");
-                }
-                String inText = f[cIn].trim();
-                Boolean in = switch (inText) {
-                    case "1" -> Boolean.TRUE;
-                    case "0" -> Boolean.FALSE;
-                    case "" -> null;
-                    default -> throw new DataException(file + ":" + lineNo + ": in must be 0, 1 or empty, got '"
-                            + inText + "'");
-                };
-                double signal;
+            String inText = f.get(cIn).trim();
+            Boolean in = switch (inText) {
+                case "1" -> Boolean.TRUE;
+                case "0" -> Boolean.FALSE;
+                case "" -> null;
+                default -> throw new DataException(at + "in must be 0, 1 or empty, got '" + inText + "'");
+            };
+            double signal;
+            try {
+                signal = Double.parseDouble(f.get(cSignal).trim());
+            } catch (NumberFormatException e) {
+                throw new DataException(at + "signal is not a number: '" + f.get(cSignal) + "'");
+            }
+            if (!Double.isFinite(signal)) {
+                throw new DataException(at + "signal is " + f.get(cSignal).trim() + ", not a finite number");
+            }
+            int dim = 0;
+            if (cDim >= 0) {
                 try {
-                    signal = Double.parseDouble(f[cSignal].trim());
+                    dim = Integer.parseInt(f.get(cDim).trim());
                 } catch (NumberFormatException e) {
-                    throw new DataException(file + ":" + lineNo + ": signal is not a number: '" + f[cSignal] + "'");
+                    dim = -1;
                 }
-                if (!Double.isFinite(signal)) {
-                    throw new DataException(file + ":" + lineNo + ": signal is " + f[cSignal].trim()
-                            + ", not a finite number");
-                }
-                int dim = 0;
-                if (cDim >= 0) {
-                    try {
-                        dim = Integer.parseInt(f[cDim].trim());
-                    } catch (NumberFormatException e) {
-                        dim = -1;
-                    }
-                    if (dim < 0) {
-                        throw new DataException(file + ":" + lineNo + ": dim must be 0, 1, 2, …, got '" + f[cDim]
-                                + "'");
-                    }
-                }
-                dims = Math.max(dims, dim + 1);
-                Cell previous = byModel.computeIfAbsent(model, k -> new LinkedHashMap<>())
-                        .computeIfAbsent(id, k -> new HashMap<>()).put(dim, new Cell(signal, in, lineNo));
-                if (previous != null) {
-                    throw new DataException(file + ":" + lineNo + ": a second row for model " + model + ", id " + id
-                            + (cDim >= 0 ? ", dim " + dim : "") + " (first on line " + previous.line() + ")");
+                if (dim < 0) {
+                    throw new DataException(at + "dim must be 0, 1, 2, …, got '" + f.get(cDim) + "'");
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            dims = Math.max(dims, dim + 1);
+            Cell previous = byModel.computeIfAbsent(model, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(id, k -> new HashMap<>()).put(dim, new Cell(signal, in, lineNo));
+            if (previous != null) {
+                throw new DataException(at + "a second row for model " + model + ", id " + id
+                        + (cDim >= 0 ? ", dim " + dim : "") + " (first on line " + previous.line() + ")");
+            }
         }
         Map<String, Map<Integer, Cell>> target = byModel.remove(TARGET);
         if (target == null) {

@@ -1,14 +1,12 @@
 package org.diffleak.core.membership.inference;
 
+import org.diffleak.core.inversion.Adam;
+
 /**
  * What the small plain-Java networks of this package share: the recipe's checks, feature standardisation and
- * full-batch Adam (Kingma and Ba, 2015; β₁ 0.9, β₂ 0.999, ε 10⁻⁸, bias-corrected) on one flat parameter vector.
+ * full-batch Adam ({@link Adam}) on one flat parameter vector.
  */
 final class SmallNets {
-
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPS = 1e-8;
 
     private SmallNets() {}
 
@@ -75,22 +73,11 @@ final class SmallNets {
      */
     static double adam(Objective objective, double[] w, int epochs, double learningRate) {
         double[] grad = new double[w.length];
-        double[] m1 = new double[w.length];
-        double[] m2 = new double[w.length];
+        Adam adam = new Adam(w.length);
         double loss = 0;
-        double beta1t = 1;
-        double beta2t = 1;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             loss = objective.evaluate(w, grad);
-            beta1t *= BETA1;
-            beta2t *= BETA2;
-            double c1 = 1 - beta1t;
-            double c2 = 1 - beta2t;
-            for (int k = 0; k < w.length; k++) {
-                m1[k] = BETA1 * m1[k] + (1 - BETA1) * grad[k];
-                m2[k] = BETA2 * m2[k] + (1 - BETA2) * grad[k] * grad[k];
-                w[k] -= learningRate * (m1[k] / c1) / (Math.sqrt(m2[k] / c2) + EPS);
-            }
+            adam.step(w, grad, learningRate);
         }
         return loss;
     }
