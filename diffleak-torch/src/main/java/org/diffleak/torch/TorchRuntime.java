@@ -3,6 +3,8 @@ package org.diffleak.torch;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,6 @@ import org.diffleak.torch.engine.ActiveConvPath;
 import org.diffleak.torch.engine.ConvPath;
 import org.diffleak.torch.engine.EngineCheck;
 import org.diffleak.torch.engine.EngineCheckException;
-import org.diffleak.torch.engine.EngineCheckProcess;
 import org.diffleak.torch.engine.ImportedModelCheckException;
 import org.diffleak.torch.engine.NativeLogging;
 
@@ -52,7 +53,7 @@ public final class TorchRuntime {
         startEngine();
         ConvPath requested = requestedPath();
         // the kernels under test run in a child JVM; this one reads the verdict from the cache
-        EngineCheckProcess.fillCache(host(), DataFetcher.defaultCacheDir(), JniUtils.getNumThreads(),
+        fillCache(host(), DataFetcher.defaultCacheDir(), JniUtils.getNumThreads(),
                 Integer.getInteger("ai.djl.pytorch.num_interop_threads", 1));
         EngineVerdict v;
         try (NDManager m = NDManager.newBaseManager(Engine.getEngine(ENGINE).defaultDevice(), ENGINE)) {
@@ -188,5 +189,45 @@ public final class TorchRuntime {
         m.put("threads", Integer.toString(JniUtils.getNumThreads()));
         m.put("conv_path", ActiveConvPath.get().id());
         return m;
+    }
+
+    /**
+     * Entry point of the engine check's child JVM: checks every path for this host into the cache and exits. A run
+     * never executes a kernel that may be faulty in its own process: on the host measured, the wrong oneDNN kernels
+     * read memory they should not (their result changes with what was freed before them), and their allocations
+     * shift what every later op of the process gets.
+     */
+    public static void main(String[] args) {
+        startEngine();
+        try (NDManager m = NDManager.newBaseManager(Engine.getEngine(ENGINE).defaultDevice(),
+                ENGINE)) {
+            EngineCheck.all(host(), DataFetcher.defaultCacheDir(), false, m);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Fills the cache for host from a child JVM with this JVM's class path, thread counts and environment,
+     * unless it already holds every path's checks. Returns false when the child could not run (the caller
+     * then checks in process).
+     */
+    private static boolean fillCache(HostFingerprint host, Path cacheDir, int threads, int interopThreads) {
+        if (EngineCheck.cached(host, cacheDir)) {
+            return true;
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx1g", "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=" + interopThreads,
+                "-cp", System.getProperty("java.class.path"), TorchRuntime.class.getName());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return p.waitFor() == 0 && EngineCheck.cached(host, cacheDir);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

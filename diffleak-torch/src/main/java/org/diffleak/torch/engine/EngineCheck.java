@@ -325,7 +325,7 @@ public final class EngineCheck {
     }
 
     /** Whether this host's cache file holds the common checks and every path's. */
-    static boolean cached(HostFingerprint host, Path cacheDir) {
+    public static boolean cached(HostFingerprint host, Path cacheDir) {
         Results results = new Results(host, cacheDir, null);
         return results.byPath.containsKey(COMMON)
                 && Arrays.stream(ConvPath.values()).allMatch(p -> results.byPath.containsKey(p.id()));
