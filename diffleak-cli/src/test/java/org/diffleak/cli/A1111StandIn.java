@@ -17,8 +17,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +61,8 @@ final class A1111StandIn implements AutoCloseable {
     volatile long budget = Long.MAX_VALUE;
     volatile int holdAfter = Integer.MAX_VALUE;
     final CountDownLatch held = new CountDownLatch(1);
+    /** What went wrong inside the stand-in while answering (a test expects none). */
+    final List<Exception> failures = new CopyOnWriteArrayList<>();
     final CountDownLatch release = new CountDownLatch(1);
 
     A1111StandIn(Path modelDir, Map<String, Integer> prompts, String user, String pass, long delayMillis,
@@ -151,6 +155,9 @@ final class A1111StandIn implements AutoCloseable {
                     + "\"], \"parameters\": {}, \"info\": \"{}\"}");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            failures.add(e);
+            throw e;
         }
     }
 

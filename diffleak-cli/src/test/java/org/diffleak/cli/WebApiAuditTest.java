@@ -231,7 +231,8 @@ class WebApiAuditTest {
             assertThat(cut.err().strip()).startsWith("diffleak: error: POST " + standIn.url() + "/sdapi/v1/")
                     .contains("429 query budget exhausted").doesNotContain("\n");
             assertThat(out).doesNotExist();
-            assertThat(standIn.answered.get()).isEqualTo(10);
+            assertThat(standIn.failures).isEmpty();
+            assertThat(standIn.answered.get()).as(cut.err() + cut.out()).isEqualTo(10);
 
             standIn.budget = Long.MAX_VALUE;
             standIn.holdAfter = 20;

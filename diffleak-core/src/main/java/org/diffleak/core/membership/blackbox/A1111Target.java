@@ -25,12 +25,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -358,23 +358,31 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
     }
 
     /**
-     * The n images' requests, at most `concurrency` at once. The first failure cancels the requests not yet
-     * sent and waits for those in flight, whose answers (already paid for) still reach the cache.
+     * The n images' requests, at most `concurrency` at once. After the first failure the requests not yet sent are
+     * skipped, and this waits for those in flight, whose answers (already paid for) still reach the cache.
      */
     private float[] run(int n, Body body) {
         int d = channels * height * width;
         float[] out = new float[n * d];
         List<Future<?>> futures = new ArrayList<>(n);
+        // after a failure the requests not yet sent are skipped; a cancelled Future would not let us wait for the
+        // ones in flight, whose answers must reach the cache before this returns
+        AtomicBoolean failed = new AtomicBoolean();
         for (int i = 0; i < n; i++) {
             int at = i;
             futures.add(pool.submit(() -> {
-                ObjectNode b;
-                try {
-                    b = body.of(at);
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot write a request body", e);
+                if (failed.get()) {
+                    return null;
                 }
-                query(b, out, at * d);
+                try {
+                    query(body.of(at), out, at * d);
+                } catch (IOException e) {
+                    failed.set(true);
+                    throw new IllegalStateException("cannot write a request body", e);
+                } catch (RuntimeException e) {
+                    failed.set(true);
+                    throw e;
+                }
                 return null;
             }));
         }
@@ -385,10 +393,7 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
             } catch (ExecutionException e) {
                 if (first == null) {
                     first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                    futures.forEach(g -> g.cancel(false));
                 }
-            } catch (CancellationException e) {
-                // not sent after an earlier failure
             } catch (InterruptedException e) {
                 futures.forEach(g -> g.cancel(true));
                 Thread.currentThread().interrupt();
