@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.membership.blackbox.A1111Target;
-import org.diffleak.core.config.BlackBoxAccess;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.membership.blackbox.BlackBoxAccess;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 

@@ -5,10 +5,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.diffleak.core.data.DataException;
-import org.diffleak.torch.engine.ImportedModelCheckException;
-import picocli.CommandLine;
+import org.diffleak.core.io.DataException;
+import org.diffleak.torch.runtime.ImportedModelCheckException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The diffleak command line. Errors print one line and exit non-zero; --debug shows the stack trace. */
 @Command(name = "diffleak", mixinStandardHelpOptions = true, version = "diffleak 0.1.0",

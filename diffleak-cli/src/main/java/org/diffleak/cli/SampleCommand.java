@@ -7,13 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.io.ImageGrid;
 import org.diffleak.core.property.BinaryProperty;
-import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.table.TableProperty;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.DdimSampler;
 import org.diffleak.torch.diffusion.DdpmSampler;
 import org.diffleak.torch.diffusion.Denoiser;
@@ -23,12 +22,13 @@ import org.diffleak.torch.diffusion.PrivatePropertySampler;
 import org.diffleak.torch.diffusion.Sampler;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.diffleak.torch.train.ClassifierTrainer;
 import org.diffleak.torch.train.NoiseAwareClassifierTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Draws images from a model and writes them as one PNG grid, or rows from a table model"

@@ -5,26 +5,26 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.diffleak.core.config.DataConfig;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.JobConfig;
 import org.diffleak.core.config.TabDdpmConfig;
 import org.diffleak.core.config.TrainConfig;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.DataConfig;
 import org.diffleak.core.data.Datasets;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.data.Splits;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Provenance;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.diffleak.torch.train.DiffusionTrainer;
 import org.diffleak.torch.train.ModelStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a DDPM denoiser from a YAML job (configs/*.yaml or a preset); flags override it."

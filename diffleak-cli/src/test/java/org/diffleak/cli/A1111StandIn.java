@@ -26,10 +26,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
-import org.diffleak.torch.TorchRuntime;
-import org.diffleak.torch.membership.LocalBlackBox;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
+import org.diffleak.torch.membership.LocalBlackBox;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * A stand-in for an AUTOMATIC1111 web UI on a loopback port, answering with a small DiffLeak model: grey PNGs,

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.diffleak.cli.Cli.Run;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.diffleak.torch.train.ModelStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

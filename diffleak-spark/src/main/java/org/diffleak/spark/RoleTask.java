@@ -11,7 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.diffleak.core.io.AtomicFiles;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * One Spark task: one role of the audit ({@link org.diffleak.torch.audit.Audit#runRole}) in a child JVM of its

@@ -5,13 +5,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.diffleak.core.config.AuditRequest;
-import org.diffleak.core.config.BlackBoxAccess;
 import org.diffleak.core.data.DataFetcher;
+import org.diffleak.core.membership.blackbox.BlackBoxAccess;
 import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.torch.audit.AuditManifest;
 import org.diffleak.torch.audit.ModelAudit;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * DiffLeak as a library: audits a model you already have for membership leakage.

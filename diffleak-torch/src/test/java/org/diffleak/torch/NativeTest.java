@@ -1,6 +1,7 @@
 package org.diffleak.torch;
 
 import ai.djl.ndarray.NDManager;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 

@@ -3,9 +3,9 @@ package org.diffleak.core.audit;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.AuditConfig;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.data.Splits;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Seeds;
 
 /**

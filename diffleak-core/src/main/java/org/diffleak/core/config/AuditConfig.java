@@ -3,6 +3,8 @@ package org.diffleak.core.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.diffleak.core.data.DataConfig;
+import org.diffleak.core.data.SplitConfig;
 import org.diffleak.core.util.Json;
 
 /**

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.membership.blackbox.A1111Target;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Json;
 
 /**

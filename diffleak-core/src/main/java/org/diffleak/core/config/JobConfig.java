@@ -1,7 +1,9 @@
 package org.diffleak.core.config;
 
 import java.nio.file.Path;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.data.DataConfig;
+import org.diffleak.core.data.SplitConfig;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Json;
 
 /** A training job as written in a YAML file under configs/: data, splits, model, schedule, recipe. */

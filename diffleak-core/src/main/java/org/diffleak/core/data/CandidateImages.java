@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.diffleak.core.io.CsvRows;
+import org.diffleak.core.io.DataException;
 
 /**
  * A model owner's candidate images (members or non-members) as given on the command line: a folder of

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.diffleak.core.io.DataException;
 
 /**
  * Each candidate image's prompt, for a text-conditioned target (a Stable Diffusion web API): a CSV file of

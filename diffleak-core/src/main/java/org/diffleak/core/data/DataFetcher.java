@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.DataException;
 
 /**
  * Puts a dataset on disk with the system's own tools (apt-get, npm, Rscript) and says where it is. Java

@@ -3,8 +3,9 @@ package org.diffleak.core.data;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.diffleak.core.config.DataConfig;
-import org.diffleak.core.config.SplitConfig;
+import org.diffleak.core.data.DataConfig;
+import org.diffleak.core.data.SplitConfig;
+import org.diffleak.core.io.DataException;
 
 /** Turns a {@link DataConfig} into images, fetching the dataset through the package manager if absent. */
 public final class Datasets {

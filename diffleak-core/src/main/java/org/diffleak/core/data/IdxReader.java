@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.diffleak.core.io.DataException;
 
 /** Reads IDX image and label files (MNIST / Fashion-MNIST layout), gzipped or plain. */
 public final class IdxReader {

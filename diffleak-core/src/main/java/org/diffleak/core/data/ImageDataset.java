@@ -3,6 +3,7 @@ package org.diffleak.core.data;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.diffleak.core.io.DataException;
 
 /**
  * Images held as float pixels in [0, 1], row-major NCHW, with an integer label per image (−1 when

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.diffleak.core.io.DataException;
 
 /**
  * Reads a folder of PNG/JPEG images into a dataset of channels×size×size images. Images lying directly in the

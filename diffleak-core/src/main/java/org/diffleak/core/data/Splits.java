@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Seeds;
 
 /**

@@ -13,6 +13,7 @@ import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
+import org.diffleak.core.io.DataException;
 
 /**
  * Gzipped tar archives (ustar, pax and GNU long names, as npm tarballs are), read with Apache Commons

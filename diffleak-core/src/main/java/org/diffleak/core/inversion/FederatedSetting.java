@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Seeds;
 
 /**

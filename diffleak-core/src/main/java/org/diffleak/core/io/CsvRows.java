@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 
 /**
  * The one CSV reader of the project (tables, scores, signals, image lists), on Jackson's CSV parser. RFC 4180

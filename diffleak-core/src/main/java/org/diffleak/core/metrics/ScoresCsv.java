@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
 import org.diffleak.core.io.CsvRows;
+import org.diffleak.core.io.DataException;
 
 /**
  * Raw attack scores as CSV `id,label,score` (label 1 = member; read with {@link CsvRows}, fields trimmed), so

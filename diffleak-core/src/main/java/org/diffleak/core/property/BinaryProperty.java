@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.io.DataException;
 
 /**
  * A binary attribute of one image: membership of its class label in a set of classes (footwear =

@@ -2,7 +2,7 @@ package org.diffleak.core.property;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Seeds;
 
 /**

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
-import org.diffleak.core.io.CsvRows;
 import org.diffleak.core.io.CsvRows.Row;
+import org.diffleak.core.io.CsvRows;
+import org.diffleak.core.io.DataException;
 
 /**
  * Reads a CSV with a header row ({@link CsvRows}: RFC 4180, comma separated) into a typed {@link Table}, and

@@ -1,9 +1,9 @@
 package org.diffleak.core.table;
 
 import java.util.List;
-import org.diffleak.core.data.DataException;
-import org.diffleak.core.table.TableEncoding.EncodedColumn;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.table.TableEncoding.Encoded;
+import org.diffleak.core.table.TableEncoding.EncodedColumn;
 
 /**
  * Machine-learning efficacy (TabDDPM's utility measure, with a simpler classifier): train a classifier

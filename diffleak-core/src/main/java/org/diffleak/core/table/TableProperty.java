@@ -1,7 +1,7 @@
 package org.diffleak.core.table;
 
 import java.util.Locale;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 
 /**
  * A binary property of a table row, the global property whose share property inference estimates:

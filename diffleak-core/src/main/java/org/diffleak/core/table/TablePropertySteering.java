@@ -1,6 +1,6 @@
 package org.diffleak.core.table;
 
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.table.TableEncoding.EncodedColumn;
 
 /**

@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.DataException;
 
 /** The project's one JSON and YAML mapper set-up. */
 public final class Json {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Json;
 import org.junit.jupiter.api.Test;
 

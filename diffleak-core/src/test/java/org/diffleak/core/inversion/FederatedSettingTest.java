@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Seeds;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.junit.jupiter.api.Test;
 
 class CsvRowsTest {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.io.DataException;
 import org.junit.jupiter.api.Test;
 
 class PropertyEstimatorsTest {

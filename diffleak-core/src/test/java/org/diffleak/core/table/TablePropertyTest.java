@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.property.ClassifierCountEstimator;
 import org.diffleak.core.property.ExactShareSubset;
 import org.diffleak.core.property.ShadowFeatures;

@@ -7,7 +7,7 @@ import org.diffleak.core.report.AuditReport;
 import org.diffleak.core.report.Fact;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Provenance;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /** manifest.json beside an audit report: what was asked, the cache, provenance, where it ran and how long. */
 public final class AuditManifest {

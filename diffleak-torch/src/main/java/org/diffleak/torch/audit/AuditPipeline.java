@@ -33,9 +33,9 @@ import org.diffleak.core.report.PrivacyRow;
 import org.diffleak.core.report.PropertyReportWriter;
 import org.diffleak.core.report.ReportWriter;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.inversion.FashionMnistInversion;
 import org.diffleak.torch.property.PropertyStudy;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * The audit of a model DiffLeak trains, end to end: the membership audit of its config (signals from this process or

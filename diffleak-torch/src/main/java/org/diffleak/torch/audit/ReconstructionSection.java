@@ -15,12 +15,13 @@ import org.diffleak.core.reconstruction.ReconstructionResults;
 import org.diffleak.core.report.LinkedSection;
 import org.diffleak.core.report.ReconstructionReportWriter;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
 import org.diffleak.torch.nn.CnnClassifier;
+import org.diffleak.torch.nn.CnnEncoder;
 import org.diffleak.torch.reconstruction.DiffusionPriorReconstruction;
 import org.diffleak.torch.reconstruction.ReconstructionExperiment;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.diffleak.torch.train.ClassifierTrainer;
 
 /**

@@ -5,11 +5,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import java.util.Arrays;
 import java.util.Locale;
-import org.diffleak.torch.nn.Im2col;
+import org.diffleak.torch.engine.Im2col;
 
 /**
  * The ways the project computes a convolution, each a complete forward and backward (autograd runs through
- * whatever ops a path uses). {@link EngineCheck} picks the first one whose known-answer checks pass.
+ * whatever ops a path uses). {@code runtime.EngineCheck} picks the first one whose known-answer checks pass.
  */
 public enum ConvPath implements ConvOp {
 

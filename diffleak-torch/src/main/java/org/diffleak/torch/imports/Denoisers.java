@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.torch.diffusion.ForwardingDenoiser;
 import org.diffleak.torch.train.ModelStore;
 

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.diffleak.core.config.ScheduleConfig;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Json;
 
 /**

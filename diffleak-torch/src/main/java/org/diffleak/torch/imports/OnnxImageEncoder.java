@@ -11,8 +11,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.membership.blackbox.ImageEncoder;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.util.Json;
 
 /**

@@ -5,12 +5,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import java.util.Map;
 import org.diffleak.core.config.CnnConfig;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.engine.ConvOp;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Layers;
 import org.diffleak.torch.nn.Params;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * Forward-mode (JVP) pass of the {@link CnnClassifier} cross-entropy in a weight direction u:

@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.CnnConfig;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.IdxReader;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.data.Splits;
 import org.diffleak.core.inversion.FederatedSetting;
 import org.diffleak.core.inversion.InversionResults;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
-import org.diffleak.torch.audit.CnnEncoder;
 import org.diffleak.torch.imports.CloseableDenoiser;
 import org.diffleak.torch.imports.Denoisers;
 import org.diffleak.torch.nn.CnnClassifier;
+import org.diffleak.torch.nn.CnnEncoder;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.diffleak.torch.train.ClassifierTrainer;
 
 /**

@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.engine.Scalar;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /** Batching shared by the attacks that only query ε_θ(x_t, t): each batch in its own sub-manager. */
 abstract class GrayBoxAttack implements MembershipAttack {

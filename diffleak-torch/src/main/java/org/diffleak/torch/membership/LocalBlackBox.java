@@ -5,15 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.diffleak.core.membership.blackbox.BlackBoxTarget;
 import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.membership.blackbox.BlackBoxTarget;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.DdimSampler;
 import org.diffleak.torch.diffusion.Denoiser;
 import org.diffleak.torch.diffusion.ForwardProcess;
 import org.diffleak.torch.engine.Scalar;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * A local model behind the query-only interface: img2img and generation with deterministic DDIM (η = 0),

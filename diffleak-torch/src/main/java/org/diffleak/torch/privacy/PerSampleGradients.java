@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.diffleak.torch.engine.Im2col;
 import org.diffleak.torch.nn.GradTape;
-import org.diffleak.torch.nn.Im2col;
 
 /**
  * Per-sample gradients from one backward pass over Σ_i L_i. For a layer y = f(W, a) the gradient of

@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 

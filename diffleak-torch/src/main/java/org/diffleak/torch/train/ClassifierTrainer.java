@@ -12,19 +12,18 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.config.DpSgdConfig;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
 import org.diffleak.core.io.AtomicFiles;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.model.ClassifierCard;
 import org.diffleak.core.model.PrivacySpent;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.privacy.DpSgdRun;
-import org.diffleak.torch.privacy.DpSgdRun;
 import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.Params;
+import org.diffleak.torch.privacy.DpSgdRun;
 
 /**
  * Trains a {@link CnnClassifier} with the cross-entropy L = −(1/N) Σ_i log softmax(z_i)[y_i] and AdamW,

@@ -9,21 +9,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.data.ImageDataset;
+import org.diffleak.core.diffusion.NoiseSchedule;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.model.ModelCard;
 import org.diffleak.core.model.PrivacySpent;
-import org.diffleak.core.diffusion.NoiseSchedule;
 import org.diffleak.core.util.ProgressListener;
 import org.diffleak.core.util.Seeds;
 import org.diffleak.torch.diffusion.Noise;
-import org.diffleak.torch.privacy.DpSgdRun;
-import org.diffleak.core.diffusion.NoiseSchedule;
-import org.diffleak.torch.privacy.DpSgdRun;
 import org.diffleak.torch.engine.GradMode;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.privacy.DpSgdRun;
 
 /**
  * DDPM training with the simple loss L = ‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t)‖² (Ho et al. 2020, eq. 14),

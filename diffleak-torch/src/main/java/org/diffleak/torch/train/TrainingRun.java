@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.diffleak.core.config.DpSgdConfig;
 import org.diffleak.core.config.TrainConfig;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.privacy.Segment;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
-import org.diffleak.torch.privacy.DpSgdRun;
 import org.diffleak.torch.nn.ParamSpec;
 import org.diffleak.torch.nn.Params;
+import org.diffleak.torch.privacy.DpSgdRun;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * What the diffusion trainers (images and tables) set up around their step function: the engine manager, the

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /** Child JVM of {@link NativeLoggingTest}: N batch-1 convolutions through libtorch's own kernel selection. */
 public final class BatchOneConvolutions {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import org.diffleak.core.data.DataException;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Json;
 import org.junit.jupiter.api.Test;
 

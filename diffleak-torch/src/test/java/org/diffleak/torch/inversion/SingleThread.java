@@ -1,7 +1,7 @@
 package org.diffleak.torch.inversion;
 
 import ai.djl.pytorch.jni.JniUtils;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

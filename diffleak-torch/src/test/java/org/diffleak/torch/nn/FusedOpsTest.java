@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.diffleak.core.config.UNetConfig;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.engine.ReferenceOps;
+import org.diffleak.core.io.DataException;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.NativeTest;
+import org.diffleak.torch.diffusion.Noise;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

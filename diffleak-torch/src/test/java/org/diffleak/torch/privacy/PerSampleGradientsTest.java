@@ -13,13 +13,13 @@ import java.util.SplittableRandom;
 import org.diffleak.core.config.CnnConfig;
 import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.util.Seeds;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.diffusion.Noise;
 import org.diffleak.torch.engine.Scalar;
 import org.diffleak.torch.nn.CnnClassifier;
 import org.diffleak.torch.nn.GradTape;
 import org.diffleak.torch.nn.Params;
 import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

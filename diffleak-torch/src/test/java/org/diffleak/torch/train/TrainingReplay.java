@@ -12,8 +12,8 @@ import org.diffleak.core.config.ScheduleConfig;
 import org.diffleak.core.config.TrainConfig;
 import org.diffleak.core.config.UNetConfig;
 import org.diffleak.core.util.ProgressListener;
-import org.diffleak.torch.TorchRuntime;
 import org.diffleak.torch.nn.UNet;
+import org.diffleak.torch.runtime.TorchRuntime;
 
 /**
  * Child-JVM entry point of {@link TrainingReplayTest}: trains a small UNet (with self-attention) for 50 steps

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.diffleak.core.data.DataException;
 import org.diffleak.core.io.CsvRows;
+import org.diffleak.core.io.DataException;
 
 /**
  * Membership signals of a target model and its shadow or reference models, as CSV: header

@@ -1,4 +1,4 @@
-package org.diffleak.torch;
+package org.diffleak.torch.runtime;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -15,10 +15,10 @@ import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.core.report.Fact;
 import org.diffleak.torch.engine.ActiveConvPath;
 import org.diffleak.torch.engine.ConvPath;
-import org.diffleak.torch.engine.EngineCheck;
-import org.diffleak.torch.engine.EngineCheckException;
-import org.diffleak.torch.engine.ImportedModelCheckException;
 import org.diffleak.torch.engine.NativeLogging;
+import org.diffleak.torch.runtime.EngineCheck;
+import org.diffleak.torch.runtime.EngineCheckException;
+import org.diffleak.torch.runtime.ImportedModelCheckException;
 
 /**
  * The one seam to the PyTorch engine: offline mode, thread counts, engine versions, and the engine check

@@ -1,4 +1,4 @@
-package org.diffleak.core.config;
+package org.diffleak.core.membership.blackbox;
 
 import org.diffleak.core.membership.blackbox.A1111Target;
 

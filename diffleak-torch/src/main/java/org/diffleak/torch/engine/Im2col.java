@@ -1,4 +1,4 @@
-package org.diffleak.torch.nn;
+package org.diffleak.torch.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

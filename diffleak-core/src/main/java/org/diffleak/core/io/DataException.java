@@ -1,4 +1,4 @@
-package org.diffleak.core.data;
+package org.diffleak.core.io;
 
 /** Bad or missing input data. The message is one line that names the file and what is wrong. */
 public class DataException extends RuntimeException {

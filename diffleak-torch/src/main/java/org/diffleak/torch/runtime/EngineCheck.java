@@ -1,4 +1,4 @@
-package org.diffleak.torch.engine;
+package org.diffleak.torch.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -24,6 +24,8 @@ import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.core.engine.ReferenceOps;
 import org.diffleak.core.util.Json;
 import org.diffleak.core.util.Seeds;
+import org.diffleak.torch.engine.ConvOp;
+import org.diffleak.torch.engine.ConvPath;
 import org.diffleak.torch.nn.Layers;
 import org.diffleak.torch.nn.ParamSpec;
 import org.diffleak.torch.nn.Params;

@@ -1,4 +1,4 @@
-package org.diffleak.core.config;
+package org.diffleak.core.data;
 
 /**
  * Which images to use.

@@ -1,4 +1,4 @@
-package org.diffleak.torch.audit;
+package org.diffleak.torch.nn;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

@@ -1,4 +1,4 @@
-package org.diffleak.torch.engine;
+package org.diffleak.torch.runtime;
 
 /**
  * libtorch's own convolution forward failed its check on the shapes of an imported TorchScript model: no

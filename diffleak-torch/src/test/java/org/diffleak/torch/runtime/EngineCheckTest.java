@@ -1,4 +1,4 @@
-package org.diffleak.torch.engine;
+package org.diffleak.torch.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,10 @@ import org.diffleak.core.engine.CheckResult;
 import org.diffleak.core.engine.EngineVerdict;
 import org.diffleak.core.engine.HostFingerprint;
 import org.diffleak.torch.NativeTest;
-import org.diffleak.torch.TorchRuntime;
+import org.diffleak.torch.engine.ConvOp;
+import org.diffleak.torch.engine.ConvPath;
+import org.diffleak.torch.engine.Scalar;
+import org.diffleak.torch.runtime.TorchRuntime;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

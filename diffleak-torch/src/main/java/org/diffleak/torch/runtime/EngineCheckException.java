@@ -1,4 +1,4 @@
-package org.diffleak.torch.engine;
+package org.diffleak.torch.runtime;
 
 /** No convolution path passed the engine check (or the forced one failed): the run must not go on. */
 public class EngineCheckException extends RuntimeException {
