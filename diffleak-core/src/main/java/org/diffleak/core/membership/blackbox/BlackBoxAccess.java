@@ -4,7 +4,7 @@ import org.diffleak.core.membership.blackbox.A1111Target;
 
 /**
  * How an audit of the owner's model reaches a served model and compares its answers, beside the
- * {@link AuditRequest}: the web API client's settings, prompts, image size, an ONNX image encoder, and the
+ * {@link org.diffleak.core.config.AuditRequest}: the web API client's settings, prompts, image size, an ONNX image encoder, and the
  * bearer token of a {@code diffleak serve} endpoint.
  *
  * @param api the AUTOMATIC1111-style client's settings (its cache directory: null for the audit's default)
