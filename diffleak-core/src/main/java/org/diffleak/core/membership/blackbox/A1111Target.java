@@ -66,7 +66,6 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-    private static final Duration MAX_DELAY = Duration.ofSeconds(30);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     /**
@@ -531,7 +530,7 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
         for (int attempt = 1; attempt <= options.attempts(); attempt++) {
             if (attempt > 1) {
                 retries.incrementAndGet();
-                pause(Math.max(wait, backoff(attempt - 1)), what, uri);
+                Wire.sleepBeforeRetry(Math.max(wait, Wire.backoffNanos(options.baseDelay(), attempt - 1)), what, uri);
             }
             wait = 0;
             HttpResponse<byte[]> response;
@@ -557,7 +556,7 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
             if (status == 200) {
                 return response.body();
             }
-            String message = what + ": " + status + " " + errorMessage(response.body());
+            String message = what + ": " + status + " " + Wire.errorMessage(response.body(), A1111Target::errorText);
             if (status == 429) {
                 long after = RemoteTarget.retryAfterNanos(response);
                 if (after < 0) {
@@ -580,41 +579,6 @@ public final class A1111Target implements BlackBoxTarget, AutoCloseable {
         String tries = options.attempts() == 1 ? "1 attempt" : options.attempts() + " attempts";
         throw new RemoteTargetException(last.getMessage() + " (gave up after " + tries + ")", uri, last.status(),
                 last.getCause());
-    }
-
-    private long backoff(int retry) {
-        long max = MAX_DELAY.toNanos();
-        long nanos = Math.min(options.baseDelay().toNanos(), max);
-        for (int i = 1; i < retry && nanos < max; i++) {
-            nanos = Math.min(2 * nanos, max);
-        }
-        return nanos;
-    }
-
-    private static void pause(long nanos, String what, URI uri) {
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RemoteTargetException(what + ": interrupted while waiting to retry", uri, 0, e);
-        }
-    }
-
-    private static String errorMessage(byte[] body) {
-        if (body == null || body.length == 0) {
-            return "(no message)";
-        }
-        try {
-            JsonNode n = MAPPER.readTree(body);
-            String e = n == null ? null : errorText(n);
-            if (e != null) {
-                return e;
-            }
-        } catch (IOException e) {
-            // not JSON: the raw text below
-        }
-        String text = Wire.oneLine(new String(body, 0, Math.min(body.length, 1000), StandardCharsets.UTF_8));
-        return text.isEmpty() ? "(no message)" : text;
     }
 
     // ---- the answer cache ----

@@ -14,7 +14,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -93,7 +92,6 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
     }
 
     /** Longest wait between two tries, however many attempts. */
-    private static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
     /** Bytes of JSON one float may take at most ("-1.17549435E-38,"), and per image beyond its pixels. */
     private static final int BYTES_PER_VALUE = 16;
@@ -310,7 +308,7 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
 
     /**
      * One request with retries: the answer's body on 200; 5xx and connection failures are tried again
-     * after baseDelay · 2^(k−1) (at most {@link #MAX_DELAY}).
+     * after baseDelay · 2^(k−1) (at most {@link Wire#MAX_RETRY_DELAY}).
      */
     private byte[] call(String method, URI uri, byte[] body) {
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(options.timeout()).header("Accept", Wire.JSON);
@@ -327,7 +325,7 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
                 throw new IllegalStateException("RemoteTarget for " + base + " is closed");
             }
             if (attempt > 1) {
-                pause(attempt - 1, wait, what, uri);
+                Wire.sleepBeforeRetry(Math.max(wait, Wire.backoffNanos(options.baseDelay(), attempt - 1)), what, uri);
             }
             wait = 0;
             HttpResponse<byte[]> response;
@@ -351,7 +349,7 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
             if (status == 200) {
                 return response.body();
             }
-            String message = what + ": " + status + " " + errorMessage(response.body());
+            String message = what + ": " + status + " " + Wire.errorMessage(response.body(), n -> n.path("error").isTextual() ? Wire.oneLine(n.get("error").asText()) : null);
             if (status == 429) {
                 // the server's rate limit says when to come back; its query budget does not
                 long after = retryAfterNanos(response);
@@ -377,51 +375,17 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
                 last.getCause());
     }
 
-    /** Retry-After in nanoseconds (delta-seconds, at most {@link #MAX_DELAY}), or −1 when absent. */
+    /** Retry-After in nanoseconds (delta-seconds, at most {@link Wire#MAX_RETRY_DELAY}), or −1 when absent. */
     static long retryAfterNanos(HttpResponse<?> r) {
         String v = r.headers().firstValue("Retry-After").orElse(null);
         if (v == null) {
             return -1;
         }
         try {
-            return Math.min(MAX_DELAY.toSeconds(), Math.max(0, Long.parseLong(v.strip()))) * 1_000_000_000L;
+            return Math.min(Wire.MAX_RETRY_DELAY.toSeconds(), Math.max(0, Long.parseLong(v.strip()))) * 1_000_000_000L;
         } catch (NumberFormatException e) {
-            return MAX_DELAY.toNanos();
+            return Wire.MAX_RETRY_DELAY.toNanos();
         }
-    }
-
-    /** Waits baseDelay · 2^(retry−1) (at most {@link #MAX_DELAY}), or the server's Retry-After when longer. */
-    private void pause(int retry, long atLeast, String what, URI uri) {
-        long max = MAX_DELAY.toNanos();
-        long nanos = Math.min(options.baseDelay().toNanos(), max);
-        for (int i = 1; i < retry && nanos < max; i++) {
-            nanos = Math.min(2 * nanos, max);
-        }
-        nanos = Math.max(nanos, atLeast);
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RemoteTargetException(what + ": interrupted while waiting to retry", uri, 0, e);
-        }
-    }
-
-    /** The server's {@code {"error": "..."}} message, or the first line of whatever else came. */
-    private static String errorMessage(byte[] body) {
-        if (body == null || body.length == 0) {
-            return "(no message)";
-        }
-        try {
-            JsonNode n = MAPPER.readTree(body);
-            if (n != null && n.path("error").isTextual()) {
-                return Wire.oneLine(n.get("error").asText());
-            }
-        } catch (IOException e) {
-            // not JSON: fall through to the raw text
-        }
-        String text = Wire.oneLine(new String(body, 0, Math.min(body.length, 1000),
-                StandardCharsets.UTF_8));
-        return text.isEmpty() ? "(no message)" : text;
     }
 
     private void readImages(URI uri, byte[] body, float[] out, int from, int m) {

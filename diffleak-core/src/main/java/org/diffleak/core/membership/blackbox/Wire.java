@@ -6,10 +6,16 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The JSON wire format that {@link BlackBoxServer} and {@link RemoteTarget} share, read and written with
@@ -207,5 +213,49 @@ final class Wire {
             line = line.substring(0, nl).strip();
         }
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    /** Longest wait between two attempts of a client. */
+    static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
+    /** The wait before retry number `retry` (1, 2, ...): base · 2^(retry−1), at most {@link #MAX_RETRY_DELAY}. */
+    static long backoffNanos(Duration base, int retry) {
+        long max = MAX_RETRY_DELAY.toNanos();
+        long nanos = Math.min(base.toNanos(), max);
+        for (int i = 1; i < retry && nanos < max; i++) {
+            nanos = Math.min(2 * nanos, max);
+        }
+        return nanos;
+    }
+
+    /** Sleeps before a retry; an interrupt ends the request (`what` on `uri`) with one line. */
+    static void sleepBeforeRetry(long nanos, String what, URI uri) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteTargetException(what + ": interrupted while waiting to retry", uri, 0, e);
+        }
+    }
+
+    /**
+     * An error answer's message in one line: what `fromJson` reads from a JSON body (null when it finds none), else
+     * the start of the raw text.
+     */
+    static String errorMessage(byte[] body, Function<JsonNode, String> fromJson) {
+        if (body == null || body.length == 0) {
+            return "(no message)";
+        }
+        try {
+            JsonNode n = new ObjectMapper(FACTORY).readTree(body);
+            String e = n == null ? null : fromJson.apply(n);
+            if (e != null) {
+                return e;
+            }
+        } catch (IOException e) {
+            // not JSON: the raw text below
+        }
+        String text = oneLine(new String(body, 0, Math.min(body.length, 1000), StandardCharsets.UTF_8));
+        return text.isEmpty() ? "(no message)" : text;
     }
 }
