@@ -27,6 +27,12 @@ public final class FusedOps {
 
     private static final String RESOURCE = "fused-ops.pt";
 
+    /** Switches the graph executor's optimiser off once per thread (the setting is per thread), not per call. */
+    private static final ThreadLocal<Boolean> OPTIMIZER_OFF = ThreadLocal.withInitial(() -> {
+        JniUtils.setGraphExecutorOptimize(false);
+        return true;
+    });
+
     private FusedOps() {}
 
     /** The module and its constant inputs, loaded once per process into a manager that lives as long. */
@@ -78,14 +84,14 @@ public final class FusedOps {
     /**
      * The first input's manager receives the result. DJL's "training" flag is always set: without it DJL runs the
      * method under InferenceMode, whose outputs may neither be saved for backward nor changed in place later; autograd
-     * then records exactly when grad mode is on, as for any other op. The graph executor's optimizer is switched off
-     * on the calling thread (the setting is per thread), so that no profiling run ever replaces libtorch's kernels
+     * then records exactly when grad mode is on, as for any other op. The graph executor's optimizer is off on
+     * the calling thread ({@link #OPTIMIZER_OFF}), so that no profiling run ever replaces libtorch's kernels
      * with another formulation: every call runs the same two ops.
      */
     private static NDArray run(String method, NDArray... inputs) {
         NDList in = new NDList(inputs);
         in.add(Module.method(method));
-        JniUtils.setGraphExecutorOptimize(false);
+        OPTIMIZER_OFF.get();
         return IValueUtils.forward(Module.BLOCK, in, true).singletonOrThrow();
     }
 
