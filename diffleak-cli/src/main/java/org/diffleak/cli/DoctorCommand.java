@@ -9,6 +9,7 @@ import org.diffleak.core.engine.CheckResult;
 import org.diffleak.core.engine.EngineVerdict;
 import org.diffleak.core.util.Json;
 import org.diffleak.torch.runtime.EngineCheck;
+import org.diffleak.torch.runtime.NativeMemory;
 import org.diffleak.torch.runtime.TorchRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +56,7 @@ final class DoctorCommand implements Callable<Integer> {
                 }
             }
             out.printf("host: %s%n", v.host());
+            out.printf("native memory: %s%n", NativeMemory.fact().value());
             out.printf("path: %s (%s, %.2f s)%n", v.ok() ? v.path() : "none is correct",
                     v.ok() ? "runs use it" : "runs stop", seconds);
         }

@@ -3,6 +3,7 @@ package org.diffleak.spark;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.diffleak.torch.runtime.NativeMemory;
 
 /**
  * A Spark context that stays offline: no web UI, no event log, and in local mode every socket bound to the
@@ -39,6 +40,9 @@ final class OfflineSpark {
         }
         conf.setIfMissing("spark.ui.enabled", "false");
         conf.setIfMissing("spark.eventLog.enabled", "false");
+        // executors keep freed tensor memory like the driver (NativeMemory); an empty value keeps glibc's defaults
+        String tunables = System.getenv("GLIBC_TUNABLES");
+        conf.setIfMissing("spark.executorEnv.GLIBC_TUNABLES", tunables != null ? tunables : NativeMemory.GLIBC_TUNABLES);
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");

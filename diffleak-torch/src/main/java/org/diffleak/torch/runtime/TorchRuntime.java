@@ -80,6 +80,10 @@ public final class TorchRuntime {
         Engine.getEngine(ENGINE);
         NativeLogging.apply();
         JniUtils.setNumThreads(threads);
+        String advice = NativeMemory.advice();
+        if (advice != null) {
+            System.err.println(advice);
+        }
         engineStarted = true;
     }
 
@@ -150,13 +154,14 @@ public final class TorchRuntime {
 
     /**
      * Where results are computed, for report headers and manifests: "engine path" (the convolution path, how it
-     * was chosen and whether its check passed) and "host" (CPU, engine versions, threads).
+     * was chosen and whether its check passed), "host" (CPU, engine versions, threads) and "native memory"
+     * ({@link NativeMemory}).
      */
     public static List<Fact> computedOn() {
         EngineVerdict v = verdict();
         String how = requestedPath() == null ? "chosen by the engine check" : "forced by " + PATH_ENV;
         return List.of(new Fact("engine path", v.path() + " (" + how + (v.ok() ? ", checks passed)" : ", check FAILED)")),
-                new Fact("host", v.host()));
+                new Fact("host", v.host()), NativeMemory.fact());
     }
 
     /** The convolution path the engine check chose (or the one forced). */
