@@ -6,8 +6,8 @@ import org.diffleak.core.report.Fact;
 /**
  * How glibc's malloc treats libtorch's tensors in this process. By default it hands every freed block above a
  * few megabytes back to the kernel (mmap/munmap, heap trimming), so the next tensor of the same size is paged
- * in again: on virtual machines where a first touch costs far more than a write (2.7 ms per MB against 0.05 on
- * the hosts measured, docs/engine.md) that was most of a training step. {@link #GLIBC_TUNABLES} keeps freed
+ * in again: on virtual machines where a first touch costs far more than a write (about 50 times on the host
+ * measured, bench/page-faults and docs/engine.md) that was most of a training step. {@link #GLIBC_TUNABLES} keeps freed
  * memory in one heap for reuse: one arena (a JVM's threads otherwise get 64 MB arenas, too small for a batch's
  * tensors), no mmap for large blocks, no trimming. glibc reads it only when a process starts, so the launcher
  * {@code diffleak} and the test runs set it; a Java program sets it in its own environment.
@@ -45,7 +45,7 @@ public final class NativeMemory {
         return Boolean.FALSE.equals(keepsFreedMemory())
                 ? "diffleak: engine: glibc's malloc returns freed tensors to the kernel in this process; with "
                         + ENV + "=" + GLIBC_TUNABLES + " in its environment (as ./diffleak sets it) training and"
-                        + " sampling run up to 3x faster where page faults are slow (docs/engine.md)"
+                        + " sampling run up to 4x faster where page faults are slow (docs/engine.md)"
                 : null;
     }
 }
