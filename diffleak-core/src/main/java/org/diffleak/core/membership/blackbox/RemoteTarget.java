@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -91,14 +90,11 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
         }
     }
 
-    /** Longest wait between two tries, however many attempts. */
-
     /** Bytes of JSON one float may take at most ("-1.17549435E-38,"), and per image beyond its pixels. */
     private static final int BYTES_PER_VALUE = 16;
     private static final int BYTES_PER_IMAGE = 48;
     private static final int BYTES_PER_REQUEST = 512;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper(Wire.FACTORY);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final URI base;
@@ -164,7 +160,7 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
             URI uri = endpoint(Wire.INFO);
             JsonNode info;
             try {
-                info = MAPPER.readTree(call("GET", uri, null));
+                info = Wire.MAPPER.readTree(call("GET", uri, null));
             } catch (IOException e) {
                 throw new RemoteTargetException("GET " + uri + ": not a black-box service's answer: "
                         + Wire.oneLine(e.getMessage()), uri, 200, e);
@@ -349,7 +345,7 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
             if (status == 200) {
                 return response.body();
             }
-            String message = what + ": " + status + " " + Wire.errorMessage(response.body(), n -> n.path("error").isTextual() ? Wire.oneLine(n.get("error").asText()) : null);
+            String message = what + ": " + status + " " + Wire.errorMessage(response.body(), RemoteTarget::errorText);
             if (status == 429) {
                 // the server's rate limit says when to come back; its query budget does not
                 long after = retryAfterNanos(response);
@@ -386,6 +382,11 @@ public final class RemoteTarget implements BlackBoxTarget, AutoCloseable {
         } catch (NumberFormatException e) {
             return Wire.MAX_RETRY_DELAY.toNanos();
         }
+    }
+
+    /** The server's {@code {"error": "..."}} message in one line, or null. */
+    private static String errorText(JsonNode n) {
+        return n.path("error").isTextual() ? Wire.oneLine(n.get("error").asText()) : null;
     }
 
     private void readImages(URI uri, byte[] body, float[] out, int from, int m) {

@@ -41,6 +41,9 @@ final class Wire {
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .build();
 
+    /** A tree reader and writer on {@link #FACTORY}'s settings. */
+    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
     private Wire() {}
 
     /** A request or response that does not follow the wire format; the message is one line. */
@@ -247,7 +250,7 @@ final class Wire {
             return "(no message)";
         }
         try {
-            JsonNode n = new ObjectMapper(FACTORY).readTree(body);
+            JsonNode n = MAPPER.readTree(body);
             String e = n == null ? null : fromJson.apply(n);
             if (e != null) {
                 return e;
